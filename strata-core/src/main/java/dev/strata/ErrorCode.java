@@ -1,0 +1,73 @@
+package dev.strata;
+
+/**
+ * Machine-readable reason carried by every {@link StrataException}.
+ *
+ * <p>Each code maps to one HTTP status in the REST API ({@link #httpStatus()}) and one
+ * process exit code in the CLI ({@link #exitCode()}), so callers can branch on the code rather
+ * than on message text.
+ */
+public enum ErrorCode {
+    /** A request named a tenant (by id or slug) that does not exist. */
+    TENANT_NOT_FOUND(404, 3),
+    /** The tier/parent combination breaks the T0 → T1 → T2 hierarchy. */
+    INVALID_HIERARCHY(422, 4),
+    /** A slug is malformed or already taken by a live tenant. */
+    INVALID_SLUG(422, 4),
+    /** Another live tenant already uses the requested slug. */
+    DUPLICATE_SLUG(409, 5),
+    /** A field of a request is missing or malformed (an id that is not a UUID, an unknown mode, ...). */
+    INVALID_ARGUMENT(400, 2),
+    /** The tenant exists but is suspended (or its T1 is), so its data may not be used. */
+    TENANT_SUSPENDED(423, 6),
+    /** The tenant has been decommissioned; its data is gone. */
+    TENANT_DECOMMISSIONED(410, 6),
+    /** The tenant is not in a state that allows the operation (still provisioning, being moved, ...). */
+    INVALID_STATE(409, 6),
+    /** The requested isolation mode is not possible for this tenant. */
+    MODE_NOT_SUPPORTED(422, 4),
+    /** A database already holds as many tenant schemas as the configured limit allows. */
+    SCHEMA_LIMIT_REACHED(422, 7),
+    /** A T1 still has live T2 tenants and the operation was not told to cascade. */
+    HAS_CHILDREN(409, 5),
+    /** A destructive operation was requested without its confirmation flag. */
+    CONFIRMATION_REQUIRED(400, 2),
+    /** An operation on a tenant conflicts with another one in progress. */
+    MOVE_CONFLICT(409, 5),
+    /** An export archive is unreadable, truncated, or fails its checksums. */
+    ARCHIVE_CORRUPT(422, 8),
+    /** An export archive was written by a newer schema version than this Strata knows. */
+    ARCHIVE_VERSION_UNSUPPORTED(422, 8),
+    /** The connection budget of a data plane is exhausted and no connection freed up in time. */
+    CONNECTION_BUDGET_EXHAUSTED(503, 9),
+    /** The tenant is over its concurrency limit and no slot freed up in time. */
+    TENANT_THROTTLED(429, 9),
+    /** Code on a tenant connection tried something that would break isolation (e.g. autocommit). */
+    ISOLATION_VIOLATION(403, 10),
+    /** The request carried no valid API key. */
+    UNAUTHORIZED(401, 11),
+    /** The configuration is contradictory or incomplete. */
+    INVALID_CONFIGURATION(400, 2),
+    /** A database operation failed for a reason outside the caller's control. */
+    DATABASE_ERROR(500, 1),
+    /** Strata itself failed; the message says what it was doing. */
+    INTERNAL(500, 1);
+
+    private final int httpStatus;
+    private final int exitCode;
+
+    ErrorCode(int httpStatus, int exitCode) {
+        this.httpStatus = httpStatus;
+        this.exitCode = exitCode;
+    }
+
+    /** The HTTP status the REST API answers with for this code. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The process exit code the CLI ends with for this code (never 0). */
+    public int exitCode() {
+        return exitCode;
+    }
+}

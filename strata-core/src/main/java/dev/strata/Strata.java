@@ -1,0 +1,91 @@
+package dev.strata;
+
+import dev.strata.internal.StrataEngine;
+import dev.strata.internal.TenantsImpl;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Strata: multi-tenant data isolation for PostgreSQL. The entry point and the owner of every pool
+ * and cache; build it once, share it, close it at shutdown.
+ *
+ * <pre>{@code
+ * try (Strata strata = Strata.configure().databaseUrl("postgresql://admin:pw@db:5432/postgres").start()) {
+ *     Tenant alpha = strata.tenants().create(NewTenant.t1("alpha"));
+ *     Tenant a1 = strata.tenants().create(NewTenant.t2("a1", "alpha"));
+ *     strata.useTenant(a1.id(), scope -> {
+ *         try (PreparedStatement ps = scope.connection().prepareStatement(
+ *                 "INSERT INTO documents (tenant_id, title) VALUES (?, ?)")) {
+ *             ps.setObject(1, scope.tenantId());
+ *             ps.setString(2, "Hello");
+ *             ps.executeUpdate();
+ *         }
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Starting creates what is missing on the server (management database, template,
+ * roles), migrates what is behind and resumes operations a crash interrupted.
+ */
+public final class Strata implements AutoCloseable {
+    private final StrataEngine engine;
+    private final Tenants tenants;
+
+    private Strata(StrataEngine engine) {
+        this.engine = engine;
+        this.tenants = new TenantsImpl(engine, "strata");
+    }
+
+    /** A configuration builder; finish with {@link StrataConfig.Builder#start()}. */
+    public static StrataConfig.Builder configure() {
+        return StrataConfig.builder();
+    }
+
+    /** Starts Strata with a built configuration. */
+    public static Strata start(StrataConfig config) {
+        return new Strata(StrataEngine.start(Objects.requireNonNull(config, "config")));
+    }
+
+    /** The tenant registry. */
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    /**
+     * Runs work in one transaction of a tenant, with its context in force before the first
+     * statement: routes to the tenant's database (its T1's in the hybrid), commits if the work
+     * returns, rolls back if it throws. Checked exceptions of the work pass through unchanged.
+     *
+     * @throws StrataException {@link ErrorCode#TENANT_NOT_FOUND}, {@link ErrorCode#TENANT_SUSPENDED},
+     *         {@link ErrorCode#TENANT_DECOMMISSIONED}, {@link ErrorCode#TENANT_THROTTLED},
+     *         {@link ErrorCode#CONNECTION_BUDGET_EXHAUSTED}, or {@link ErrorCode#DATABASE_ERROR} if the commit fails
+     */
+    public <R, X extends Exception> R inTenant(UUID tenantId, TenantWork<R, X> work) throws X {
+        return engine.transactions().inTenant(tenantId, work);
+    }
+
+    /** {@link #inTenant} for work that returns nothing. */
+    public <X extends Exception> void useTenant(UUID tenantId, TenantAction<X> work) throws X {
+        engine.transactions().inTenant(tenantId, scope -> {
+            work.run(scope);
+            return null;
+        });
+    }
+
+    /** The configuration this instance runs with. */
+    public StrataConfig config() {
+        return engine.config();
+    }
+
+    /** For Strata's own modules (server, benchmarks); not a supported API. */
+    public StrataEngine internals() {
+        return engine;
+    }
+
+    /** Closes every pool and stops the routing listener. Idempotent in effect. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

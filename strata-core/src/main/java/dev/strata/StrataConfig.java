@@ -1,0 +1,191 @@
+package dev.strata;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Strata's configuration: immutable, validated once by {@link Builder#build()}.
+ *
+ * @param server               the PostgreSQL server holding the management database and, as data
+ *                             plane {@code default}, the tenant databases
+ * @param namespace            prefix of every database and role Strata creates, so several
+ *                             installations can share one server ({@code [a-z][a-z0-9_]{0,19}})
+ * @param region               region label of the default data plane, may be {@code null}
+ * @param poolSizePerDatabase  most connections one database's pool holds
+ * @param connectionBudget     most server connections the tenant pools of one data plane hold
+ *                             together; idle pools are evicted, least recently used first, to stay within it
+ * @param connectionTimeout    how long a transaction waits for a connection before failing
+ * @param poolIdleTimeout      how long an unused pool stays open
+ * @param schemaWarnThreshold  tenant schemas per database above which Strata warns
+ * @param schemaLimit          tenant schemas per database above which Strata refuses new ones
+ * @param tierLimits           concurrency and statement-time limits per tier
+ * @param meterRegistry        where per-tenant metrics go
+ * @param statsFlushInterval   how often per-tenant activity is written to the management database
+ *                             (read by {@code strata tenants top}); {@link Duration#ZERO} disables it
+ */
+public record StrataConfig(
+        PostgresServer server,
+        String namespace,
+        String region,
+        int poolSizePerDatabase,
+        int connectionBudget,
+        Duration connectionTimeout,
+        Duration poolIdleTimeout,
+        int schemaWarnThreshold,
+        int schemaLimit,
+        Map<Tier, TenantLimits> tierLimits,
+        MeterRegistry meterRegistry,
+        Duration statsFlushInterval) {
+
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
+
+    public StrataConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(namespace, "namespace");
+        tierLimits = Map.copyOf(tierLimits);
+    }
+
+    /** Limits for a tenant of the given tier. */
+    public TenantLimits limitsFor(Tier tier) {
+        return tierLimits.getOrDefault(tier, TenantLimits.unlimited());
+    }
+
+    /** A builder with the documented defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects settings; {@link #build()} validates them together. Not thread-safe. */
+    public static final class Builder {
+        private PostgresServer server;
+        private String namespace = "strata";
+        private String region;
+        private int poolSizePerDatabase = 10;
+        private int connectionBudget = 100;
+        private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration poolIdleTimeout = Duration.ofMinutes(2);
+        private int schemaWarnThreshold = 200;
+        private int schemaLimit = 500;
+        private final Map<Tier, TenantLimits> tierLimits = new EnumMap<>(Tier.class);
+        private MeterRegistry meterRegistry;
+        private Duration statsFlushInterval = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        public Builder server(PostgresServer value) {
+            this.server = value;
+            return this;
+        }
+
+        /** Same as {@link #server(PostgresServer)} with {@link PostgresServer#parse(String)}. */
+        public Builder databaseUrl(String url) {
+            return server(PostgresServer.parse(url));
+        }
+
+        public Builder namespace(String value) {
+            this.namespace = value;
+            return this;
+        }
+
+        public Builder region(String value) {
+            this.region = value;
+            return this;
+        }
+
+        public Builder poolSizePerDatabase(int value) {
+            this.poolSizePerDatabase = value;
+            return this;
+        }
+
+        public Builder connectionBudget(int value) {
+            this.connectionBudget = value;
+            return this;
+        }
+
+        public Builder connectionTimeout(Duration value) {
+            this.connectionTimeout = value;
+            return this;
+        }
+
+        public Builder poolIdleTimeout(Duration value) {
+            this.poolIdleTimeout = value;
+            return this;
+        }
+
+        public Builder schemaLimits(int warnThreshold, int limit) {
+            this.schemaWarnThreshold = warnThreshold;
+            this.schemaLimit = limit;
+            return this;
+        }
+
+        public Builder tierLimits(Tier tier, TenantLimits limits) {
+            this.tierLimits.put(Objects.requireNonNull(tier), Objects.requireNonNull(limits));
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry value) {
+            this.meterRegistry = value;
+            return this;
+        }
+
+        public Builder statsFlushInterval(Duration value) {
+            this.statsFlushInterval = value;
+            return this;
+        }
+
+        /**
+         * Validates and seals the configuration.
+         *
+         * @throws StrataException {@link ErrorCode#INVALID_CONFIGURATION} naming the contradiction
+         */
+        public StrataConfig build() {
+            if (server == null) {
+                throw invalid("No server configured: call databaseUrl(...) or server(...)");
+            }
+            if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+                throw invalid("Namespace '" + namespace + "' must match [a-z][a-z0-9_]{0,19}");
+            }
+            if (poolSizePerDatabase < 1) {
+                throw invalid("poolSizePerDatabase must be at least 1, was " + poolSizePerDatabase);
+            }
+            if (connectionBudget < poolSizePerDatabase) {
+                throw invalid("connectionBudget (" + connectionBudget + ") must be at least poolSizePerDatabase ("
+                        + poolSizePerDatabase + ")");
+            }
+            requirePositive("connectionTimeout", connectionTimeout);
+            requirePositive("poolIdleTimeout", poolIdleTimeout);
+            if (schemaWarnThreshold < 0 || schemaLimit < 1 || schemaWarnThreshold > schemaLimit) {
+                throw invalid("Schema limits must satisfy 0 <= warnThreshold <= limit and limit >= 1, were "
+                        + schemaWarnThreshold + " and " + schemaLimit);
+            }
+            if (statsFlushInterval == null || statsFlushInterval.isNegative()) {
+                throw invalid("statsFlushInterval must be zero (off) or positive");
+            }
+            return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
+                    connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
+                    meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval);
+        }
+
+        /** Builds the configuration and starts Strata with it. */
+        public Strata start() {
+            return Strata.start(build());
+        }
+
+        private static void requirePositive(String name, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw invalid(name + " must be positive, was " + value);
+            }
+        }
+
+        private static StrataException invalid(String message) {
+            return new StrataException(ErrorCode.INVALID_CONFIGURATION, message);
+        }
+    }
+}

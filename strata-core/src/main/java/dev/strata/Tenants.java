@@ -1,0 +1,58 @@
+package dev.strata;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The tenant registry: create tenants, look them up, and move them through their life cycle.
+ * Obtained from {@link Strata#tenants()}; thread-safe.
+ *
+ * <p>Tenants are named by a key that is either their id (a UUID) or their slug. Every method that
+ * fails for bad input throws a {@link StrataException} with a specific {@link ErrorCode} and has
+ * changed nothing.
+ */
+public interface Tenants {
+
+    /**
+     * Registers a tenant and provisions its storage in its isolation mode (a database from the
+     * template, a schema, or a place in its T1's shared tables). Returns once the tenant is active.
+     *
+     * @throws StrataException {@link ErrorCode#INVALID_SLUG}, {@link ErrorCode#DUPLICATE_SLUG},
+     *         {@link ErrorCode#INVALID_HIERARCHY}, {@link ErrorCode#TENANT_NOT_FOUND} (parent),
+     *         {@link ErrorCode#TENANT_SUSPENDED} (parent), {@link ErrorCode#SCHEMA_LIMIT_REACHED}, ...
+     */
+    Tenant create(NewTenant request);
+
+    /** The tenant with this id or slug (a decommissioned one only if no live tenant has the slug). */
+    Tenant get(String key);
+
+    /** The tenant with this id. */
+    Tenant get(UUID id);
+
+    /** Every tenant, the T0 first, then T1s and T2s, including decommissioned ones. */
+    List<Tenant> list();
+
+    /** The T0 operator. */
+    Tenant operator();
+
+    /** Stops all work for a tenant (and, for a T1, its T2s) until {@link #resume}; idempotent. */
+    Tenant suspend(String key);
+
+    /** Lets a suspended tenant work again; idempotent. */
+    Tenant resume(String key);
+
+    /**
+     * Removes a tenant's data in its mode (drops its database, drops its schema, or deletes its
+     * rows) and marks it decommissioned; its registry row and audit trail stay.
+     *
+     * @param cascade also decommission a T1's live T2s; without it a T1 with live T2s is refused
+     *                with {@link ErrorCode#HAS_CHILDREN}
+     */
+    Tenant decommission(String key, boolean cascade);
+
+    /** The tenant's audit trail, oldest first. */
+    List<TenantEvent> history(String key);
+
+    /** A view of this registry that records {@code actor} as the author of its changes. */
+    Tenants actingAs(String actor);
+}

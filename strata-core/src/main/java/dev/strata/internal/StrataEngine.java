@@ -1,0 +1,278 @@
+package dev.strata.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.strata.ErrorCode;
+import dev.strata.StrataConfig;
+import dev.strata.StrataException;
+import dev.strata.internal.context.TenantTransactions;
+import dev.strata.internal.context.TransactionObserver;
+import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.pool.DatabaseKey;
+import dev.strata.internal.pool.TenantPools;
+import dev.strata.internal.provisioning.DatabaseRecord;
+import dev.strata.internal.provisioning.DatabaseStore;
+import dev.strata.internal.provisioning.Provisioner;
+import dev.strata.internal.provisioning.ProvisioningListener;
+import dev.strata.internal.provisioning.TemplateDatabase;
+import dev.strata.internal.registry.Registry;
+import dev.strata.internal.routing.Router;
+import dev.strata.internal.routing.RoutingListener;
+import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.Jdbc;
+import dev.strata.internal.sql.PhysicalNames;
+import dev.strata.internal.sql.SqlStates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static dev.strata.internal.sql.Identifiers.quote;
+
+/**
+ * Everything a running Strata owns: the management pool, the tenant pools, the router and its
+ * listener, the provisioner. Built by {@link #start}; closed once.
+ */
+public final class StrataEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StrataEngine.class);
+
+    private final StrataConfig config;
+    private final PhysicalNames names;
+    private final Map<String, DataPlane> planes;
+    private final HikariDataSource management;
+    private final Registry registry;
+    private final Router router;
+    private final RoutingListener listener;
+    private final TenantPools pools;
+    private final Provisioner provisioner;
+    private final TenantTransactions transactions;
+    private final ScheduledExecutorService scheduler;
+
+    private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
+                         HikariDataSource management, TransactionObserverFactory observers) {
+        this.config = config;
+        this.names = names;
+        this.planes = planes;
+        this.management = management;
+        this.registry = new Registry(management);
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "strata-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        this.router = new Router(management, config);
+        this.pools = new TenantPools(config, planes, scheduler);
+        this.provisioner = new Provisioner(config, names, registry, planes, new ProvisioningListener() {
+            @Override
+            public void tenantChanged(UUID tenantId) {
+                router.invalidate(tenantId);
+            }
+
+            @Override
+            public void databaseDropping(String dataPlane, String database) {
+                pools.closePool(new DatabaseKey(dataPlane, database));
+            }
+        });
+        this.listener = new RoutingListener(planes.get(DataPlane.DEFAULT_KEY), names.managementDatabase(), router);
+        this.transactions = new TenantTransactions(router, pools, observers.create(this));
+    }
+
+    /** Creates what is missing, migrates what is behind, resumes interrupted operations. */
+    public static StrataEngine start(StrataConfig config) {
+        return start(config, engine -> TransactionObserver.NONE);
+    }
+
+    /** Makes the observer of tenant transactions once the engine exists. */
+    @FunctionalInterface
+    public interface TransactionObserverFactory {
+        TransactionObserver create(StrataEngine engine);
+    }
+
+    public static StrataEngine start(StrataConfig config, TransactionObserverFactory observers) {
+        PhysicalNames names = new PhysicalNames(config.namespace());
+        DataPlane plane = new DataPlane(DataPlane.DEFAULT_KEY, config.server());
+        ensureManagementDatabase(plane, names);
+        HikariDataSource management = managementPool(plane, names);
+        StrataEngine engine = null;
+        try {
+            Migrations.migrateManagement(management);
+            engine = new StrataEngine(config, names, Map.of(plane.key(), plane), management, observers);
+            engine.prepareDataPlanes();
+            engine.provisioner.ensureOperator();
+            engine.listener.start();
+            engine.provisioner.resumeInterrupted();
+            LOG.info("Strata started: namespace '{}' on {}", names.namespace(), config.server());
+            return engine;
+        } catch (RuntimeException e) {
+            if (engine != null) {
+                engine.close();
+            } else {
+                management.close();
+            }
+            throw e instanceof StrataException se ? se
+                    : new StrataException(ErrorCode.INTERNAL, "Strata failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    private static void ensureManagementDatabase(DataPlane plane, PhysicalNames names) {
+        String database = names.managementDatabase();
+        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
+            boolean exists;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                ps.setString(1, database);
+                try (ResultSet rs = ps.executeQuery()) {
+                    exists = rs.next();
+                }
+            }
+            if (!exists) {
+                try {
+                    s.execute("CREATE DATABASE " + quote(database) + " TEMPLATE template0 ENCODING 'UTF8'");
+                    LOG.info("Created management database {}", database);
+                } catch (SQLException e) {
+                    if (!SqlStates.is(e, SqlStates.DUPLICATE_DATABASE)) {
+                        throw e;
+                    }
+                }
+                s.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
+            }
+        } catch (SQLException e) {
+            throw new StrataException(ErrorCode.DATABASE_ERROR, "Cannot prepare the management database '" + database
+                    + "' on " + plane.server() + ": " + e.getMessage()
+                    + ". Strata needs a superuser or a role with CREATEDB and CREATEROLE", e);
+        }
+    }
+
+    private static HikariDataSource managementPool(DataPlane plane, PhysicalNames names) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("strata:management");
+        hc.setDataSource(plane.adminDataSource(names.managementDatabase()));
+        hc.setMaximumPoolSize(6);
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(10_000);
+        hc.setRegisterMbeans(false);
+        return new HikariDataSource(hc);
+    }
+
+    /** Registers the data planes, brings the template up to date and migrates what is behind. */
+    private void prepareDataPlanes() {
+        Jdbc.withConnection(management, "prepare the data planes", lock -> {
+            try (Statement s = lock.createStatement()) {
+                s.execute("SELECT pg_advisory_lock(hashtext('strata:startup'))");
+            }
+            try {
+                for (DataPlane plane : planes.values()) {
+                    try (PreparedStatement ps = lock.prepareStatement(
+                            "INSERT INTO platform.data_planes (key, kind, region) VALUES (?, 'postgres', ?) ON CONFLICT (key) DO NOTHING")) {
+                        ps.setString(1, plane.key());
+                        ps.setString(2, config.region());
+                        ps.executeUpdate();
+                    }
+                    TemplateDatabase.ensureCurrent(plane, names);
+                }
+                migrateBehind(lock);
+            } finally {
+                try (Statement s = lock.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock(hashtext('strata:startup'))");
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Fans the newest migrations out to every tenant database and tenant schema still behind. */
+    private void migrateBehind(Connection c) throws SQLException {
+        int latest = Migrations.TENANT_SCHEMA_VERSION;
+        for (DatabaseRecord db : DatabaseStore.live(c)) {
+            if (db.schemaVersion() == 0 || db.schemaVersion() >= latest) {
+                continue;
+            }
+            DataPlane plane = planes.get(db.dataPlane());
+            LOG.info("Migrating database {} from schema version {} to {}", db.name(), db.schemaVersion(), latest);
+            Migrations.migrateTenantDatabase(plane.adminDataSource(db.name()));
+            DatabaseStore.setSchemaVersion(c, db.dataPlane(), db.name(), latest);
+        }
+        List<Object[]> schemas = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT p.tenant_id, p.data_plane, p.database_name, p.schema_name FROM platform.placements p
+                  JOIN platform.tenants t ON t.id = p.tenant_id
+                 WHERE p.mode = 'schema' AND p.schema_version > 0 AND p.schema_version < ? AND t.status <> 'decommissioned'""")) {
+            ps.setInt(1, latest);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    schemas.add(new Object[] {rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4)});
+                }
+            }
+        }
+        for (Object[] s : schemas) {
+            LOG.info("Migrating tenant schema {}.{} to schema version {}", s[2], s[3], latest);
+            Migrations.migrateAppSchema(planes.get((String) s[1]).adminDataSource((String) s[2]), (String) s[3]);
+            registry.setPlacementSchemaVersion(c, (UUID) s[0], latest);
+        }
+    }
+
+    public StrataConfig config() {
+        return config;
+    }
+
+    public PhysicalNames names() {
+        return names;
+    }
+
+    public Map<String, DataPlane> planes() {
+        return planes;
+    }
+
+    public DataPlane plane(String key) {
+        DataPlane plane = planes.get(key);
+        if (plane == null) {
+            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + key + "' is configured");
+        }
+        return plane;
+    }
+
+    public HikariDataSource management() {
+        return management;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public TenantPools pools() {
+        return pools;
+    }
+
+    public Provisioner provisioner() {
+        return provisioner;
+    }
+
+    public TenantTransactions transactions() {
+        return transactions;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        scheduler.shutdownNow();
+        pools.close();
+        management.close();
+    }
+}

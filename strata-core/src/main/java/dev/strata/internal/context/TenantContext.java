@@ -1,0 +1,75 @@
+package dev.strata.internal.context;
+
+import dev.strata.Tier;
+import dev.strata.internal.sql.Identifiers;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The values of one tenant's context and the statement that puts them in force for the current
+ * transaction only ({@code set_config(..., true)}): tenant id, tier, {@code search_path} and,
+ * where a limit is configured, {@code statement_timeout}. Immutable and thread-safe; one per route.
+ */
+public final class TenantContext {
+    private static final String WITHOUT_TIMEOUT = "SELECT set_config('app.tenant_id', ?, true), "
+            + "set_config('app.tenant_tier', ?, true), set_config('search_path', ?, true)";
+    private static final String WITH_TIMEOUT = WITHOUT_TIMEOUT + ", set_config('statement_timeout', ?, true)";
+
+    private final UUID tenantId;
+    private final String tenantIdText;
+    private final String tierText;
+    private final String searchPath;
+    private final String statementTimeout;
+    private final String sql;
+    private final String literalSql;
+
+    public TenantContext(UUID tenantId, Tier tier, String schema, Duration statementTimeout) {
+        this.tenantId = tenantId;
+        this.tenantIdText = tenantId.toString();
+        this.tierText = Integer.toString(tier.level());
+        this.searchPath = Identifiers.quote(Identifiers.requireSafeName(schema)) + ", platform";
+        this.statementTimeout = statementTimeout.isZero() ? null : Long.toString(statementTimeout.toMillis());
+        this.sql = this.statementTimeout == null ? WITHOUT_TIMEOUT : WITH_TIMEOUT;
+        StringBuilder literal = new StringBuilder("SELECT set_config('app.tenant_id', ")
+                .append(Identifiers.literal(tenantIdText)).append(", true), set_config('app.tenant_tier', ")
+                .append(Identifiers.literal(tierText)).append(", true), set_config('search_path', ")
+                .append(Identifiers.literal(searchPath)).append(", true)");
+        if (this.statementTimeout != null) {
+            literal.append(", set_config('statement_timeout', ").append(Identifiers.literal(this.statementTimeout))
+                    .append(", true)");
+        }
+        this.literalSql = literal.toString();
+    }
+
+    public UUID tenantId() {
+        return tenantId;
+    }
+
+    /** The context statement with bind parameters (see {@link #bind}). */
+    public String sql() {
+        return sql;
+    }
+
+    /** How many bind parameters {@link #sql()} takes. */
+    public int parameterCount() {
+        return statementTimeout == null ? 3 : 4;
+    }
+
+    /** The context statement with its values inlined (for plain {@link java.sql.Statement}s). */
+    public String literalSql() {
+        return literalSql;
+    }
+
+    /** Binds the context values to parameters 1..{@link #parameterCount()}. */
+    public void bind(PreparedStatement ps) throws SQLException {
+        ps.setString(1, tenantIdText);
+        ps.setString(2, tierText);
+        ps.setString(3, searchPath);
+        if (statementTimeout != null) {
+            ps.setString(4, statementTimeout);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.strata.internal.pool;
+
+import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.DelegatingConnection;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+
+/**
+ * The source of physical connections for one database's pool, as its app role. Each connection
+ * holds a permit of its data plane's {@link ConnectionBudget} from open to close.
+ */
+final class BudgetedDataSource implements DataSource {
+    private final DataPlane plane;
+    private final String database;
+    private final String role;
+    private final String password;
+    private final ConnectionBudget budget;
+    private final BooleanSupplier evictor;
+    private final long timeoutNanos;
+
+    BudgetedDataSource(DataPlane plane, String database, String role, String password, ConnectionBudget budget,
+                       BooleanSupplier evictor, long timeoutNanos) {
+        this.plane = plane;
+        this.database = database;
+        this.role = role;
+        this.password = password;
+        this.budget = budget;
+        this.evictor = evictor;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        try {
+            if (!budget.acquire(timeoutNanos, evictor)) {
+                throw new SQLTransientConnectionException("The connection budget of data plane '" + budget.dataPlane()
+                        + "' (" + budget.size() + " connections) is exhausted", BudgetedDataSource.BUDGET_EXHAUSTED);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientConnectionException("Interrupted while waiting for a connection", e);
+        }
+        try {
+            return new BudgetedConnection(plane.open(database, role, password, "strata"), budget);
+        } catch (SQLException | RuntimeException e) {
+            budget.release();
+            throw e;
+        }
+    }
+
+    /** SQLSTATE of the budget-exhausted failure (class 53: insufficient resources). */
+    static final String BUDGET_EXHAUSTED = "53300";
+
+    @Override
+    public Connection getConnection(String username, String pw) throws SQLException {
+        throw new SQLFeatureNotSupportedException("Tenant pools connect only as their database's app role");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 5;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        throw new SQLException("Not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return false;
+    }
+
+    /** A physical connection that gives its budget permit back exactly once when closed. */
+    private static final class BudgetedConnection extends DelegatingConnection {
+        private final ConnectionBudget budget;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        BudgetedConnection(Connection delegate, ConnectionBudget budget) {
+            super(delegate);
+            this.budget = budget;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                delegate.close();
+            } finally {
+                giveBack();
+            }
+        }
+
+        @Override
+        public void abort(java.util.concurrent.Executor executor) throws SQLException {
+            try {
+                delegate.abort(executor);
+            } finally {
+                giveBack();
+            }
+        }
+
+        private void giveBack() {
+            if (released.compareAndSet(false, true)) {
+                budget.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.strata.internal.pool;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.strata.ErrorCode;
+import dev.strata.StrataConfig;
+import dev.strata.StrataException;
+import dev.strata.internal.sql.DataPlane;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connection pools of the request path: one HikariCP pool per tenant database, created on first
+ * use as that database's app role, all pools of a data plane sharing one {@link ConnectionBudget}.
+ * Pools unused for {@code poolIdleTimeout} are closed; under budget pressure idle pools are
+ * closed at once, least recently used first. Thread-safe.
+ */
+public final class TenantPools implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantPools.class);
+
+    /** App-role credentials of a database. */
+    public record Credentials(String role, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + role + "]";
+        }
+    }
+
+    /** A borrowed connection; closing the lease returns it to its pool. */
+    public static final class Lease implements AutoCloseable {
+        private final DatabasePool pool;
+        private final Connection connection;
+
+        private Lease(DatabasePool pool, Connection connection) {
+            this.pool = pool;
+            this.connection = connection;
+        }
+
+        public Connection connection() {
+            return connection;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                connection.close();
+            } finally {
+                pool.release();
+            }
+        }
+    }
+
+    private final StrataConfig config;
+    private final Map<String, DataPlane> planes;
+    private final Map<String, ConnectionBudget> budgets;
+    private final ConcurrentHashMap<DatabaseKey, DatabasePool> pools = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+
+    public TenantPools(StrataConfig config, Map<String, DataPlane> planes, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.planes = Map.copyOf(planes);
+        Map<String, ConnectionBudget> b = new HashMap<>();
+        planes.keySet().forEach(k -> b.put(k, new ConnectionBudget(k, config.connectionBudget())));
+        this.budgets = Map.copyOf(b);
+        this.scheduler = scheduler;
+        long period = Math.max(1000, Math.min(30_000, config.poolIdleTimeout().toMillis() / 2));
+        scheduler.scheduleWithFixedDelay(this::closeIdlePools, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Borrows a connection (in a transaction: autocommit off) to a database as its app role.
+     *
+     * @throws StrataException {@link ErrorCode#CONNECTION_BUDGET_EXHAUSTED} when the data plane's
+     *         budget stays exhausted for the connection timeout, {@link ErrorCode#DATABASE_ERROR}
+     *         when the database cannot be reached
+     */
+    public Lease lease(DatabaseKey key, Credentials credentials) {
+        while (true) {
+            DatabasePool pool = pools.computeIfAbsent(key, k -> newPool(k, credentials));
+            if (!pool.retain()) {
+                pools.remove(key, pool);
+                continue;
+            }
+            try {
+                return new Lease(pool, pool.dataSource.getConnection());
+            } catch (SQLException e) {
+                pool.release();
+                throw translate(key, e);
+            } catch (RuntimeException e) {
+                pool.release();
+                throw e;
+            }
+        }
+    }
+
+    /** Closes a database's pool at once, in use or not (the database is being dropped or moved). */
+    public void closePool(DatabaseKey key) {
+        DatabasePool pool = pools.remove(key);
+        if (pool != null) {
+            pool.forceClose();
+        }
+    }
+
+    /** The budget of a data plane. */
+    public ConnectionBudget budget(String dataPlane) {
+        return budgets.get(dataPlane);
+    }
+
+    /** Pools open now (a point-in-time count). */
+    public int openPools() {
+        return pools.size();
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(DatabasePool::forceClose);
+        pools.clear();
+    }
+
+    private DatabasePool newPool(DatabaseKey key, Credentials credentials) {
+        DataPlane plane = planes.get(key.dataPlane());
+        if (plane == null) {
+            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + key.dataPlane() + "' is configured");
+        }
+        ConnectionBudget budget = budgets.get(key.dataPlane());
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("strata:" + key);
+        hc.setDataSource(new BudgetedDataSource(plane, key.database(), credentials.role(), credentials.password(), budget,
+                () -> evictLeastRecentlyUsed(key), config.connectionTimeout().toNanos()));
+        hc.setMaximumPoolSize(config.poolSizePerDatabase());
+        hc.setMinimumIdle(0);
+        hc.setAutoCommit(false);
+        hc.setConnectionTimeout(Math.max(250, config.connectionTimeout().toMillis()));
+        hc.setIdleTimeout(Math.max(10_000, config.poolIdleTimeout().toMillis()));
+        hc.setMaxLifetime(TimeUnit.MINUTES.toMillis(30));
+        hc.setKeepaliveTime(0);
+        hc.setInitializationFailTimeout(-1);
+        hc.setScheduledExecutor(scheduler);
+        hc.setRegisterMbeans(false);
+        return new DatabasePool(key, new HikariDataSource(hc));
+    }
+
+    /** Closes the least recently used idle pool of the same data plane that holds connections. */
+    private boolean evictLeastRecentlyUsed(DatabaseKey requester) {
+        Optional<DatabasePool> victim = pools.values().stream()
+                .filter(p -> p.key.dataPlane().equals(requester.dataPlane()) && !p.key.equals(requester))
+                .filter(p -> p.idle() && p.openConnections() > 0)
+                .min(Comparator.comparingLong(DatabasePool::lastUsedNanos));
+        if (victim.isPresent() && victim.get().tryClose()) {
+            pools.remove(victim.get().key, victim.get());
+            LOG.debug("Closed idle pool {} to stay within the connection budget", victim.get().key);
+            return true;
+        }
+        return false;
+    }
+
+    private void closeIdlePools() {
+        long cutoff = System.nanoTime() - config.poolIdleTimeout().toNanos();
+        for (DatabasePool pool : pools.values()) {
+            if (pool.lastUsedNanos() < cutoff && pool.tryClose()) {
+                pools.remove(pool.key, pool);
+                LOG.debug("Closed pool {} after {} idle", pool.key, config.poolIdleTimeout());
+            }
+        }
+    }
+
+    private StrataException translate(DatabaseKey key, SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && BudgetedDataSource.BUDGET_EXHAUSTED.equals(s.getSQLState())) {
+                return new StrataException(ErrorCode.CONNECTION_BUDGET_EXHAUSTED, "No connection to " + key + " within "
+                        + config.connectionTimeout().toMillis() + " ms: all " + config.connectionBudget()
+                        + " connections of data plane '" + key.dataPlane() + "' are in use. Raise connectionBudget or "
+                        + "shorten transactions", e);
+            }
+        }
+        ConnectionBudget budget = budgets.get(key.dataPlane());
+        if (budget != null && budget.inUse() >= budget.size()) {
+            return new StrataException(ErrorCode.CONNECTION_BUDGET_EXHAUSTED, "No connection to " + key + " within "
+                    + config.connectionTimeout().toMillis() + " ms: the connection budget of data plane '"
+                    + key.dataPlane() + "' (" + budget.size() + ") is exhausted", e);
+        }
+        return new StrataException(ErrorCode.DATABASE_ERROR, "Cannot connect to database " + key + ": " + e.getMessage(), e);
+    }
+}

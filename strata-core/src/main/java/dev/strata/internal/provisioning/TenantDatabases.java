@@ -1,0 +1,246 @@
+package dev.strata.internal.provisioning;
+
+import dev.strata.Tier;
+import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.PhysicalNames;
+import dev.strata.internal.sql.SqlStates;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.strata.internal.sql.Identifiers.literal;
+import static dev.strata.internal.sql.Identifiers.qualified;
+import static dev.strata.internal.sql.Identifiers.quote;
+
+/**
+ * The physical side of provisioning on one data plane: app roles, databases from the template,
+ * privileges, tenant schemas and the local tenant registry. Every method is idempotent, so an
+ * interrupted provisioning can simply run again.
+ */
+public final class TenantDatabases {
+    private final DataPlane plane;
+    private final PhysicalNames names;
+
+    public TenantDatabases(DataPlane plane, PhysicalNames names) {
+        this.plane = plane;
+        this.names = names;
+    }
+
+    public DataPlane plane() {
+        return plane;
+    }
+
+    /**
+     * Creates the app role if missing: it can log in and nothing else (no superuser, no
+     * BYPASSRLS, no CREATEDB/CREATEROLE, no replication, no inherited rights).
+     */
+    public void ensureAppRole(String role, String password) throws SQLException {
+        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
+            String attributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD "
+                    + literal(password);
+            if (roleExists(c, role)) {
+                s.execute("ALTER ROLE " + quote(role) + attributes);
+            } else {
+                try {
+                    s.execute("CREATE ROLE " + quote(role) + attributes);
+                } catch (SQLException e) {
+                    if (!SqlStates.is(e, SqlStates.DUPLICATE_OBJECT)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates a database from the template if missing, then locks it down: no CONNECT or TEMP for
+     * PUBLIC, CONNECT for its app role only.
+     */
+    public void ensureDatabase(String database, String appRole) throws SQLException {
+        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
+            if (!databaseExists(c, database)) {
+                try {
+                    s.execute("CREATE DATABASE " + quote(database) + " TEMPLATE " + quote(names.templateDatabase())
+                            + " STRATEGY WAL_LOG");
+                } catch (SQLException e) {
+                    if (!SqlStates.is(e, SqlStates.DUPLICATE_DATABASE)) {
+                        throw e;
+                    }
+                }
+            }
+            s.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
+            s.execute("GRANT CONNECT ON DATABASE " + quote(database) + " TO " + quote(appRole));
+        }
+    }
+
+    /** Grants the app role what the request path needs in a database's platform and app schemas. */
+    public void grantBaseAccess(String database, String appRole) throws SQLException {
+        try (Connection c = plane.openAdmin(database)) {
+            grantPlatformAccess(c, appRole);
+            grantSchemaAccess(c, PhysicalNames.APP_SCHEMA, appRole);
+        }
+    }
+
+    /**
+     * Creates a schema-mode tenant's schema with the app tables (through Flyway), and grants the
+     * app role access to it.
+     */
+    public void ensureTenantSchema(String database, String schema, String appRole) throws SQLException {
+        Migrations.migrateAppSchema(plane.adminDataSource(database), schema);
+        try (Connection c = plane.openAdmin(database)) {
+            grantSchemaAccess(c, schema, appRole);
+        }
+    }
+
+    /** Adds a tenant to a database's own {@code platform.tenants} so its policies see the hierarchy. */
+    public void registerLocally(String database, UUID id, String slug, Tier tier, UUID parentId) throws SQLException {
+        try (Connection c = plane.openAdmin(database);
+             PreparedStatement ps = c.prepareStatement("""
+                     INSERT INTO platform.tenants (id, slug, tier, parent_id) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (id) DO UPDATE SET slug = EXCLUDED.slug""")) {
+            ps.setObject(1, id);
+            ps.setString(2, slug);
+            ps.setInt(3, tier.level());
+            ps.setObject(4, parentId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Removes a tenant from a database's local registry. */
+    public void unregisterLocally(String database, UUID id) throws SQLException {
+        try (Connection c = plane.openAdmin(database);
+             PreparedStatement ps = c.prepareStatement("DELETE FROM platform.tenants WHERE id = ?")) {
+            ps.setObject(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Deletes a tenant's rows from every tenant table of a shared schema. Runs under the tenant's own
+     * context so forced row level security admits the deletes even for a non-superuser owner.
+     */
+    public void deleteTenantRows(String database, String schema, UUID tenantId) throws SQLException {
+        try (Connection c = plane.openAdmin(database)) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("SELECT platform.set_tenant_context(?, 2)")) {
+                    ps.setObject(1, tenantId);
+                    ps.execute();
+                }
+                for (String table : tenantTables(c, schema)) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "DELETE FROM " + qualified(schema, table) + " WHERE tenant_id = ?")) {
+                        ps.setObject(1, tenantId);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Drops a schema-mode tenant's schema and everything in it. */
+    public void dropSchema(String database, String schema) throws SQLException {
+        try (Connection c = plane.openAdmin(database); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + quote(schema) + " CASCADE");
+        }
+    }
+
+    /** Drops a database, terminating any session still connected to it. */
+    public void dropDatabase(String database) throws SQLException {
+        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+        }
+    }
+
+    /** Drops an app role (after its database is gone). */
+    public void dropRole(String role) throws SQLException {
+        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS " + quote(role));
+        }
+    }
+
+    public boolean databaseExists(String database) throws SQLException {
+        try (Connection c = plane.openAdmin(plane.server().database())) {
+            return databaseExists(c, database);
+        }
+    }
+
+    /** Tables of a schema that hold tenant rows: those with a {@code tenant_id} column. */
+    public static List<String> tenantTables(Connection c, String schema) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.relname FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p')
+                 ORDER BY c.relname""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static void grantPlatformAccess(Connection c, String appRole) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("GRANT USAGE ON SCHEMA platform TO " + quote(appRole));
+            s.execute("GRANT SELECT ON platform.tenants TO " + quote(appRole));
+        }
+    }
+
+    /**
+     * USAGE on the schema and SELECT/INSERT/UPDATE/DELETE on its tenant tables and views: never
+     * TRUNCATE, REFERENCES or TRIGGER, nothing on the migration history.
+     */
+    static void grantSchemaAccess(Connection c, String schema, String appRole) throws SQLException {
+        List<String> relations = new ArrayList<>(tenantTables(c, schema));
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relkind = 'v'""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    relations.add(rs.getString(1));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(appRole));
+            for (String relation : relations) {
+                s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + qualified(schema, relation) + " TO " + quote(appRole));
+            }
+        }
+    }
+
+    private static boolean roleExists(Connection c, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean databaseExists(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

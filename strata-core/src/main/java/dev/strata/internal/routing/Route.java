@@ -1,0 +1,22 @@
+package dev.strata.internal.routing;
+
+import dev.strata.IsolationMode;
+import dev.strata.TenantStatus;
+import dev.strata.Tier;
+import dev.strata.internal.context.TenantContext;
+import dev.strata.internal.pool.DatabaseKey;
+import dev.strata.internal.pool.TenantPools;
+
+import java.util.UUID;
+
+/**
+ * Everything the request path needs to run work for one tenant, resolved from the management
+ * database once and cached: where its data is, which role reaches it, and its context.
+ *
+ * @param status       the tenant's status, or its T1's when that one is not active
+ * @param blockingSlug the slug of the tenant whose status blocks work ({@code slug} or its T1's)
+ */
+public record Route(UUID tenantId, String slug, Tier tier, UUID parentId, TenantStatus status, String blockingSlug,
+                    IsolationMode mode, DatabaseKey database, String schema, long version,
+                    TenantPools.Credentials credentials, TenantContext context) {
+}

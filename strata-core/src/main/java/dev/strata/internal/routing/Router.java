@@ -1,0 +1,129 @@
+package dev.strata.internal.routing;
+
+import dev.strata.ErrorCode;
+import dev.strata.IsolationMode;
+import dev.strata.StrataConfig;
+import dev.strata.StrataException;
+import dev.strata.TenantStatus;
+import dev.strata.Tier;
+import dev.strata.internal.context.TenantContext;
+import dev.strata.internal.pool.DatabaseKey;
+import dev.strata.internal.pool.TenantPools;
+import dev.strata.internal.sql.Jdbc;
+
+import javax.sql.DataSource;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Resolves a tenant to its {@link Route} (for a T2 in the hybrid, its T1's database) with one
+ * management query the first time and none afterwards. Entries are dropped when the registry
+ * changes: this process drops them at once, every process drops them on the management database's
+ * {@code strata_routing} notification. While the notification channel is down nothing is cached.
+ * Thread-safe.
+ */
+public final class Router {
+    private static final String RESOLVE = """
+            SELECT t.id, t.slug, t.tier, t.status, t.parent_id, p.status AS parent_status, p.slug AS parent_slug,
+                   pl.mode, pl.data_plane, pl.database_name, pl.schema_name, pl.version, d.app_role, d.app_password
+              FROM platform.tenants t
+              LEFT JOIN platform.tenants p ON p.id = t.parent_id
+              LEFT JOIN platform.placements pl ON pl.tenant_id = t.id
+              LEFT JOIN platform.databases d ON d.data_plane = pl.data_plane AND d.name = pl.database_name
+             WHERE t.id = ?""";
+
+    private final DataSource management;
+    private final StrataConfig config;
+    private final ConcurrentHashMap<UUID, Route> cache = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private volatile boolean cacheEnabled;
+
+    public Router(DataSource management, StrataConfig config) {
+        this.management = management;
+        this.config = config;
+    }
+
+    /**
+     * The route of a tenant, whatever its status (callers check it).
+     *
+     * @throws StrataException {@link ErrorCode#TENANT_NOT_FOUND} for an unknown id
+     */
+    public Route route(UUID tenantId) {
+        Route cached = cache.get(tenantId);
+        if (cached != null) {
+            return cached;
+        }
+        long before = generation.get();
+        Route loaded = load(tenantId).orElseThrow(() ->
+                new StrataException(ErrorCode.TENANT_NOT_FOUND, "No tenant with id '" + tenantId + "'"));
+        if (cacheEnabled && generation.get() == before) {
+            cache.putIfAbsent(tenantId, loaded);
+        }
+        return loaded;
+    }
+
+    /** Drops a tenant's entry and its children's. */
+    public void invalidate(UUID tenantId) {
+        generation.incrementAndGet();
+        cache.remove(tenantId);
+        cache.values().removeIf(route -> tenantId.equals(route.parentId()));
+    }
+
+    /** Drops every entry. */
+    public void invalidateAll() {
+        generation.incrementAndGet();
+        cache.clear();
+    }
+
+    /** Turns caching on (the change channel is listening) or off (it is not: every lookup queries). */
+    void setCacheEnabled(boolean enabled) {
+        cacheEnabled = enabled;
+        invalidateAll();
+    }
+
+    /** Entries cached now (a point-in-time count). */
+    public int size() {
+        return cache.size();
+    }
+
+    private Optional<Route> load(UUID tenantId) {
+        return Jdbc.withConnection(management, "resolve the route of tenant " + tenantId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(RESOLVE)) {
+                ps.setObject(1, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    Tier tier = Tier.ofLevel(rs.getInt("tier"));
+                    TenantStatus own = TenantStatus.parse(rs.getString("status"));
+                    String slug = rs.getString("slug");
+                    TenantStatus status = own;
+                    String blocking = slug;
+                    String parentStatus = rs.getString("parent_status");
+                    if (own == TenantStatus.ACTIVE && tier == Tier.T2 && parentStatus != null
+                            && !TenantStatus.ACTIVE.wireName().equals(parentStatus)) {
+                        status = TenantStatus.parse(parentStatus) == TenantStatus.DECOMMISSIONED
+                                ? TenantStatus.SUSPENDED : TenantStatus.parse(parentStatus);
+                        blocking = rs.getString("parent_slug");
+                    }
+                    String mode = rs.getString("mode");
+                    if (mode == null) {
+                        return Optional.of(new Route(tenantId, slug, tier, null, status, blocking, null, null, null, 0,
+                                null, null));
+                    }
+                    String schema = rs.getString("schema_name");
+                    TenantContext context = new TenantContext(tenantId, tier, schema,
+                            config.limitsFor(tier).statementTimeout());
+                    return Optional.of(new Route(tenantId, slug, tier, rs.getObject("parent_id", UUID.class), status, blocking,
+                            IsolationMode.parse(mode), new DatabaseKey(rs.getString("data_plane"), rs.getString("database_name")),
+                            schema, rs.getLong("version"),
+                            new TenantPools.Credentials(rs.getString("app_role"), rs.getString("app_password")), context));
+                }
+            }
+        });
+    }
+}

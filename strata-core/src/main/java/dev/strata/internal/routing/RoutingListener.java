@@ -1,0 +1,113 @@
+package dev.strata.internal.routing;
+
+import dev.strata.internal.sql.DataPlane;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * Listens on the management database's {@code strata_routing} channel and drops the routes of
+ * tenants whose status or placement changed in any process. If the connection breaks, routing
+ * stops caching until it listens again. One daemon thread.
+ */
+public final class RoutingListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingListener.class);
+    private static final int POLL_MILLIS = 500;
+
+    private final DataPlane plane;
+    private final String database;
+    private final Router router;
+    private final Thread thread;
+    private final java.util.concurrent.CountDownLatch firstListen = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile Connection connection;
+
+    public RoutingListener(DataPlane plane, String database, Router router) {
+        this.plane = plane;
+        this.database = database;
+        this.router = router;
+        this.thread = new Thread(this::run, "strata-routing-listener");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts listening; returns once the first LISTEN is in place (or after a few seconds). */
+    public void start() {
+        thread.start();
+        try {
+            firstListen.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        long backoff = 100;
+        while (running) {
+            try (Connection c = plane.openAdmin(database)) {
+                connection = c;
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN strata_routing");
+                }
+                router.setCacheEnabled(true);
+                firstListen.countDown();
+                backoff = 100;
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                    if (notifications == null) {
+                        continue;
+                    }
+                    for (PGNotification n : notifications) {
+                        try {
+                            router.invalidate(UUID.fromString(n.getParameter()));
+                        } catch (IllegalArgumentException e) {
+                            router.invalidateAll();
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                router.setCacheEnabled(false);
+                firstListen.countDown();
+                if (running) {
+                    LOG.warn("Routing change listener lost its connection ({}); routes are not cached until it is back",
+                            e.getMessage());
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 5000);
+                }
+            }
+        }
+        router.setCacheEnabled(false);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.strata.internal.sql;
+
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Names of everything Strata creates on a server, derived from the namespace and immutable
+ * tenant ids only, never from user text.
+ */
+public final class PhysicalNames {
+    /** Schema of the tables shared by RLS-mode tenants. */
+    public static final String APP_SCHEMA = "app";
+    /** Schema of the context functions and the local tenant registry. */
+    public static final String PLATFORM_SCHEMA = "platform";
+
+    private final String namespace;
+
+    public PhysicalNames(String namespace) {
+        this.namespace = Identifiers.requireSafeName(namespace);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The T0 management database. */
+    public String managementDatabase() {
+        return namespace;
+    }
+
+    /** The template every tenant database is created from. */
+    public String templateDatabase() {
+        return namespace + "_template";
+    }
+
+    /** A database of one tenant's own (database mode). */
+    public String tenantDatabase(UUID tenantId) {
+        return namespace + "_t_" + hex(tenantId);
+    }
+
+    /** The database shared by RLS-mode T1s. */
+    public String sharedRlsDatabase() {
+        return namespace + "_shared_rls";
+    }
+
+    /** The database holding the schemas of schema-mode T1s. */
+    public String sharedSchemaDatabase() {
+        return namespace + "_shared_schema";
+    }
+
+    /** The app role of a database: the only role the request path uses there. */
+    public String appRole(String database) {
+        return Identifiers.requireSafeName(database.replaceFirst("^" + namespace + "_", namespace + "_app_"));
+    }
+
+    /** A schema-mode tenant's schema. */
+    public static String tenantSchema(UUID tenantId) {
+        return "t_" + hex(tenantId);
+    }
+
+    private static String hex(UUID id) {
+        return id.toString().replace("-", "").toLowerCase(Locale.ROOT);
+    }
+}

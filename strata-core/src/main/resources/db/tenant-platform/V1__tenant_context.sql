@@ -1,0 +1,55 @@
+-- The platform schema of every tenant database: the local tenant registry (a T1 and its T2s, or
+-- the tenants sharing this database) and the tenant context protocol of the specification.
+
+CREATE TABLE platform.tenants (
+    id          uuid PRIMARY KEY,
+    slug        text NOT NULL,
+    tier        smallint NOT NULL CHECK (tier IN (1, 2)),
+    parent_id   uuid,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX tenants_parent ON platform.tenants (parent_id);
+
+-- The app role may read only its own row and its children's. Not FORCEd: the owner maintains it.
+ALTER TABLE platform.tenants ENABLE ROW LEVEL SECURITY;
+
+-- Context accessors. STABLE LANGUAGE sql so the planner inlines them; NULLIF turns the '' left
+-- behind by an earlier transaction on the same connection into NULL: no context, no rows.
+CREATE FUNCTION platform.current_tenant_id() RETURNS uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid $$;
+
+CREATE FUNCTION platform.current_tenant_tier() RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT NULLIF(current_setting('app.tenant_tier', true), '')::integer $$;
+
+-- Transaction-local: the context ends with the transaction, so a pooled connection never hands
+-- one tenant's context to the next transaction.
+CREATE FUNCTION platform.set_tenant_context(tenant uuid, tier integer) RETURNS void
+    LANGUAGE sql VOLATILE
+    AS $$
+        SELECT set_config('app.tenant_id', tenant::text, true),
+               set_config('app.tenant_tier', tier::text, true)
+    $$;
+
+-- The tenants whose rows the current context may read: a T2 itself; a T1 itself and its T2s
+-- (as registered in this database); nothing without a context or for any other tier.
+CREATE FUNCTION platform.visible_tenant_ids() RETURNS uuid[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+        SELECT CASE platform.current_tenant_tier()
+            WHEN 2 THEN ARRAY[platform.current_tenant_id()]
+            WHEN 1 THEN ARRAY(SELECT platform.current_tenant_id()
+                              UNION ALL
+                              SELECT t.id FROM platform.tenants t
+                               WHERE t.parent_id = platform.current_tenant_id() AND t.tier = 2)
+            ELSE '{}'::uuid[]
+        END
+    $$;
+
+CREATE POLICY tenant_registry_visibility ON platform.tenants
+    FOR SELECT
+    USING (id = (SELECT platform.current_tenant_id()) OR parent_id = (SELECT platform.current_tenant_id()));
+
+-- Nobody but the owner creates objects anywhere (PostgreSQL 15+ already withholds this on public).
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -1,0 +1,57 @@
+package dev.strata.testing;
+
+import dev.strata.LocalPostgres;
+import dev.strata.PostgresServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The one PostgreSQL server of a test JVM: embedded PostgreSQL 17 in a temporary directory, started
+ * on first use and stopped when the JVM exits; or, when {@code STRATA_TEST_DATABASE_URL} (or the
+ * system property {@code strata.test.databaseUrl}) is set, that external server.
+ */
+public final class SharedPostgres {
+    private static PostgresServer server;
+
+    private SharedPostgres() {
+    }
+
+    public static synchronized PostgresServer server() {
+        if (server == null) {
+            String url = System.getProperty("strata.test.databaseUrl", System.getenv("STRATA_TEST_DATABASE_URL"));
+            if (url != null && !url.isBlank()) {
+                server = PostgresServer.parse(url);
+            } else {
+                server = startEmbedded();
+            }
+        }
+        return server;
+    }
+
+    private static PostgresServer startEmbedded() {
+        try {
+            Path dir = Files.createTempDirectory("strata-test-pg");
+            LocalPostgres pg = LocalPostgres.start(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                pg.close();
+                deleteQuietly(dir);
+            }, "strata-test-postgres-stop"));
+            return pg.server();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
