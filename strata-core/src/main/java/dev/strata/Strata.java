@@ -1,8 +1,16 @@
 package dev.strata;
 
+import dev.strata.archive.ArchiveManifest;
+import dev.strata.archive.ImportOptions;
+import dev.strata.archive.ImportResult;
+import dev.strata.audit.AuditReport;
 import dev.strata.internal.StrataEngine;
 import dev.strata.internal.TenantsImpl;
+import dev.strata.internal.archive.TenantArchives;
+import dev.strata.internal.audit.Auditor;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -71,6 +79,35 @@ public final class Strata implements AutoCloseable {
             work.run(scope);
             return null;
         });
+    }
+
+    /**
+     * Checks every tenant database's catalog against the isolation rules: app role attributes and
+     * privileges, row level security enabled and forced with policies on every tenant table, keys
+     * that include {@code tenant_id}, {@code security_invoker} views, SECURITY DEFINER functions,
+     * CONNECT privileges. Changes nothing.
+     */
+    public AuditReport audit() {
+        return new Auditor(engine).run();
+    }
+
+    /**
+     * Writes one tenant's data, in whatever mode it lives, as a portable archive: a manifest
+     * (tenant, mode, schema version, tables, row counts, checksums) and every tenant table's rows,
+     * streamed in constant memory. The stream is not closed.
+     */
+    public ArchiveManifest exportTenant(String tenantKey, OutputStream out) {
+        return new TenantArchives(engine).export(tenantKey, out, "strata");
+    }
+
+    /**
+     * Restores an archive as a tenant in the mode the options ask for, verifying every table's
+     * row count and checksum. An archive that is corrupt, truncated, or from a newer schema version
+     * is refused ({@link ErrorCode#ARCHIVE_CORRUPT}, {@link ErrorCode#ARCHIVE_VERSION_UNSUPPORTED})
+     * with nothing written.
+     */
+    public ImportResult importTenant(InputStream in, ImportOptions options) {
+        return new TenantArchives(engine).importArchive(in, options, "strata");
     }
 
     /** The configuration this instance runs with. */
