@@ -40,6 +40,7 @@ public final class Router {
     private final StrataConfig config;
     private final ConcurrentHashMap<UUID, Route> cache = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final AtomicLong loads = new AtomicLong();
     private volatile boolean cacheEnabled;
 
     public Router(DataSource management, StrataConfig config) {
@@ -90,7 +91,13 @@ public final class Router {
         return cache.size();
     }
 
+    /** Lookups that went to the management database so far. */
+    public long loads() {
+        return loads.get();
+    }
+
     private Optional<Route> load(UUID tenantId) {
+        loads.incrementAndGet();
         return Jdbc.withConnection(management, "resolve the route of tenant " + tenantId, c -> {
             try (PreparedStatement ps = c.prepareStatement(RESOLVE)) {
                 ps.setObject(1, tenantId);
