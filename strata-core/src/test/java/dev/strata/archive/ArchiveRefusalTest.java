@@ -193,6 +193,12 @@ class ArchiveRefusalTest {
     }
 
     @Test
+    void a_parent_that_does_not_exist_is_refused() throws Exception {
+        assertRefusedWithNothingWritten(archive, new ImportOptions(null, "nowhere", "fresh"), ErrorCode.TENANT_NOT_FOUND,
+                "parent 'nowhere'", "does not exist");
+    }
+
+    @Test
     void a_t2_archive_cannot_be_restored_under_a_t2() throws Exception {
         strata.tenants().create(NewTenant.t2("not-a-parent", "home"));
 

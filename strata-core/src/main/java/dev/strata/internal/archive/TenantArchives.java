@@ -163,6 +163,12 @@ public final class TenantArchives {
     /** The given parent, else the archive's own one if it is still a live T1 here. */
     private String parentOfT2(Connection c, ArchiveManifest manifest, ImportOptions opts) throws SQLException {
         if (blankToNull(opts.parent()) != null) {
+            Optional<UUID> id = TenantRules.parseIdOrValidateSlug(opts.parent());
+            Optional<Tenant> given = id.isPresent() ? registry.findById(c, id.get()) : registry.findBySlug(c, opts.parent().trim());
+            if (given.isEmpty()) {
+                throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "The parent '" + TenantRules.printable(opts.parent().trim())
+                        + "' given for the import does not exist: name an existing T1 by id or slug");
+            }
             return opts.parent();
         }
         String archived = "The archive's parent T1 '" + TenantRules.printable(String.valueOf(manifest.parentSlug()))
