@@ -1,26 +1,251 @@
 package dev.strata.internal.archive;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.ErrorCode;
+import dev.strata.IsolationMode;
+import dev.strata.NewTenant;
+import dev.strata.Placement;
+import dev.strata.StrataException;
+import dev.strata.Tenant;
+import dev.strata.TenantStatus;
+import dev.strata.Tier;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.ImportOptions;
 import dev.strata.archive.ImportResult;
 import dev.strata.internal.StrataEngine;
+import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.provisioning.DatabaseRecord;
+import dev.strata.internal.provisioning.DatabaseStore;
+import dev.strata.internal.registry.Registry;
+import dev.strata.internal.registry.TenantRules;
+import dev.strata.internal.sql.Jdbc;
+import dev.strata.internal.sql.PhysicalNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
-/** Per-tenant export and import. */
+/**
+ * Per-tenant export and import (the specification's per-tenant backup/restore and "clean data
+ * export"), for every isolation mode as source and as target. Thread-safe: it holds no state of
+ * its own; each call uses connections of its own.
+ *
+ * <p>An import verifies the whole archive and resolves where the tenant goes before anything is
+ * written; then it provisions the tenant and loads and verifies its rows as the journalled step
+ * {@code load_data} of its provisioning, before the tenant becomes active. A failure there rolls
+ * the tenant back completely.
+ */
 public final class TenantArchives {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantArchives.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final StrataEngine engine;
+    private final Registry registry;
 
     public TenantArchives(StrataEngine engine) {
         this.engine = engine;
+        this.registry = engine.registry();
     }
 
+    // ---------------------------------------------------------------- export
+
+    /**
+     * Writes a T1's or T2's archive to {@code out} (flushed, not closed) and records an
+     * {@code exported} event. A T1's archive holds its own rows only, not its T2s'.
+     */
     public ArchiveManifest export(String tenantKey, OutputStream out, String actor) {
-        throw new UnsupportedOperationException("TODO(archive helper): not implemented yet");
+        Objects.requireNonNull(out, "out");
+        Tenant tenant = registry.resolve(tenantKey);
+        requireExportable(tenant);
+        Tenant parent = registry.findById(tenant.parentId()).orElseThrow(() -> new StrataException(ErrorCode.INTERNAL,
+                "Tenant '" + tenant.slug() + "' has no parent registered"));
+        Placement placement = tenant.placement();
+        String previous = MDC.get("tenant");
+        MDC.put("tenant", tenant.id().toString());
+        try (Connection c = engine.plane(placement.dataPlane()).openAdmin(placement.database())) {
+            ArchiveManifest manifest = ArchiveWriter.write(c, tenant, parent, out);
+            Jdbc.useTransaction(engine.management(), "record the export of '" + tenant.slug() + "'",
+                    m -> registry.recordEvent(m, tenant.id(), "exported", actor, exportDetail(manifest)));
+            LOG.info("Exported tenant '{}' ({} mode): {} rows in {} tables", tenant.slug(), placement.mode().wireName(),
+                    manifest.totalRows(), manifest.tables().size());
+            return manifest;
+        } catch (SQLException e) {
+            throw Jdbc.databaseError("export tenant '" + tenant.slug() + "'", e);
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.INTERNAL, "Writing the archive of tenant '" + tenant.slug()
+                    + "' failed: " + e.getMessage() + ". The archive is incomplete; export again", e);
+        } finally {
+            restoreMdc(previous);
+        }
     }
 
+    private static void requireExportable(Tenant tenant) {
+        if (tenant.tier() == Tier.T0) {
+            throw new StrataException(ErrorCode.INVALID_HIERARCHY,
+                    "The T0 operator holds no tenant data: export a T1 or T2 tenant");
+        }
+        switch (tenant.status()) {
+            case ACTIVE, SUSPENDED -> {
+                return;
+            }
+            case DECOMMISSIONED -> throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED,
+                    "Tenant '" + tenant.slug() + "' is decommissioned: its data is gone and cannot be exported");
+            default -> throw new StrataException(ErrorCode.INVALID_STATE, "Tenant '" + tenant.slug() + "' is "
+                    + tenant.status().wireName() + "; export it when it is active or suspended");
+        }
+    }
+
+    private static String exportDetail(ArchiveManifest manifest) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("mode", manifest.mode().wireName());
+        node.put("schema_version", manifest.schemaVersion());
+        node.put("tables", manifest.tables().size());
+        node.put("rows", manifest.totalRows());
+        return node.toString();
+    }
+
+    // ---------------------------------------------------------------- import
+
+    /**
+     * Restores an archive as a new tenant. Everything that can be checked without writing is
+     * checked first (options, the whole archive, slug, parent, the schema's tables and columns).
+     */
     public ImportResult importArchive(InputStream in, ImportOptions options, String actor) {
-        throw new UnsupportedOperationException("TODO(archive helper): not implemented yet");
+        if (in == null) {
+            throw new StrataException(ErrorCode.INVALID_ARGUMENT, "An archive stream is required");
+        }
+        ImportOptions opts = options == null ? new ImportOptions(null, null, null) : options;
+        if (opts.newSlug() != null) {
+            TenantRules.requireValidSlug(opts.newSlug());
+        }
+        if (opts.parent() != null && !opts.parent().isBlank()) {
+            TenantRules.parseIdOrValidateSlug(opts.parent());
+        }
+        try (VerifiedArchive archive = VerifiedArchive.open(in)) {
+            ArchiveManifest manifest = archive.manifest();
+            NewTenant request = plan(manifest, opts);
+            precheckSchema(manifest, request);
+            Tenant tenant = engine.provisioner().create(request, actor,
+                    new ArchiveLoader(archive, engine::plane));
+            LOG.info("Imported tenant '{}' ({} mode) from an archive of '{}' ({} mode): {} rows in {} tables",
+                    tenant.slug(), tenant.mode().wireName(), manifest.slug(), manifest.mode().wireName(),
+                    manifest.totalRows(), manifest.tables().size());
+            return new ImportResult(tenant, manifest);
+        }
+    }
+
+    /** The tenant to create: slug, parent and id as the options and the registry allow. Writes nothing. */
+    private NewTenant plan(ArchiveManifest manifest, ImportOptions opts) {
+        String slug = opts.newSlug() != null ? opts.newSlug() : manifest.slug();
+        return Jdbc.withConnection(engine.management(), "plan the import of '" + slug + "'", c -> {
+            if (liveSlugTaken(c, slug)) {
+                throw new StrataException(ErrorCode.DUPLICATE_SLUG, "A live tenant already has the slug '" + slug
+                        + "': import the archive under another slug (ImportOptions.withSlug, --as-new-slug)");
+            }
+            String parent = manifest.tier() == Tier.T1 ? blankToNull(opts.parent()) : parentOfT2(c, manifest, opts);
+            UUID id = registry.findById(c, manifest.tenantId()).isPresent() ? UUID.randomUUID() : manifest.tenantId();
+            return new NewTenant(manifest.tier(), slug, parent, manifest.displayName(), opts.mode(), manifest.region(), id);
+        });
+    }
+
+    /** The given parent, else the archive's own one if it is still a live T1 here. */
+    private String parentOfT2(Connection c, ArchiveManifest manifest, ImportOptions opts) throws SQLException {
+        if (blankToNull(opts.parent()) != null) {
+            Optional<UUID> id = TenantRules.parseIdOrValidateSlug(opts.parent());
+            Optional<Tenant> given = id.isPresent() ? registry.findById(c, id.get()) : registry.findBySlug(c, opts.parent().trim());
+            if (given.isEmpty()) {
+                throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "The parent '" + TenantRules.printable(opts.parent().trim())
+                        + "' given for the import does not exist: name an existing T1 by id or slug");
+            }
+            return opts.parent();
+        }
+        String archived = "The archive's parent T1 '" + TenantRules.printable(String.valueOf(manifest.parentSlug()))
+                + "' (" + manifest.parentId() + ")";
+        Tenant parent = registry.findById(c, manifest.parentId()).orElseThrow(() -> new StrataException(
+                ErrorCode.TENANT_NOT_FOUND, archived + " does not exist here: name the T1 to restore the tenant under "
+                + "(ImportOptions.withParent, --parent)"));
+        if (parent.tier() != Tier.T1) {
+            throw new StrataException(ErrorCode.INVALID_HIERARCHY, archived + " is a " + parent.tier()
+                    + " here: name the T1 to restore the tenant under (ImportOptions.withParent, --parent)");
+        }
+        if (parent.status() == TenantStatus.DECOMMISSIONED) {
+            throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED, archived + " is decommissioned: name another "
+                    + "T1 to restore the tenant under (ImportOptions.withParent, --parent)");
+        }
+        return parent.id().toString();
+    }
+
+    /**
+     * Checks the archive's tables and columns against a schema at this Strata's version that
+     * already exists (the parent's, else any tenant database's), so a mismatch is refused before
+     * anything is created. The loader checks the target schema itself again.
+     */
+    private void precheckSchema(ArchiveManifest manifest, NewTenant request) {
+        Optional<Placement> reference = Jdbc.withConnection(engine.management(), "find a reference schema",
+                c -> referenceSchema(c, request));
+        if (reference.isEmpty()) {
+            return;
+        }
+        Placement p = reference.get();
+        try (Connection c = engine.plane(p.dataPlane()).openAdmin(p.database())) {
+            SchemaMatch.require(manifest, TenantTableCatalog.read(c, p.schema()), p.database() + "/" + p.schema());
+        } catch (SQLException e) {
+            throw Jdbc.databaseError("read the tenant tables of " + p.database(), e);
+        }
+    }
+
+    private Optional<Placement> referenceSchema(Connection c, NewTenant request) throws SQLException {
+        if (request.tier() == Tier.T2) {
+            // A parent that cannot be resolved is reported by provisioning, with its own message.
+            Optional<Placement> parent = TenantRules.parseIdOrValidateSlug(request.parent()).isPresent()
+                    ? registry.findById(c, UUID.fromString(request.parent().trim())).map(Tenant::placement)
+                    : registry.findBySlug(c, request.parent().trim()).map(Tenant::placement);
+            if (parent.isPresent() && isCurrent(c, parent.get())) {
+                return parent;
+            }
+        }
+        return DatabaseStore.live(c).stream()
+                .filter(db -> db.schemaVersion() == Migrations.TENANT_SCHEMA_VERSION)
+                .min(Comparator.comparing(DatabaseRecord::name))
+                .map(db -> new Placement(IsolationMode.DATABASE, db.dataPlane(), db.name(), PhysicalNames.APP_SCHEMA, 0));
+    }
+
+    private static boolean isCurrent(Connection c, Placement p) throws SQLException {
+        return DatabaseStore.find(c, p.dataPlane(), p.database())
+                .filter(db -> !db.dropped() && db.schemaVersion() == Migrations.TENANT_SCHEMA_VERSION).isPresent();
+    }
+
+    private static boolean liveSlugTaken(Connection c, String slug) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM platform.tenants WHERE slug = ? AND status <> 'decommissioned'")) {
+            ps.setString(1, slug);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private static void restoreMdc(String previous) {
+        if (previous == null) {
+            MDC.remove("tenant");
+        } else {
+            MDC.put("tenant", previous);
+        }
     }
 }

@@ -44,6 +44,8 @@ public final class Provisioner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROVISION = "provision";
     private static final String DECOMMISSION = "decommission";
+    /** Journal detail key: the provisioning loads initial data, so after a crash it is rolled back, not completed. */
+    private static final String INITIAL_DATA = "initial_data";
 
     private final StrataConfig config;
     private final PhysicalNames names;
@@ -91,6 +93,14 @@ public final class Provisioner {
 
     /** See {@link dev.strata.Tenants#create}. */
     public Tenant create(NewTenant request, String actor) {
+        return create(request, actor, null);
+    }
+
+    /**
+     * Creates a tenant and, when {@code initialData} is given, loads it as the journalled step
+     * {@code load_data} before the tenant becomes active; a failure there rolls the tenant back.
+     */
+    public Tenant create(NewTenant request, String actor, InitialData initialData) {
         if (request.tier() == Tier.T0) {
             throw new StrataException(ErrorCode.INVALID_HIERARCHY,
                     "There is exactly one T0 (the operator) and Strata creates it; create T1 or T2 tenants");
@@ -116,8 +126,11 @@ public final class Provisioner {
                         region == null ? parent.region() : region);
                 PlacementPlan p = plan(c, id, slug, request.tier(), mode, parent, warnings);
                 registry.insertPlacement(c, id, mode, p.database().dataPlane(), p.database().name(), p.schema());
-                UUID op = journal.begin(c, PROVISION, id, json("mode", mode.wireName(), "database", p.database().name(),
-                        "schema", p.schema()));
+                String detail = initialData == null
+                        ? json("mode", mode.wireName(), "database", p.database().name(), "schema", p.schema())
+                        : json("mode", mode.wireName(), "database", p.database().name(), "schema", p.schema(),
+                                INITIAL_DATA, "true");
+                UUID op = journal.begin(c, PROVISION, id, detail);
                 return new Object[] {p, op};
             });
             plan = (PlacementPlan) out[0];
@@ -133,12 +146,18 @@ public final class Provisioner {
         MDC.put("tenant", id.toString());
         try {
             build(plan, operation);
+            if (initialData != null) {
+                step(operation, "load_data", () -> initialData.load(plan));
+            }
             Jdbc.useTransaction(management, "activate tenant '" + slug + "'", c -> {
                 registry.updateStatus(c, id, TenantStatus.PROVISIONING, TenantStatus.ACTIVE);
                 registry.setPlacementSchemaVersion(c, id, Migrations.TENANT_SCHEMA_VERSION);
                 journal.finish(c, operation, "succeeded", null);
                 registry.recordEvent(c, id, "created", actor, json("tier", request.tier().name(), "mode", mode.wireName(),
                         "database", plan.database().name(), "schema", plan.schema()));
+                if (initialData != null) {
+                    registry.recordEvent(c, id, "imported", actor, initialData.eventDetailJson());
+                }
                 for (String warning : warnings) {
                     registry.recordEvent(c, id, "schema_limit_warning", "strata", json("message", warning));
                 }
@@ -312,6 +331,9 @@ public final class Provisioner {
                     dbs.dropSchema(db.name(), plan.schema());
                 }
                 if (dbs.databaseExists(db.name())) {
+                    if (!plan.ownsSchema()) {
+                        dbs.deleteTenantRows(db.name(), plan.schema(), plan.tenantId());
+                    }
                     dbs.unregisterLocally(db.name(), plan.tenantId());
                 }
             }
@@ -470,7 +492,12 @@ public final class Provisioner {
             try {
                 Tenant tenant = registry.findById(pending.tenantId()).orElseThrow();
                 LOG.warn("Resuming interrupted {} of tenant '{}'", pending.kind(), tenant.slug());
-                if (PROVISION.equals(pending.kind())) {
+                if (PROVISION.equals(pending.kind()) && loadsInitialData(pending.detailJson())) {
+                    LOG.warn("Rolling back interrupted import of tenant '{}': its data source is gone", tenant.slug());
+                    rollBack(planOf(tenant), pending.id(), new StrataException(ErrorCode.INTERNAL,
+                            "Import of tenant '" + tenant.slug() + "' was interrupted"));
+                    listener.tenantChanged(tenant.id());
+                } else if (PROVISION.equals(pending.kind())) {
                     resumeProvisioning(tenant, pending.id());
                 } else if (DECOMMISSION.equals(pending.kind())) {
                     finishDecommission(tenant.id(), pending.id(), "strata-recovery");
@@ -484,12 +511,7 @@ public final class Provisioner {
     }
 
     private void resumeProvisioning(Tenant tenant, UUID operation) {
-        Placement p = tenant.placement();
-        DatabaseRecord db = Jdbc.withConnection(management, "read database",
-                c -> DatabaseStore.find(c, p.dataPlane(), p.database())).orElseThrow();
-        boolean ownsDb = db.purpose() == DatabasePurpose.TENANT && tenant.id().equals(db.ownerTenantId());
-        PlacementPlan plan = new PlacementPlan(tenant.id(), tenant.slug(), tenant.tier(), tenant.parentId(), p.mode(), db,
-                p.schema(), ownsDb, p.mode() == IsolationMode.SCHEMA);
+        PlacementPlan plan = planOf(tenant);
         build(plan, operation);
         Jdbc.useTransaction(management, "activate tenant", c -> {
             registry.updateStatus(c, tenant.id(), TenantStatus.PROVISIONING, TenantStatus.ACTIVE);
@@ -498,6 +520,24 @@ public final class Provisioner {
             registry.recordEvent(c, tenant.id(), "created", "strata-recovery", null);
         });
         listener.tenantChanged(tenant.id());
+    }
+
+    /** The plan of a tenant registered earlier (to complete or roll back its provisioning). */
+    private PlacementPlan planOf(Tenant tenant) {
+        Placement p = tenant.placement();
+        DatabaseRecord db = Jdbc.withConnection(management, "read database",
+                c -> DatabaseStore.find(c, p.dataPlane(), p.database())).orElseThrow();
+        boolean ownsDb = db.purpose() == DatabasePurpose.TENANT && tenant.id().equals(db.ownerTenantId());
+        return new PlacementPlan(tenant.id(), tenant.slug(), tenant.tier(), tenant.parentId(), p.mode(), db,
+                p.schema(), ownsDb, p.mode() == IsolationMode.SCHEMA);
+    }
+
+    private static boolean loadsInitialData(String detailJson) {
+        try {
+            return detailJson != null && JSON.readTree(detailJson).path(INITIAL_DATA).asBoolean(false);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- history

@@ -1,0 +1,152 @@
+package dev.strata.internal.archive;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.archive.ArchiveManifest;
+import dev.strata.archive.TableSummary;
+import dev.strata.internal.provisioning.InitialData;
+import dev.strata.internal.provisioning.PlacementPlan;
+import dev.strata.internal.sql.DataPlane;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.function.Function;
+
+import static dev.strata.internal.sql.Identifiers.quote;
+
+/**
+ * Loads a verified archive into a freshly provisioned tenant, in one transaction on an
+ * administrator connection under the tenant's context: per table (in foreign-key order) COPY into
+ * a temporary staging table, then {@code INSERT ... SELECT} with the new tenant id, so the insert
+ * policies' WITH CHECK proves every row is the tenant's (COPY FROM is refused on forced row level
+ * security for a non-superuser owner anyway). Before committing, every table is read back with the
+ * export's own query and its row count and checksum compared with the manifest: the transaction
+ * commits only rows that are exactly the archive's. Not thread-safe; one per import.
+ */
+final class ArchiveLoader implements InitialData {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STAGING = "strata_import_staging";
+
+    private final VerifiedArchive archive;
+    private final Function<String, DataPlane> planes;
+
+    ArchiveLoader(VerifiedArchive archive, Function<String, DataPlane> planes) {
+        this.archive = archive;
+        this.planes = planes;
+    }
+
+    @Override
+    public void load(PlacementPlan target) throws SQLException {
+        ArchiveManifest manifest = archive.manifest();
+        DataPlane plane = planes.apply(target.database().dataPlane());
+        try (Connection c = plane.openAdmin(target.database().name())) {
+            c.setAutoCommit(false);
+            try {
+                MaintenanceSession.begin(c, target.tenantId(), target.tier(), false);
+                Map<String, TenantTable> tables = TenantTableCatalog.read(c, target.schema());
+                SchemaMatch.require(manifest, tables, target.database().name() + "/" + target.schema());
+                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+                for (TenantTable table : tables.values()) {
+                    TableSummary archived = manifest.tables().stream()
+                            .filter(t -> t.name().equals(table.name())).findFirst().orElse(null);
+                    if (archived != null) {
+                        loadTable(c, copy, table, archived, target);
+                        verifyTable(copy, table, archived, target);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
+        }
+    }
+
+    private void loadTable(Connection c, CopyManager copy, TenantTable table, TableSummary archived, PlacementPlan target)
+            throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(table.createStagingSql(STAGING, archived.columns()));
+        }
+        try (InputStream rows = archive.openTable(archived)) {
+            copy.copyIn(table.copyIntoStagingSql(STAGING, archived.columns()), rows);
+        } catch (IOException e) {
+            throw ManifestCodec.corrupt("the data of table '" + table.name() + "' became unreadable while loading ("
+                    + e.getMessage() + ")");
+        } catch (SQLException e) {
+            throw unloadable(table, e);
+        }
+        try (PreparedStatement ps = c.prepareStatement(table.insertFromStagingSql(STAGING, archived.columns()))) {
+            ps.setObject(1, target.tenantId());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unloadable(table, e);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE pg_temp." + quote(STAGING));
+        }
+    }
+
+    /** Reads the restored rows back exactly as an export would and compares them with the archive. */
+    private static void verifyTable(CopyManager copy, TenantTable table, TableSummary archived, PlacementPlan target)
+            throws SQLException {
+        RowDigest digest = RowDigest.discarding();
+        try {
+            copy.copyOut(table.copyOutSql(archived.columns(), target.tenantId()), digest);
+        } catch (IOException e) {
+            throw new IllegalStateException("A discarding stream does not fail", e);
+        }
+        RowDigest.Result restored = digest.result();
+        if (restored.rows() != archived.rows() || !restored.sha256().equals(archived.sha256())) {
+            throw new StrataException(ErrorCode.ARCHIVE_CORRUPT, "Table '" + table.name() + "' restored as "
+                    + restored.rows() + " rows with SHA-256 " + restored.sha256() + ", but the archive holds "
+                    + archived.rows() + " rows with SHA-256 " + archived.sha256() + ": the rows cannot be restored "
+                    + "faithfully in this schema. The import was rolled back");
+        }
+    }
+
+    /**
+     * A load error caused by the archive's content (bad values, duplicate keys, broken references:
+     * SQLSTATE classes 22 and 23) is the archive's fault; anything else is the database's.
+     */
+    private static RuntimeException unloadable(TenantTable table, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String reason = e.getMessage() == null ? "" : e.getMessage().strip().replaceAll("\\.$", "");
+        if (state.startsWith("22") || state.startsWith("23")) {
+            return new StrataException(ErrorCode.ARCHIVE_CORRUPT, "The rows of table '" + table.name()
+                    + "' in the archive cannot be loaded: " + reason + ". The import was rolled back", e);
+        }
+        return new StrataException(ErrorCode.DATABASE_ERROR, "Loading table '" + table.name() + "' failed: "
+                + reason + " (SQLSTATE " + state + "). The import was rolled back", e);
+    }
+
+    @Override
+    public String eventDetailJson() {
+        ArchiveManifest m = archive.manifest();
+        ObjectNode node = JSON.createObjectNode();
+        node.put("source_tenant_id", m.tenantId().toString());
+        node.put("source_slug", m.slug());
+        node.put("source_mode", m.mode().wireName());
+        node.put("schema_version", m.schemaVersion());
+        node.put("exported_at", m.exportedAt().toString());
+        node.put("tables", m.tables().size());
+        node.put("rows", m.totalRows());
+        return node.toString();
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

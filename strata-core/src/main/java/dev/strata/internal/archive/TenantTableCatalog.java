@@ -1,0 +1,115 @@
+package dev.strata.internal.archive;
+
+import dev.strata.internal.provisioning.TenantDatabases;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Reads a schema's tenant tables (those with a {@code tenant_id} column) from the catalog. */
+final class TenantTableCatalog {
+    private static final String COLUMNS = """
+            SELECT a.attname FROM pg_attribute a
+              JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+             ORDER BY a.attnum""";
+    private static final String PRIMARY_KEY = """
+            SELECT a.attname, a.attcollation <> 0 FROM pg_index i
+              JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+              CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+             WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary
+             ORDER BY k.position""";
+    private static final String FOREIGN_KEYS = """
+            SELECT child.relname, parent.relname FROM pg_constraint k
+              JOIN pg_class child ON child.oid = k.conrelid
+              JOIN pg_class parent ON parent.oid = k.confrelid
+              JOIN pg_namespace n ON n.oid = child.relnamespace AND n.oid = parent.relnamespace
+             WHERE k.contype = 'f' AND n.nspname = ? AND child.oid <> parent.oid""";
+
+    private TenantTableCatalog() {
+    }
+
+    /**
+     * The tenant tables of a schema by name, in foreign-key order: a table comes after the tables
+     * it references (ties by name), so loading in this order satisfies every foreign key.
+     */
+    static Map<String, TenantTable> read(Connection c, String schema) throws SQLException {
+        Map<String, TenantTable> byName = new HashMap<>();
+        for (String table : TenantDatabases.tenantTables(c, schema)) {
+            byName.put(table, new TenantTable(schema, table, columns(c, schema, table), primaryKey(c, schema, table)));
+        }
+        Map<String, TenantTable> ordered = new LinkedHashMap<>();
+        for (String table : foreignKeyOrder(c, schema, byName.keySet())) {
+            ordered.put(table, byName.get(table));
+        }
+        return ordered;
+    }
+
+    private static List<String> columns(Connection c, String schema, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!TenantTable.TENANT_ID.equals(rs.getString(1))) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<TenantTable.SortKey> primaryKey(Connection c, String schema, String table) throws SQLException {
+        List<TenantTable.SortKey> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(PRIMARY_KEY)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!TenantTable.TENANT_ID.equals(rs.getString(1))) {
+                        out.add(new TenantTable.SortKey(rs.getString(1), rs.getBoolean(2)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Kahn's algorithm over the foreign keys between the given tables; a cycle keeps name order. */
+    private static List<String> foreignKeyOrder(Connection c, String schema, Set<String> tables) throws SQLException {
+        Map<String, Set<String>> references = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(FOREIGN_KEYS)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (tables.contains(rs.getString(1)) && tables.contains(rs.getString(2))) {
+                        references.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+                    }
+                }
+            }
+        }
+        List<String> order = new ArrayList<>();
+        TreeSet<String> remaining = new TreeSet<>(tables);
+        while (!remaining.isEmpty()) {
+            String next = remaining.stream()
+                    .filter(t -> references.getOrDefault(t, Set.of()).stream().noneMatch(remaining::contains))
+                    .findFirst()
+                    .orElse(remaining.first());
+            order.add(next);
+            remaining.remove(next);
+        }
+        return order;
+    }
+}
