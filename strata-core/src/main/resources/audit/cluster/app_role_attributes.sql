@@ -23,3 +23,10 @@ SELECT 'VIOLATION', r.own_database, r.rolname,
   FROM app_role r
   JOIN pg_auth_members m ON m.member = r.oid
   JOIN pg_roles g ON g.oid = m.roleid
+UNION ALL
+SELECT 'WARNING', own.database, own.rolname,
+       format('App role %I, registered for database %I, does not exist on the server: its tenants cannot be served and '
+              || 'nothing about it could be checked. Finish or repair the provisioning of the tenants placed there.',
+              own.rolname, own.database)
+  FROM unnest(CAST(:app_roles AS text[]), CAST(:app_role_databases AS text[])) AS own (rolname, database)
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = own.rolname)
