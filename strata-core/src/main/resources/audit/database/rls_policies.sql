@@ -3,17 +3,7 @@
 -- compares tenant_id with platform.current_tenant_id() or platform.visible_tenant_ids().
 -- This recognises the shape of a scoped policy; it cannot prove an arbitrary expression correct,
 -- so a disjunction in one is reported for review.
-SELECT CASE WHEN cov.missing <> '{}' THEN 'VIOLATION' ELSE 'WARNING' END AS severity,
-       current_database() AS database, cov.name AS object,
-       CASE WHEN cov.missing <> '{}'
-            THEN format('Table %s has no policy for %s that applies to the app role: under row level security those '
-                        || 'commands fail for every tenant, and such gaps tend to get "fixed" with USING (true). Create '
-                        || 'scoped policies, e.g. CREATE POLICY tenant_isolation ON %s FOR ALL USING (tenant_id = (SELECT '
-                        || 'platform.current_tenant_id())) WITH CHECK (tenant_id = (SELECT platform.current_tenant_id())).',
-                        cov.name, array_to_string(cov.missing, ', '), cov.name)
-            ELSE format('Table %s has only RESTRICTIVE policies for %s: without a PERMISSIVE policy they deny every row. '
-                        || 'Add a permissive policy scoped by tenant_id.', cov.name, array_to_string(cov.restrictive_only, ', '))
-       END AS message
+SELECT f.severity, current_database() AS database, cov.name AS object, f.message
   FROM (SELECT t.name,
                array_agg(cmd.name ORDER BY cmd.ord) FILTER (WHERE NOT p.permissive AND NOT p.restrictive) AS missing,
                array_agg(cmd.name ORDER BY cmd.ord) FILTER (WHERE NOT p.permissive AND p.restrictive) AS restrictive_only
@@ -27,7 +17,20 @@ SELECT CASE WHEN cov.missing <> '{}' THEN 'VIOLATION' ELSE 'WARNING' END AS seve
                   AND pol.polcmd IN (cmd.code, '*')
                   AND (pol.polroles = '{0}' OR pol.polroles && ARRAY(SELECT oid FROM audited_role))) p
          GROUP BY t.name) cov
- WHERE cov.missing <> '{}' OR cov.restrictive_only <> '{}'
+ CROSS JOIN LATERAL (VALUES
+       ('VIOLATION',
+        CASE WHEN cov.missing IS NOT NULL
+             THEN format('Table %s has no policy for %s that applies to the app role: under row level security those '
+                         || 'commands fail for every tenant, and such gaps tend to get "fixed" with USING (true). Create '
+                         || 'scoped policies, e.g. CREATE POLICY tenant_isolation ON %s FOR ALL USING (tenant_id = (SELECT '
+                         || 'platform.current_tenant_id())) WITH CHECK (tenant_id = (SELECT platform.current_tenant_id())).',
+                         cov.name, array_to_string(cov.missing, ', '), cov.name) END),
+       ('WARNING',
+        CASE WHEN cov.restrictive_only IS NOT NULL
+             THEN format('Table %s has only RESTRICTIVE policies for %s: without a PERMISSIVE policy they deny every row. '
+                         || 'Add a permissive policy scoped by tenant_id.', cov.name, array_to_string(cov.restrictive_only, ', ')) END)
+       ) AS f (severity, message)
+ WHERE f.message IS NOT NULL
 UNION ALL
 SELECT CASE WHEN s.scoped THEN 'WARNING' ELSE 'VIOLATION' END, current_database(), t.name,
        CASE WHEN s.scoped

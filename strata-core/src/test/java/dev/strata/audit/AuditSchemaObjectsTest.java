@@ -137,6 +137,26 @@ class AuditSchemaObjectsTest {
     }
 
     @Test
+    void a_missing_command_and_a_restrictive_only_command_on_one_table_are_both_reported() {
+        f.sql(f.alphaDb, "CREATE TABLE app.mixed (tenant_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (tenant_id, id))",
+                "ALTER TABLE app.mixed ENABLE ROW LEVEL SECURITY", "ALTER TABLE app.mixed FORCE ROW LEVEL SECURITY",
+                "CREATE POLICY read_restricted ON app.mixed AS RESTRICTIVE FOR SELECT"
+                        + " USING (tenant_id = (SELECT platform.current_tenant_id()))",
+                "CREATE POLICY tenant_insert ON app.mixed FOR INSERT WITH CHECK (tenant_id = (SELECT platform.current_tenant_id()))",
+                "CREATE POLICY tenant_update ON app.mixed FOR UPDATE USING (tenant_id = (SELECT platform.current_tenant_id()))");
+        try {
+            AuditReport report = f.audit();
+            assertThat(violations(report)).containsExactly(tuple("rls_policies", f.alphaDb, "app.mixed"));
+            assertThat(warnings(report)).containsExactly(tuple("rls_policies", f.alphaDb, "app.mixed"));
+            assertThat(report.findings()).extracting(AuditFinding::message)
+                    .anySatisfy(m -> assertThat(m).contains("no policy for DELETE"))
+                    .anySatisfy(m -> assertThat(m).contains("only RESTRICTIVE policies for SELECT"));
+        } finally {
+            f.sql(f.alphaDb, "DROP TABLE app.mixed");
+        }
+    }
+
+    @Test
     void policy_with_a_disjunction_is_a_warning_to_review() {
         f.sql(f.alphaDb, "CREATE POLICY with_or ON app.documents FOR SELECT"
                 + " USING (tenant_id = platform.current_tenant_id() OR title = 'public')");

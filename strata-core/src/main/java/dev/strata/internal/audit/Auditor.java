@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -74,7 +75,7 @@ public final class Auditor {
     /** The management database, each data plane's template and every live database, by data plane. */
     private Map<String, List<AuditedDatabase>> targets(List<DatabaseRecord> live, List<AuditFinding> findings) {
         PhysicalNames names = engine.names();
-        Map<String, List<AuditedDatabase>> byPlane = new java.util.TreeMap<>();
+        Map<String, List<AuditedDatabase>> byPlane = new TreeMap<>();
         byPlane.computeIfAbsent(DataPlane.DEFAULT_KEY, k -> new ArrayList<>()).add(
                 new AuditedDatabase(DataPlane.DEFAULT_KEY, names.managementDatabase(), AuditedDatabase.Kind.MANAGEMENT, null));
         for (String plane : new TreeSet<>(engine.planes().keySet())) {
