@@ -1,17 +1,210 @@
 package dev.strata.internal.audit;
 
+import dev.strata.audit.AuditFinding;
 import dev.strata.audit.AuditReport;
+import dev.strata.audit.AuditSeverity;
 import dev.strata.internal.StrataEngine;
+import dev.strata.internal.provisioning.DatabaseRecord;
+import dev.strata.internal.provisioning.DatabaseStore;
+import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.Jdbc;
+import dev.strata.internal.sql.PhysicalNames;
+import dev.strata.internal.sql.SqlStates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Checks every tenant database's catalog against the isolation rules (see pitfalls). */
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Checks the catalogs of every database Strata manages against the isolation rules of
+ * {@link AuditCheck}: per server, the shared catalogs once (roles, memberships, database
+ * privileges, role settings, the template); then each database from inside, as the administrator,
+ * in a read-only transaction, one query per rule. Changes nothing. One instance per run.
+ */
 public final class Auditor {
+    private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
+    private static final String EXISTING_DATABASES = "SELECT datname FROM pg_database WHERE datname = ANY (?)";
+
     private final StrataEngine engine;
 
     public Auditor(StrataEngine engine) {
         this.engine = engine;
     }
 
+    /**
+     * Runs every rule on every database.
+     *
+     * @throws dev.strata.StrataException {@link dev.strata.ErrorCode#DATABASE_ERROR} if a database
+     *         that exists cannot be read (the report would otherwise pass without having looked)
+     */
     public AuditReport run() {
-        throw new UnsupportedOperationException("TODO(audit helper): not implemented yet");
+        Instant checkedAt = Instant.now();
+        long started = System.nanoTime();
+        List<DatabaseRecord> live = Jdbc.withConnection(engine.management(), "list the databases to audit", DatabaseStore::live);
+        List<AuditFinding> findings = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
+        Map<String, List<AuditedDatabase>> byPlane = targets(live, findings);
+        for (Map.Entry<String, List<AuditedDatabase>> plane : byPlane.entrySet()) {
+            auditPlane(engine.plane(plane.getKey()), plane.getValue(), findings, checked);
+        }
+        findings.sort(Comparator.comparing(AuditFinding::severity)
+                .thenComparing(f -> AuditCheck.valueOf(f.check().toUpperCase(Locale.ROOT)))
+                .thenComparing(AuditFinding::database, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(AuditFinding::object, Comparator.nullsLast(Comparator.naturalOrder())));
+        AuditReport report = new AuditReport(checkedAt, checked, AuditCheck.names(), findings);
+        LOG.info("Audit checked {} databases in {} ms: {} violations, {} warnings", checked.size(),
+                (System.nanoTime() - started) / 1_000_000, report.violations(), findings.size() - report.violations());
+        return report;
+    }
+
+    /** The management database, each data plane's template and every live database, by data plane. */
+    private Map<String, List<AuditedDatabase>> targets(List<DatabaseRecord> live, List<AuditFinding> findings) {
+        PhysicalNames names = engine.names();
+        Map<String, List<AuditedDatabase>> byPlane = new TreeMap<>();
+        byPlane.computeIfAbsent(DataPlane.DEFAULT_KEY, k -> new ArrayList<>()).add(
+                new AuditedDatabase(DataPlane.DEFAULT_KEY, names.managementDatabase(), AuditedDatabase.Kind.MANAGEMENT, null));
+        for (String plane : new TreeSet<>(engine.planes().keySet())) {
+            byPlane.computeIfAbsent(plane, k -> new ArrayList<>()).add(
+                    new AuditedDatabase(plane, names.templateDatabase(), AuditedDatabase.Kind.TEMPLATE, null));
+        }
+        for (DatabaseRecord db : live) {
+            if (!engine.planes().containsKey(db.dataPlane())) {
+                findings.add(coverage(db.name(), "Database " + db.name() + " is registered on data plane '" + db.dataPlane()
+                        + "', which this Strata process is not configured with, so it was not audited. Run the audit "
+                        + "where every data plane is configured."));
+                continue;
+            }
+            byPlane.get(db.dataPlane()).add(
+                    new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
+        }
+        return byPlane;
+    }
+
+    private void auditPlane(DataPlane plane, List<AuditedDatabase> targets, List<AuditFinding> findings, List<String> checked) {
+        List<String> roles = new ArrayList<>();
+        List<String> roleDatabases = new ArrayList<>();
+        for (AuditedDatabase db : targets) {
+            if (db.appRole() != null) {
+                roles.add(db.appRole());
+                roleDatabases.add(db.name());
+            }
+        }
+        String[] appRoles = roles.toArray(String[]::new);
+        Set<String> existing = readOnly(plane, plane.server().database(), "audit the server of data plane " + plane.key(), c -> {
+            Set<String> present = existingDatabases(c, targets);
+            Map<String, Object> arguments = new HashMap<>();
+            arguments.put("app_roles", appRoles);
+            arguments.put("app_role_databases", roleDatabases.toArray(String[]::new));
+            arguments.put("databases", present.toArray(String[]::new));
+            arguments.put("template", engine.names().templateDatabase());
+            for (CatalogQuery query : Queries.CLUSTER) {
+                findings.addAll(query.run(c, arguments));
+            }
+            return present;
+        });
+        for (AuditedDatabase db : targets) {
+            if (!existing.contains(db.name())) {
+                findings.add(coverage(db.name(), "Database " + db.name() + " is registered but does not exist on data plane '"
+                        + plane.key() + "', so it was not audited. If a tenant is being provisioned into it, audit again "
+                        + "when that has finished; otherwise repair or decommission the tenants placed there."));
+                continue;
+            }
+            checked.add(db.name());
+            if (db.kind() == AuditedDatabase.Kind.TEMPLATE) {
+                continue;
+            }
+            Map<String, Object> arguments = new HashMap<>();
+            arguments.put("kind", db.kind() == AuditedDatabase.Kind.TENANT ? "tenant" : "management");
+            arguments.put("own_role", db.appRole());
+            arguments.put("app_roles", appRoles);
+            try {
+                readOnly(plane, db.name(), "audit database " + db.name(), c -> {
+                    for (CatalogQuery query : Queries.DATABASE.get(db.kind())) {
+                        findings.addAll(query.run(c, arguments));
+                    }
+                    return null;
+                });
+            } catch (DatabaseVanished e) {
+                checked.remove(db.name());
+                findings.add(coverage(db.name(), "Database " + db.name() + " was dropped while the audit ran; nothing left to check."));
+            }
+        }
+    }
+
+    private static Set<String> existingDatabases(Connection c, List<AuditedDatabase> targets) throws SQLException {
+        Set<String> present = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(EXISTING_DATABASES)) {
+            ps.setArray(1, c.createArrayOf("text", targets.stream().map(AuditedDatabase::name).toArray(String[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getString(1));
+                }
+            }
+        }
+        return present;
+    }
+
+    /** Runs work on a new administrator connection in a read-only transaction, rolled back at the end. */
+    private static <R> R readOnly(DataPlane plane, String database, String what, Jdbc.SqlWork<R> work) {
+        Connection c;
+        try {
+            c = plane.openAdmin(database);
+        } catch (SQLException e) {
+            if (SqlStates.is(e, SqlStates.INVALID_CATALOG_NAME)) {
+                throw new DatabaseVanished();
+            }
+            throw Jdbc.databaseError(what, e);
+        }
+        try (c) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw Jdbc.databaseError(what, e);
+        }
+    }
+
+    private static AuditFinding coverage(String database, String message) {
+        return new AuditFinding(AuditSeverity.WARNING, AuditCheck.AUDIT_COVERAGE.checkName(), database, database, message);
+    }
+
+    /** A database listed for the audit no longer exists when it is opened. */
+    private static final class DatabaseVanished extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DatabaseVanished() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The catalog queries, read from the class path once. */
+    private static final class Queries {
+        static final List<CatalogQuery> CLUSTER = AuditCheck.clusterQueries();
+        static final Map<AuditedDatabase.Kind, List<CatalogQuery>> DATABASE = new EnumMap<>(AuditedDatabase.Kind.class);
+
+        static {
+            for (AuditedDatabase.Kind kind : AuditedDatabase.Kind.values()) {
+                DATABASE.put(kind, AuditCheck.databaseQueries(kind));
+            }
+        }
     }
 }
