@@ -175,6 +175,15 @@ class IsolationSuiteTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void the_audit_finds_no_violation(Layout layout) {
+        Topology.of(strata, layout);
+        var report = strata.audit();
+        assertThat(report.findings()).filteredOn(f -> f.severity() == dev.strata.audit.AuditSeverity.VIOLATION).isEmpty();
+        assertThat(report.passed()).isTrue();
+    }
+
     private static String table(String schema) {
         return Identifiers.qualified(schema, "documents");
     }
