@@ -175,10 +175,9 @@ class IsolationSuiteTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("layouts")
-    void the_audit_finds_no_violation(Layout layout) {
-        Topology.of(strata, layout);
+    @org.junit.jupiter.api.Test
+    void the_audit_finds_no_violation_with_every_layout_in_place() {
+        layouts().forEach(layout -> Topology.of(strata, layout));
         var report = strata.audit();
         assertThat(report.findings()).filteredOn(f -> f.severity() == dev.strata.audit.AuditSeverity.VIOLATION).isEmpty();
         assertThat(report.passed()).isTrue();
