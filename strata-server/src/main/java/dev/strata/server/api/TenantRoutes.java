@@ -103,7 +103,7 @@ final class TenantRoutes {
         DecommissionRequest body = RequestBodies.read(ctx, DecommissionRequest.class);
         if (body == null || !Boolean.TRUE.equals(body.confirm())) {
             throw new StrataException(ErrorCode.CONFIRMATION_REQUIRED, "Decommissioning '" + tenant.slug()
-                    + "' deletes its data for good: send {\"confirm\": true} (and \"cascade\": true to include its T2s)");
+                    + "' deletes its data for good: confirm it ({\"confirm\": true}; on the command line --confirm)");
         }
         boolean cascade = Boolean.TRUE.equals(body.cascade());
         change(ctx, tenants -> tenants.decommission(tenant.id().toString(), cascade));
