@@ -96,6 +96,10 @@ public final class ServeCommand implements Callable<Integer> {
                     throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "Cannot listen on " + bind + ":" + port
                             + " (" + e.getMessage() + "): pass another --port or --bind", e);
                 }
+                if (!isLoopback(bind)) {
+                    LOG.warn("Listening on {}: the API is reachable from the network and API keys travel unencrypted "
+                            + "over HTTP; put a TLS proxy in front of it", bind);
+                }
                 out.println("REST API on " + api.baseUri() + " (GET /v1/openapi.json describes it); stop with Ctrl-C");
                 out.flush();
                 return new Running(backend, strata, api);
@@ -105,6 +109,14 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 backend.close();
                 throw e;
+            }
+        }
+
+        private static boolean isLoopback(String address) {
+            try {
+                return java.net.InetAddress.getByName(address).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
             }
         }
 

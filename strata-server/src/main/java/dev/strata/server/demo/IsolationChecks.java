@@ -404,7 +404,7 @@ public final class IsolationChecks {
 
     private String connectAs(DemoConnections.AppRole role, String database) {
         try (Connection c = db.asRole(database, role)) {
-            return "CONNECTED";
+            return "CONNECTED as " + c.getMetaData().getUserName();
         } catch (SQLException e) {
             return INSUFFICIENT_PRIVILEGE.equals(e.getSQLState()) ? "refused (permission denied)"
                     : "failed for another reason (SQLSTATE " + e.getSQLState() + ")";
