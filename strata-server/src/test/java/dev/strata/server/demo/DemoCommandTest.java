@@ -84,6 +84,10 @@ class DemoCommandTest {
             assertThat(r.get("detail").asText()).isNotBlank();
             if (name.equals(AUDIT)) {
                 auditPassed = r.get("passed").asBoolean();
+                if (!auditPassed) {
+                    // tolerated only while the audit is not implemented in this build
+                    assertThat(r.get("detail").asText()).contains("UnsupportedOperationException");
+                }
             } else if (!r.get("passed").asBoolean()) {
                 failedOtherThanAudit.add(name + ": " + r.get("detail").asText());
             }
