@@ -57,6 +57,16 @@ public final class LocalPostgres implements AutoCloseable {
      *         accept connections
      */
     public static LocalPostgres start(Path directory) {
+        return start(directory, true);
+    }
+
+    /**
+     * {@link #start(Path)}, choosing whether a server this process starts is also stopped when the
+     * JVM exits without {@link #close()}. A caller that closes it from a shutdown hook of its own
+     * passes {@code false}, so that the server stops after everything that uses it, not
+     * concurrently with it.
+     */
+    public static LocalPostgres start(Path directory, boolean stopAtExit) {
         Path cluster = directory.resolve("pg");
         Path passwordFile = directory.resolve("pg-superuser-password");
         try {
@@ -64,7 +74,7 @@ public final class LocalPostgres implements AutoCloseable {
             boolean fresh = !Files.exists(cluster.resolve("PG_VERSION"));
             if (fresh) {
                 String password = newPassword();
-                EmbeddedPostgres pg = builder(cluster, null).start();
+                EmbeddedPostgres pg = builder(cluster, null, stopAtExit).start();
                 secure(pg, cluster, password);
                 writeSecret(passwordFile, password);
                 return new LocalPostgres(pg, password);
@@ -82,7 +92,7 @@ public final class LocalPostgres implements AutoCloseable {
                     return attach(cluster, pid, lines, password);
                 }
             }
-            return new LocalPostgres(builder(cluster, password).start(), password);
+            return new LocalPostgres(builder(cluster, password, stopAtExit).start(), password);
         } catch (IOException e) {
             throw new StrataException(ErrorCode.INVALID_CONFIGURATION,
                     "Cannot start the embedded PostgreSQL in " + cluster + ": " + e.getMessage(), e);
@@ -120,10 +130,11 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres.Builder builder(Path cluster, String password) {
+    private static EmbeddedPostgres.Builder builder(Path cluster, String password, boolean stopAtExit) {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(cluster)
                 .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(stopAtExit)
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("max_wal_senders", "20")

@@ -74,7 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
     private record Running(PostgresBackend backend, Strata strata, ApiServer api) implements AutoCloseable {
 
         static Running start(Path home, String url, String namespace, String bind, int port, PrintWriter out) {
-            PostgresBackend backend = PostgresBackend.open(url, home);
+            // closed by serve's own shutdown hook, after the HTTP server and Strata
+            PostgresBackend backend = PostgresBackend.open(url, home, false);
             Strata strata = null;
             try {
                 strata = Strata.configure().server(backend.server()).namespace(namespace).start();

@@ -23,14 +23,23 @@ public final class PostgresBackend implements AutoCloseable {
 
     /**
      * Opens the server named by {@code databaseUrl}, or, when it is {@code null}, the embedded one
-     * in {@code dataDir}.
+     * in {@code dataDir}, which stops when the JVM exits if this process started it.
      */
     public static PostgresBackend open(String databaseUrl, Path dataDir) {
+        return open(databaseUrl, dataDir, true);
+    }
+
+    /**
+     * {@link #open(String, Path)}; with {@code stopAtExit} false an embedded server this process
+     * starts stops only on {@link #close()}, for callers that close it from their own shutdown hook
+     * after everything that uses it.
+     */
+    public static PostgresBackend open(String databaseUrl, Path dataDir, boolean stopAtExit) {
         if (databaseUrl != null && !databaseUrl.isBlank()) {
             PostgresServer server = PostgresServer.parse(databaseUrl);
             return new PostgresBackend(server, null, server.toString());
         }
-        LocalPostgres local = LocalPostgres.start(dataDir);
+        LocalPostgres local = LocalPostgres.start(dataDir, stopAtExit);
         String how = local.attached() ? "embedded PostgreSQL of " + dataDir + " (run by another process)"
                 : "embedded PostgreSQL in " + dataDir;
         return new PostgresBackend(local.server(), local, how + ", port " + local.server().port());

@@ -78,6 +78,10 @@ class ServeIT {
         serve.destroy(); // SIGTERM
         assertThat(serve.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(Files.exists(dataDir.resolve("pg").resolve("postmaster.pid"))).as("PostgreSQL stopped").isFalse();
+        String log = Files.readString(dataDir.resolve("serve-1.out.err"));
+        assertThat(log).contains("Shutting down: HTTP server, Strata, then PostgreSQL").contains("Stopped")
+                .as("PostgreSQL stops after Strata, not under it").doesNotContain("lost its connection");
+        assertThat(banner + log).as("the key is shown once and never logged").containsOnlyOnce(key);
 
         Path out2 = dataDir.resolve("serve-2.out");
         serve = startServe(port, out2);
