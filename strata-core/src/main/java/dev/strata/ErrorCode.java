@@ -46,6 +46,10 @@ public enum ErrorCode {
     ISOLATION_VIOLATION(403, 10),
     /** The request carried no valid API key. */
     UNAUTHORIZED(401, 11),
+    /** A REST request's method and path match no endpoint of the API. */
+    ROUTE_NOT_FOUND(404, 2),
+    /** Strata, or the management database it depends on, cannot be reached right now. */
+    SERVICE_UNAVAILABLE(503, 12),
     /** The configuration is contradictory or incomplete. */
     INVALID_CONFIGURATION(400, 2),
     /** A database operation failed for a reason outside the caller's control. */

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,11 +21,20 @@ import java.util.Map;
  * password authentication: the superuser's password is generated on first start and kept in
  * {@code <dir>/pg-superuser-password} (mode 0600). Listens on localhost only.
  *
+ * <p>If another process already runs the server of that directory (say {@code strata serve} while
+ * {@code strata demo} starts), {@link #start} attaches to it instead: the port comes from line 4 of
+ * {@code postmaster.pid}, the password from the password file, and {@link #close()} leaves that
+ * server running for its owner.
+ *
  * <p>For development, demos and tests; production points Strata at its own servers.
  */
 public final class LocalPostgres implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
 
+    private static final int PID_FILE_PORT_LINE = 3;
+    private static final long ATTACH_WAIT_MILLIS = 15_000;
+
+    /** The server this process started, or {@code null} when attached to another process's server. */
     private final EmbeddedPostgres postgres;
     private final PostgresServer server;
 
@@ -33,13 +43,30 @@ public final class LocalPostgres implements AutoCloseable {
         this.server = new PostgresServer("127.0.0.1", postgres.getPort(), SUPERUSER, password, "postgres", Map.of());
     }
 
+    private LocalPostgres(int port, String password) {
+        this.postgres = null;
+        this.server = new PostgresServer("127.0.0.1", port, SUPERUSER, password, "postgres", Map.of());
+    }
+
     /**
-     * Starts the server whose data lives in {@code directory/pg}, creating it on first use.
+     * Starts the server whose data lives in {@code directory/pg}, creating it on first use, or
+     * attaches to it if another process is running it.
      *
-     * @throws StrataException {@link ErrorCode#INVALID_CONFIGURATION} if the directory is unusable
-     *         or another process is running a server on it
+     * @throws StrataException {@link ErrorCode#INVALID_CONFIGURATION} if the directory is unusable,
+     *         its password file is missing, or the server another process runs on it does not
+     *         accept connections
      */
     public static LocalPostgres start(Path directory) {
+        return start(directory, true);
+    }
+
+    /**
+     * {@link #start(Path)}, choosing whether a server this process starts is also stopped when the
+     * JVM exits without {@link #close()}. A caller that closes it from a shutdown hook of its own
+     * passes {@code false}, so that the server stops after everything that uses it, not
+     * concurrently with it.
+     */
+    public static LocalPostgres start(Path directory, boolean stopAtExit) {
         Path cluster = directory.resolve("pg");
         Path passwordFile = directory.resolve("pg-superuser-password");
         try {
@@ -47,34 +74,67 @@ public final class LocalPostgres implements AutoCloseable {
             boolean fresh = !Files.exists(cluster.resolve("PG_VERSION"));
             if (fresh) {
                 String password = newPassword();
-                EmbeddedPostgres pg = builder(cluster, null).start();
+                EmbeddedPostgres pg = builder(cluster, null, stopAtExit).start();
                 secure(pg, cluster, password);
                 writeSecret(passwordFile, password);
                 return new LocalPostgres(pg, password);
-            }
-            if (Files.exists(cluster.resolve("postmaster.pid"))) {
-                String pid = Files.readAllLines(cluster.resolve("postmaster.pid")).stream().findFirst().orElse("?");
-                if (ProcessHandle.of(parsePid(pid)).map(ProcessHandle::isAlive).orElse(false)) {
-                    throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
-                            + " is already running (pid " + pid + "): stop the other Strata process or use another --data-dir");
-                }
             }
             if (!Files.exists(passwordFile)) {
                 throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
                         + " has no " + passwordFile.getFileName() + ": restore that file or start with a new --data-dir");
             }
             String password = Files.readString(passwordFile).trim();
-            return new LocalPostgres(builder(cluster, password).start(), password);
+            Path pidFile = cluster.resolve("postmaster.pid");
+            if (Files.exists(pidFile)) {
+                List<String> lines = Files.readAllLines(pidFile);
+                long pid = lines.isEmpty() ? -1 : parsePid(lines.get(0));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    return attach(cluster, pid, lines, password);
+                }
+            }
+            return new LocalPostgres(builder(cluster, password, stopAtExit).start(), password);
         } catch (IOException e) {
             throw new StrataException(ErrorCode.INVALID_CONFIGURATION,
                     "Cannot start the embedded PostgreSQL in " + cluster + ": " + e.getMessage(), e);
         }
     }
 
-    private static EmbeddedPostgres.Builder builder(Path cluster, String password) {
+    /** Connects to the server another process runs on the cluster, waiting while it starts up. */
+    private static LocalPostgres attach(Path cluster, long pid, List<String> pidFileLines, String password) {
+        int port = pidFileLines.size() > PID_FILE_PORT_LINE ? (int) parsePid(pidFileLines.get(PID_FILE_PORT_LINE)) : -1;
+        if (port <= 0 || port > 65535) {
+            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+                    + " is run by process " + pid + ", but its postmaster.pid names no port");
+        }
+        LocalPostgres attached = new LocalPostgres(port, password);
+        long deadline = System.currentTimeMillis() + ATTACH_WAIT_MILLIS;
+        while (true) {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                    SUPERUSER, password); Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+                return attached;
+            } catch (SQLException e) {
+                boolean starting = "57P03".equals(e.getSQLState()) || "08001".equals(e.getSQLState());
+                if (!starting || System.currentTimeMillis() > deadline) {
+                    throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+                            + " is run by process " + pid + " on port " + port + " but does not accept connections ("
+                            + e.getMessage() + "): stop that process or use another --data-dir", e);
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StrataException(ErrorCode.INTERNAL, "Interrupted while attaching to the embedded PostgreSQL", e);
+            }
+        }
+    }
+
+    private static EmbeddedPostgres.Builder builder(Path cluster, String password, boolean stopAtExit) {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(cluster)
                 .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(stopAtExit)
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("max_wal_senders", "20")
@@ -132,9 +192,20 @@ public final class LocalPostgres implements AutoCloseable {
         return server;
     }
 
-    /** Stops the server; its data stays. */
+    /**
+     * Whether this instance attached to a server another process runs (and {@link #close()} leaves
+     * running) rather than starting one.
+     */
+    public boolean attached() {
+        return postgres == null;
+    }
+
+    /** Stops the server if this process started it (its data stays); does nothing if attached. */
     @Override
     public void close() {
+        if (postgres == null) {
+            return;
+        }
         try {
             postgres.close();
         } catch (IOException e) {

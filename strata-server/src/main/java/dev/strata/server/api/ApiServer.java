@@ -1,0 +1,87 @@
+package dev.strata.server.api;
+
+import dev.strata.Strata;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, archives, audit, OpenAPI
+ * document under {@code /v1}, all behind API keys, and the public liveness probe {@code /health}.
+ * Owns the HTTP server, not the {@code Strata} it serves.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+    private final List<ApiEndpoint> endpoints;
+    private final String host;
+
+    private ApiServer(Javalin app, List<ApiEndpoint> endpoints, String host) {
+        this.app = app;
+        this.endpoints = List.copyOf(endpoints);
+        this.host = host;
+    }
+
+    /**
+     * Starts serving on {@code host:port} ({@code port} 0 picks a free one).
+     *
+     * @throws RuntimeException if the address cannot be bound (Javalin's {@code JavalinBindException})
+     */
+    public static ApiServer start(Strata strata, ApiKeys keys, String host, int port) {
+        List<ApiEndpoint> endpoints = new ArrayList<>();
+        endpoints.addAll(new HealthRoute(strata.internals().management()).endpoints());
+        endpoints.addAll(new OpenApiRoute().endpoints());
+        endpoints.addAll(new TenantRoutes(strata).endpoints());
+        endpoints.addAll(new ArchiveRoutes(strata).endpoints());
+        endpoints.addAll(new AuditRoute(strata).endpoints());
+        Authenticator authenticator = new Authenticator(keys);
+
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.http.defaultContentType = "application/json";
+            config.requestLogger.http((ctx, millis) -> LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(),
+                    ctx.statusCode(), Math.round(millis)));
+        });
+        app.before(ctx -> {
+            MDC.remove("tenant");
+            authenticator.authenticate(ctx);
+        });
+        for (ApiEndpoint endpoint : endpoints) {
+            app.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
+        }
+        ErrorResponses.install(app);
+        app.after(ctx -> MDC.remove("tenant"));
+        app.start(host, port);
+        return new ApiServer(app, endpoints, host);
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+    public URI baseUri() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + h + ":" + port());
+    }
+
+    /** Every operation served, in registration order. */
+    public List<ApiEndpoint> endpoints() {
+        return endpoints;
+    }
+
+    /** Stops accepting requests and waits for those in flight. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.strata.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.server.api.Json;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A client of the Strata REST API for the admin commands: sends the API key, turns problem answers
+ * into {@link CliFailure}s carrying the error code's exit code, and an unreachable server into a
+ * clear message. Bodies and archives are streamed, never held in memory whole.
+ */
+final class ApiClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final URI base;
+    private final String key;
+    private final HttpClient http;
+
+    ApiClient(URI base, String key) {
+        this.base = base;
+        this.key = key;
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** A path segment with the user's text encoded. */
+    static String segment(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A query string from the non-null values ({@code ""} if none). */
+    static String query(Map<String, String> parameters) {
+        StringJoiner joiner = new StringJoiner("&", "?", "");
+        joiner.setEmptyValue("");
+        parameters.forEach((name, value) -> {
+            if (value != null) {
+                joiner.add(segment(name) + "=" + segment(value));
+            }
+        });
+        return joiner.toString();
+    }
+
+    JsonNode get(String path) {
+        return json(send(request(path).GET().build()));
+    }
+
+    JsonNode post(String path, ObjectNode body) {
+        byte[] bytes = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
+        return json(send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build()));
+    }
+
+    /** Streams a file as the request body. */
+    JsonNode upload(String path, Path file, String contentType) {
+        HttpRequest.BodyPublisher publisher;
+        try {
+            publisher = HttpRequest.BodyPublishers.ofFile(file);
+        } catch (FileNotFoundException e) {
+            throw CliFailure.invalid("cannot read " + file + ": no such file");
+        }
+        return json(send(request(path).header("Content-Type", contentType).POST(publisher).build()));
+    }
+
+    /** Streams the answer's body to a file (the caller chooses the file and cleans up on failure). */
+    long download(String path, Path target) {
+        HttpResponse<InputStream> response = send(request(path).GET().build());
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw failure(response.statusCode(), in.readNBytes(64 * 1024),
+                        response.headers().firstValue("Content-Type").orElse(""));
+            }
+            return Files.copy(in, target);
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.GENERAL, "the download from " + base + path + " broke off: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + key)
+                .header("Accept", "application/json");
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw unreachable(e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw unreachable(e);
+            }
+            throw new CliFailure(CliFailure.GENERAL, "the request to " + base + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure(CliFailure.GENERAL, "interrupted", e);
+        }
+    }
+
+    private CliFailure unreachable(IOException e) {
+        return new CliFailure(CliFailure.UNREACHABLE, "cannot reach Strata at " + base + ": is `strata serve` running?", e);
+    }
+
+    private JsonNode json(HttpResponse<InputStream> response) {
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.GENERAL, "reading the answer from " + base + " failed: " + e.getMessage(), e);
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        if (response.statusCode() >= 300) {
+            throw failure(response.statusCode(), body, contentType);
+        }
+        try {
+            return Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.GENERAL, base + " answered with something other than JSON: is it Strata?", e);
+        }
+    }
+
+    private CliFailure failure(int status, byte[] body, String contentType) {
+        if (contentType.contains("json")) {
+            try {
+                JsonNode problem = Json.mapper().readTree(body);
+                if (problem.hasNonNull("code") && problem.hasNonNull("detail")) {
+                    return CliFailure.fromProblem(problem.get("code").asText(), problem.get("detail").asText());
+                }
+            } catch (IOException notJson) {
+                // fall through to the generic message
+            }
+        }
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return new CliFailure(CliFailure.GENERAL, "HTTP " + status + " from " + base
+                + (text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text)));
+    }
+}

@@ -1,0 +1,141 @@
+package dev.strata.server.cli;
+
+import dev.strata.ErrorCode;
+import dev.strata.Strata;
+import dev.strata.StrataException;
+import dev.strata.server.Main;
+import dev.strata.server.api.ApiKeys;
+import dev.strata.server.api.ApiServer;
+import dev.strata.server.runtime.AdminKeyFile;
+import dev.strata.server.runtime.Environment;
+import dev.strata.server.runtime.PostgresBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code strata serve}: runs the control plane until SIGINT or SIGTERM, then stops the HTTP
+ * server, closes Strata and stops the embedded PostgreSQL (if it started it), in that order.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the Strata control plane: REST API on 127.0.0.1, embedded PostgreSQL unless --database-url.")
+public final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). Anything else exposes the API to the network.")
+    String bind;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory: embedded PostgreSQL and the admin key (default: $STRATA_HOME, else ~/.strata).")
+    Path dataDir;
+
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "PostgreSQL server to use instead of the embedded one (default: $STRATA_DATABASE_URL), "
+                    + "as postgresql://user:password@host:port/db or a JDBC URL.")
+    String databaseUrl;
+
+    @Option(names = "--namespace", hidden = true, defaultValue = "strata", description = "Prefix of every database and role (tests).")
+    String namespace;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Environment env = ((Main) spec.root().userObject()).environment();
+        PrintWriter out = spec.commandLine().getOut();
+        Path home = env.dataDir(dataDir);
+        String url = databaseUrl != null ? databaseUrl : env.get("STRATA_DATABASE_URL").orElse(null);
+
+        Running running = Running.start(home, url, namespace, bind, port, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "strata-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Everything serve runs, closed in reverse order of start. */
+    private record Running(PostgresBackend backend, Strata strata, ApiServer api) implements AutoCloseable {
+
+        static Running start(Path home, String url, String namespace, String bind, int port, PrintWriter out) {
+            // closed by serve's own shutdown hook, after the HTTP server and Strata
+            PostgresBackend backend = PostgresBackend.open(url, home, false);
+            Strata strata = null;
+            try {
+                strata = Strata.configure().server(backend.server()).namespace(namespace).start();
+                out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
+                ApiKeys keys = new ApiKeys(strata.internals().management());
+                Optional<ApiKeys.Created> admin = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(home, secret));
+                if (admin.isPresent()) {
+                    out.println("Admin API key (shown once, also saved to " + AdminKeyFile.in(home) + "): " + admin.get().secret());
+                } else if (java.nio.file.Files.exists(AdminKeyFile.in(home))) {
+                    out.println("Admin API key: in " + AdminKeyFile.in(home) + " (created on the first start)");
+                } else {
+                    out.println("API keys exist in the management database, but " + AdminKeyFile.in(home)
+                            + " does not: use a key you were given (--key or STRATA_API_KEY)");
+                }
+                ApiServer api;
+                try {
+                    api = ApiServer.start(strata, keys, bind, port);
+                } catch (RuntimeException e) {
+                    throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "Cannot listen on " + bind + ":" + port
+                            + " (" + e.getMessage() + "): pass another --port or --bind", e);
+                }
+                if (!isLoopback(bind)) {
+                    LOG.warn("Listening on {}: the API is reachable from the network and API keys travel unencrypted "
+                            + "over HTTP; put a TLS proxy in front of it", bind);
+                }
+                out.println("REST API on " + api.baseUri() + " (GET /v1/openapi.json describes it); stop with Ctrl-C");
+                out.flush();
+                return new Running(backend, strata, api);
+            } catch (RuntimeException e) {
+                if (strata != null) {
+                    strata.close();
+                }
+                backend.close();
+                throw e;
+            }
+        }
+
+        private static boolean isLoopback(String address) {
+            try {
+                return java.net.InetAddress.getByName(address).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            LOG.info("Shutting down: HTTP server, Strata, then PostgreSQL");
+            try {
+                api.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping the HTTP server failed: {}", e.toString());
+            }
+            try {
+                strata.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing Strata failed: {}", e.toString());
+            }
+            backend.close();
+            LOG.info("Stopped");
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.strata.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.server.api.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.strata.server.cli.ApiClient.segment;
+
+/** {@code strata tenants ...}: the tenant registry through the REST API. */
+@Command(name = "tenants", mixinStandardHelpOptions = true,
+        description = "Create, list, inspect, suspend, resume, decommission, export and import tenants.",
+        subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
+                TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
+                TenantsCommand.History.class, ArchiveCommands.Export.class, ArchiveCommands.Import.class})
+public final class TenantsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: see 'strata tenants --help'");
+    }
+
+    /** Prints a tenant the API answered with, after a one-line summary. */
+    abstract static class TenantAnswer extends ClientCommand {
+        int print(JsonNode tenant, String summary) {
+            if (json()) {
+                printJson(tenant);
+            } else {
+                if (summary != null) {
+                    out().println(summary);
+                }
+                TenantText.block(out(), tenant);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a T1 (partner) or T2 (customer) tenant.")
+    static final class Create extends TenantAnswer {
+        @Option(names = "--tier", required = true, paramLabel = "1|2", description = "1 for a partner, 2 for a customer.")
+        String tier;
+        @Option(names = "--slug", required = true, paramLabel = "SLUG", description = "2-63 characters of a-z, 0-9, '-', starting with a letter.")
+        String slug;
+        @Option(names = "--parent", paramLabel = "KEY", description = "Id or slug of the parent T1 (required for a T2).")
+        String parent;
+        @Option(names = "--name", paramLabel = "NAME", description = "Display name (default: the slug).")
+        String name;
+        @Option(names = "--mode", paramLabel = "rls|schema|database",
+                description = "Isolation mode (default: database for a T1, rls inside its T1's database for a T2).")
+        String mode;
+        @Option(names = "--region", paramLabel = "REGION", description = "Data-residency label.")
+        String region;
+
+        @Override
+        int run(ApiClient api) {
+            ObjectNode body = Json.mapper().createObjectNode().put("tier", tier).put("slug", slug);
+            putIfSet(body, "parent", parent);
+            putIfSet(body, "name", name);
+            putIfSet(body, "mode", mode);
+            putIfSet(body, "region", region);
+            JsonNode t = api.post("/v1/tenants", body);
+            return print(t, "Created " + TenantText.tier(t) + " tenant '" + text(t, "slug") + "'.");
+        }
+
+        private static void putIfSet(ObjectNode body, String field, String value) {
+            if (value != null) {
+                body.put(field, value);
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants, optionally filtered.")
+    static final class List extends ClientCommand {
+        @Option(names = "--tier", paramLabel = "0|1|2", description = "Only tenants of this tier.")
+        String tier;
+        @Option(names = "--parent", paramLabel = "KEY", description = "Only children of this tenant (id or slug).")
+        String parent;
+        @Option(names = "--status", paramLabel = "STATUS", description = "Only tenants in this status (active, suspended, decommissioned, ...).")
+        String status;
+
+        @Override
+        int run(ApiClient api) {
+            Map<String, String> filters = new LinkedHashMap<>();
+            filters.put("tier", tier);
+            filters.put("parent", parent);
+            filters.put("status", status);
+            JsonNode answer = api.get("/v1/tenants" + ApiClient.query(filters));
+            if (json()) {
+                printJson(answer);
+            } else {
+                TenantText.table(out(), answer.get("tenants"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one tenant.")
+    static final class Show extends TenantAnswer {
+        @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
+        String key;
+
+        @Override
+        int run(ApiClient api) {
+            return print(api.get("/v1/tenants/" + segment(key)), null);
+        }
+    }
+
+    @Command(name = "suspend", mixinStandardHelpOptions = true,
+            description = "Stop all work of a tenant (and, for a T1, of its T2s) until it is resumed.")
+    static final class Suspend extends TenantAnswer {
+        @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
+        String key;
+
+        @Override
+        int run(ApiClient api) {
+            JsonNode t = api.post("/v1/tenants/" + segment(key) + "/suspend", null);
+            return print(t, "Suspended tenant '" + text(t, "slug") + "'.");
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a suspended tenant work again.")
+    static final class Resume extends TenantAnswer {
+        @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
+        String key;
+
+        @Override
+        int run(ApiClient api) {
+            JsonNode t = api.post("/v1/tenants/" + segment(key) + "/resume", null);
+            return print(t, "Resumed tenant '" + text(t, "slug") + "'.");
+        }
+    }
+
+    @Command(name = "decommission", mixinStandardHelpOptions = true,
+            description = "Delete a tenant's data for good; its registry entry and history stay.")
+    static final class Decommission extends TenantAnswer {
+        @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
+        String key;
+        @Option(names = "--confirm", description = "Required: confirms that the data is to be deleted.")
+        boolean confirm;
+        @Option(names = "--cascade", description = "Also decommission a T1's live T2s.")
+        boolean cascade;
+
+        @Override
+        int run(ApiClient api) {
+            ObjectNode body = Json.mapper().createObjectNode().put("confirm", confirm).put("cascade", cascade);
+            JsonNode t = api.post("/v1/tenants/" + segment(key) + "/decommission", body);
+            return print(t, "Decommissioned tenant '" + text(t, "slug") + "'.");
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true, description = "Show a tenant's history, oldest first.")
+    static final class History extends ClientCommand {
+        @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
+        String key;
+
+        @Override
+        int run(ApiClient api) {
+            JsonNode answer = api.get("/v1/tenants/" + segment(key) + "/history");
+            if (json()) {
+                printJson(answer);
+                return 0;
+            }
+            TextTable table = new TextTable("AT", "ACTION", "ACTOR", "DETAIL");
+            for (JsonNode e : answer.get("events")) {
+                JsonNode detail = e.get("detail");
+                table.row(text(e, "at"), text(e, "action"), text(e, "actor"),
+                        detail == null || detail.isEmpty() ? null : detail.toString());
+            }
+            table.print(out());
+            return 0;
+        }
+    }
+}

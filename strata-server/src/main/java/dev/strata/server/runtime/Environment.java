@@ -1,0 +1,41 @@
+package dev.strata.server.runtime;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a command reads from its surroundings: environment variables and the user's home. Passed
+ * in rather than read from {@link System} so tests can run commands with an environment of their own.
+ *
+ * @param variables environment variables
+ * @param userHome  the user's home directory
+ */
+public record Environment(Map<String, String> variables, Path userHome) {
+
+    public Environment {
+        variables = Map.copyOf(variables);
+    }
+
+    /** This process's environment. */
+    public static Environment system() {
+        return new Environment(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** A variable's value, if set and not blank. */
+    public Optional<String> get(String name) {
+        String value = variables.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    /**
+     * The data directory: the option if given, else {@code STRATA_HOME}, else {@code ~/.strata}.
+     * It holds the embedded PostgreSQL ({@code pg/}), its superuser password and the admin API key.
+     */
+    public Path dataDir(Path option) {
+        if (option != null) {
+            return option.toAbsolutePath().normalize();
+        }
+        return get("STRATA_HOME").map(Path::of).orElse(userHome.resolve(".strata")).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.strata.server.testing;
+
+import dev.strata.Strata;
+import dev.strata.server.api.ApiKeys;
+import dev.strata.server.api.ApiServer;
+import dev.strata.server.runtime.AdminKeyFile;
+import dev.strata.testing.TestStrata;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A test class's control plane: Strata on the shared PostgreSQL under a fresh namespace, its admin
+ * API key (also saved in a temporary data directory, as {@code strata serve} does), and the REST
+ * API on a free port of 127.0.0.1. {@link #close()} stops it and drops the namespace.
+ */
+public final class RunningApi implements AutoCloseable {
+    private final Strata strata;
+    private final ApiKeys keys;
+    private final ApiServer server;
+    private final String adminKey;
+    private final Path dataDir;
+
+    private RunningApi(Strata strata, ApiKeys keys, ApiServer server, String adminKey, Path dataDir) {
+        this.strata = strata;
+        this.keys = keys;
+        this.server = server;
+        this.adminKey = adminKey;
+        this.dataDir = dataDir;
+    }
+
+    public static RunningApi start() {
+        Strata strata = TestStrata.start();
+        try {
+            Path dataDir = Files.createTempDirectory("strata-server-test");
+            ApiKeys keys = new ApiKeys(strata.internals().management());
+            String key = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(dataDir, secret)).orElseThrow().secret();
+            ApiServer server = ApiServer.start(strata, keys, "127.0.0.1", 0);
+            return new RunningApi(strata, keys, server, key, dataDir);
+        } catch (IOException e) {
+            TestStrata.stopAndDrop(strata);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            TestStrata.stopAndDrop(strata);
+            throw e;
+        }
+    }
+
+    public Strata strata() {
+        return strata;
+    }
+
+    public ApiKeys keys() {
+        return keys;
+    }
+
+    public ApiServer server() {
+        return server;
+    }
+
+    public URI baseUri() {
+        return server.baseUri();
+    }
+
+    public String adminKey() {
+        return adminKey;
+    }
+
+    /** The data directory holding {@code admin-key}. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            TestStrata.stopAndDrop(strata);
+        }
+    }
+}
