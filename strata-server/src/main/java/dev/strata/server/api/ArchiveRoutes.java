@@ -54,6 +54,7 @@ final class ArchiveRoutes {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("application/zip");
+        res.setCharacterEncoding(null);
         res.setHeader("Content-Disposition", "attachment; filename=\"" + tenant.slug() + ".strata.zip\"");
         OutputStream out = res.getOutputStream();
         try {
