@@ -121,6 +121,11 @@ public final class TenantPools implements AutoCloseable {
         return pools.size();
     }
 
+    /** Databases with an open pool now (a point-in-time snapshot). */
+    public java.util.Set<DatabaseKey> openDatabases() {
+        return java.util.Set.copyOf(pools.keySet());
+    }
+
     @Override
     public void close() {
         pools.values().forEach(DatabasePool::forceClose);
