@@ -47,6 +47,8 @@ class FrameworksOnTenantConnectionTest {
         hibernate = new Configuration()
                 .addAnnotatedClass(Document.class)
                 .setProperty("hibernate.boot.allow_jdbc_metadata_access", "false")
+                .setProperty("jakarta.persistence.database-product-name", "PostgreSQL")
+                .setProperty("jakarta.persistence.database-major-version", "17")
                 .setProperty("hibernate.hbm2ddl.auto", "none")
                 .buildSessionFactory();
     }
