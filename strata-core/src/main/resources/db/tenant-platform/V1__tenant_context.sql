@@ -32,6 +32,25 @@ CREATE FUNCTION platform.set_tenant_context(tenant uuid, tier integer) RETURNS v
                set_config('app.tenant_tier', tier::text, true)
     $$;
 
+-- A T1 context's T2s (as registered in this database); empty for any other context. Read policies
+-- test the context's own id first and call this only for rows that are not the context's own:
+--   USING (tenant_id = (SELECT platform.current_tenant_id())
+--          OR tenant_id = ANY ((SELECT platform.t1_child_tenant_ids())::uuid[]))
+-- so a T2 context, the common case, costs one current_setting per statement and a simple filter.
+-- PL/pgSQL keeps its query plan for the session (a SQL function with a sub-query is not inlined
+-- and would be parsed and planned again for every statement).
+CREATE FUNCTION platform.t1_child_tenant_ids() RETURNS uuid[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+    BEGIN
+        IF platform.current_tenant_tier() IS DISTINCT FROM 1 THEN
+            RETURN '{}'::uuid[];
+        END IF;
+        RETURN ARRAY(SELECT t.id FROM platform.tenants t
+                      WHERE t.parent_id = platform.current_tenant_id() AND t.tier = 2);
+    END
+    $$;
+
 -- The tenants whose rows the current context may read: a T2 itself; a T1 itself and its T2s
 -- (as registered in this database); nothing without a context or for any other tier.
 CREATE FUNCTION platform.visible_tenant_ids() RETURNS uuid[]
@@ -39,10 +58,8 @@ CREATE FUNCTION platform.visible_tenant_ids() RETURNS uuid[]
     AS $$
         SELECT CASE platform.current_tenant_tier()
             WHEN 2 THEN ARRAY[platform.current_tenant_id()]
-            WHEN 1 THEN ARRAY(SELECT platform.current_tenant_id()
-                              UNION ALL
-                              SELECT t.id FROM platform.tenants t
-                               WHERE t.parent_id = platform.current_tenant_id() AND t.tier = 2)
+            WHEN 1 THEN platform.t1_child_tenant_ids()
+                        || ARRAY[platform.current_tenant_id()]
             ELSE '{}'::uuid[]
         END
     $$;

@@ -37,6 +37,9 @@ public final class Main implements Callable<Integer> {
             description = "A PostgreSQL server to run on (as a superuser); default: an embedded PostgreSQL in a temporary directory.")
     String databaseUrl;
 
+    @Option(names = "--breakdown", description = "Also measure where Strata's cost over raw JDBC goes, layer by layer (1 thread).")
+    boolean breakdown;
+
     @Option(names = "--only", split = ",", paramLabel = "N",
             description = "Run only these benchmarks (1-6, comma-separated); 1 and 2 always run together.")
     Set<Integer> only;
@@ -117,6 +120,16 @@ public final class Main implements Callable<Integer> {
                 } finally {
                     variants.forEach(ReadVariant::close);
                 }
+            }
+            if (breakdown) {
+                System.err.println("cost breakdown, 1 thread");
+                Map<String, Double> tps = CostBreakdown.run(fx, quick);
+                double raw = tps.get("raw");
+                tps.forEach((name, value) -> {
+                    if (!name.equals("raw")) {
+                        report.add(Result.reported("breakdown_" + name.replace('-', '_') + "_vs_raw", value, "tx/s", raw));
+                    }
+                });
             }
             if (selected(3)) {
                 System.err.println("3. routing lookup (JMH)");

@@ -83,6 +83,9 @@ final class ReadFixture implements AutoCloseable {
                 s.execute("GRANT CONNECT ON DATABASE \"" + database + "\" TO \"" + rawRole + "\"");
                 s.execute("GRANT USAGE ON SCHEMA bench TO \"" + rawRole + "\"");
                 s.execute("GRANT SELECT ON bench.documents_plain TO \"" + rawRole + "\"");
+                String appRole = appCredentials(server, strata.config().namespace(), database)[0];
+                s.execute("GRANT USAGE ON SCHEMA bench TO \"" + appRole + "\"");
+                s.execute("GRANT SELECT ON bench.documents_plain TO \"" + appRole + "\"");
             }
             c.commit();
             c.setAutoCommit(true);
