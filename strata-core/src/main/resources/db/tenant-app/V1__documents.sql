@@ -16,10 +16,9 @@ CREATE TABLE documents (
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE documents FORCE ROW LEVEL SECURITY;
 
--- Reads: the context's own rows, or a T1 context's T2s' rows (see platform.t1_child_tenant_ids).
+-- Reads: the rows of the context's visible tenants (see platform.visible_tenant_ids).
 CREATE POLICY tenant_read ON documents FOR SELECT
-    USING (tenant_id = (SELECT platform.current_tenant_id())
-           OR tenant_id = ANY ((SELECT platform.t1_child_tenant_ids())::uuid[]));
+    USING (tenant_id = ANY ((SELECT platform.visible_tenant_ids())::uuid[]));
 CREATE POLICY tenant_insert ON documents FOR INSERT
     WITH CHECK (tenant_id = (SELECT platform.current_tenant_id()));
 CREATE POLICY tenant_update ON documents FOR UPDATE

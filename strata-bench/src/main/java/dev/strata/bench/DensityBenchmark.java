@@ -79,21 +79,22 @@ final class DensityBenchmark {
             Latencies scoped = new Latencies();
             Latencies policyOnly = new Latencies();
             Latencies plain = new Latencies();
+            explain(strata, raw, tenants[0]);
             int warmup = Math.max(100, samples / 5);
+            Latencies[] latencies = {scoped, policyOnly, plain};
             for (int i = 0; i < warmup + samples; i++) {
-                UUID tenant = tenants[ThreadLocalRandom.current().nextInt(tenants.length)];
-                boolean measure = i >= warmup;
-                long a = System.nanoTime();
-                scoped(strata, tenant, SCOPED);
-                long b = System.nanoTime();
-                scoped(strata, tenant, POLICY_ONLY);
-                long c = System.nanoTime();
-                plain(raw, tenant);
-                long d = System.nanoTime();
-                if (measure) {
-                    scoped.add(b - a);
-                    policyOnly.add(c - b);
-                    plain.add(d - c);
+                for (int k = 0; k < 3; k++) {
+                    int variant = (i + k) % 3;
+                    UUID tenant = tenants[ThreadLocalRandom.current().nextInt(tenants.length)];
+                    long a = System.nanoTime();
+                    switch (variant) {
+                        case 0 -> scoped(strata, tenant, SCOPED);
+                        case 1 -> scoped(strata, tenant, POLICY_ONLY);
+                        default -> plain(raw, tenant);
+                    }
+                    if (i >= warmup) {
+                        latencies[variant].add(System.nanoTime() - a);
+                    }
                 }
             }
             double base = plain.percentileMillis(99);
@@ -103,6 +104,33 @@ final class DensityBenchmark {
                     plain.percentileMillis(50)));
         }
         return out;
+    }
+
+    /** Prints the plans of the three queries for one tenant (to standard error). */
+    private static void explain(Strata strata, HikariDataSource raw, UUID tenant) throws SQLException {
+        for (String sql : new String[] {SCOPED, POLICY_ONLY}) {
+            String plan = strata.inTenant(tenant, scope -> plan(scope.connection(), sql, tenant));
+            System.err.println("    plan (Strata, RLS) of " + sql + "\n" + plan);
+        }
+        try (Connection c = raw.getConnection()) {
+            System.err.println("    plan (raw, no RLS) of " + PLAIN + "\n" + plan(c, PLAIN, tenant));
+            c.rollback();
+        }
+    }
+
+    private static String plan(Connection c, String sql, UUID tenant) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)) {
+            if (sql.indexOf('?') >= 0) {
+                ps.setObject(1, tenant);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.append("      ").append(rs.getString(1)).append('\n');
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static void scoped(Strata strata, UUID tenant, String sql) throws SQLException {

@@ -86,12 +86,26 @@ final class ReadFixture implements AutoCloseable {
                 String appRole = appCredentials(server, strata.config().namespace(), database)[0];
                 s.execute("GRANT USAGE ON SCHEMA bench TO \"" + appRole + "\"");
                 s.execute("GRANT SELECT ON bench.documents_plain TO \"" + appRole + "\"");
+                // Two shapes of read policy, compared side by side by --breakdown.
+                for (String[] shape : new String[][] {
+                        {"documents_rls_array", "tenant_id = ANY ((SELECT platform.visible_tenant_ids())::uuid[])"},
+                        {"documents_rls_or", "tenant_id = (SELECT platform.current_tenant_id()) "
+                                + "OR tenant_id = ANY ((SELECT platform.t1_child_tenant_ids())::uuid[])"}}) {
+                    s.execute("CREATE TABLE bench." + shape[0] + " (LIKE app.documents INCLUDING DEFAULTS INCLUDING INDEXES)");
+                    s.execute("INSERT INTO bench." + shape[0] + " SELECT * FROM app.documents");
+                    s.execute("ALTER TABLE bench." + shape[0] + " ENABLE ROW LEVEL SECURITY");
+                    s.execute("ALTER TABLE bench." + shape[0] + " FORCE ROW LEVEL SECURITY");
+                    s.execute("CREATE POLICY read ON bench." + shape[0] + " FOR SELECT USING (" + shape[1] + ")");
+                    s.execute("GRANT SELECT ON bench." + shape[0] + " TO \"" + appRole + "\"");
+                }
             }
             c.commit();
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
                 s.execute("VACUUM ANALYZE app.documents");
                 s.execute("VACUUM ANALYZE bench.documents_plain");
+                s.execute("VACUUM ANALYZE bench.documents_rls_array");
+                s.execute("VACUUM ANALYZE bench.documents_rls_or");
             }
         }
         String[] appCredentials = appCredentials(server, strata.config().namespace(), database);
