@@ -74,8 +74,11 @@ final class ColdTenantsBenchmark {
                 cold.add(b - a);
                 warm.add(c - b);
             }
+            Latencies connect = newConnections(server, namespace, t1s, Math.min(samples, 50));
             out.add(Result.reported("cold_tenant_acquisition_p50", cold.percentileMillis(50), "ms", warm.percentileMillis(50)));
             out.add(Result.reported("cold_tenant_acquisition_p99", cold.percentileMillis(99), "ms", warm.percentileMillis(99)));
+            out.add(Result.reported("cold_tenant_acquisition_vs_new_connection_p50", cold.percentileMillis(50), "ms",
+                    connect.percentileMillis(50)));
             System.err.printf("    budget %d: %d connections in use, %d pools open after %d cold acquisitions%n", budget,
                     strata.internals().pools().budget("default").inUse(), strata.internals().pools().openPools(), cold.count());
         }
@@ -89,6 +92,29 @@ final class ColdTenantsBenchmark {
                 return rs.getInt(1);
             }
         });
+    }
+
+    /**
+     * The floor of a cold acquisition: a new pgjdbc connection as a database's app role (TCP,
+     * SCRAM authentication, a new backend), {@code SELECT 1}, close; no pool, no budget.
+     */
+    private static Latencies newConnections(BenchServer server, String namespace, List<Tenant> t1s, int count)
+            throws SQLException {
+        Latencies out = new Latencies();
+        for (int i = 0; i < count; i++) {
+            Tenant t = t1s.get(ThreadLocalRandom.current().nextInt(t1s.size()));
+            String[] credentials = ReadFixture.appCredentials(server, namespace, t.placement().database());
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", credentials[0]);
+            props.setProperty("password", credentials[1]);
+            long a = System.nanoTime();
+            try (Connection c = java.sql.DriverManager.getConnection(server.server().jdbcUrl(t.placement().database()), props);
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                rs.next();
+            }
+            out.add(System.nanoTime() - a);
+        }
+        return out;
     }
 
     /** The floor of onboarding: copying the template alone, then dropping the copy. */
