@@ -19,9 +19,13 @@ CREATE FUNCTION platform.current_tenant_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid $$;
 
+-- A context that names a tenant but no tier is a T2's: the narrowest reading, so a missing tier
+-- can only ever show less. Strata leaves the tier out of a T2's context (one set_config less on
+-- every transaction); set_tenant_context sets both.
 CREATE FUNCTION platform.current_tenant_tier() RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT NULLIF(current_setting('app.tenant_tier', true), '')::integer $$;
+    AS $$ SELECT COALESCE(NULLIF(current_setting('app.tenant_tier', true), '')::integer,
+                          CASE WHEN NULLIF(current_setting('app.tenant_id', true), '') IS NOT NULL THEN 2 END) $$;
 
 -- Transaction-local: the context ends with the transaction, so a pooled connection never hands
 -- one tenant's context to the next transaction.

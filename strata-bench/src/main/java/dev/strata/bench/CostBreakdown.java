@@ -25,6 +25,7 @@ final class CostBreakdown {
     private static final String CONTEXT = "SELECT set_config('app.tenant_id', ?, true), set_config('app.tenant_tier', '2', true), "
             + "set_config('search_path', '\"app\", platform', true);\n";
 
+    private static final String CONTEXT1 = "SELECT set_config('app.tenant_id', ?, true);\n";
     private static final String CONTEXT2 = "SELECT set_config('app.tenant_id', ?, true), set_config('app.tenant_tier', '2', true);\n";
 
     private CostBreakdown() {
@@ -38,6 +39,7 @@ final class CostBreakdown {
                 variant("context-no-rls", fx.app, CONTEXT + "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
                 variant("context-rls-by-hand", fx.app, CONTEXT2 + "SELECT title FROM app.documents WHERE tenant_id = ? AND id = ?", fx),
                 variant("context-rls-array-policy", fx.app, CONTEXT2 + "SELECT title FROM bench.documents_rls_array WHERE tenant_id = ? AND id = ?", fx),
+                variant("context1-rls-array-policy", fx.app, CONTEXT1 + "SELECT title FROM bench.documents_rls_array WHERE tenant_id = ? AND id = ?", fx),
                 variant("context-rls-or-policy", fx.app, CONTEXT2 + "SELECT title FROM bench.documents_rls_or WHERE tenant_id = ? AND id = ?", fx),
                 new StrataRead(fx));
         return Throughput.measure(variants, 1, Duration.ofSeconds(quick ? 3 : 10), Duration.ofSeconds(quick ? 2 : 10),

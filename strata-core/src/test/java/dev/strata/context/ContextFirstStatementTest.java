@@ -302,6 +302,50 @@ class ContextFirstStatementTest {
     }
 
     @Test
+    void context_functions_report_the_scopes_tenant_and_tier_and_nothing_without_a_scope() throws Exception {
+        String sql = "SELECT platform.current_tenant_id(), platform.current_tenant_tier(), "
+                + "cardinality(platform.visible_tenant_ids())";
+        for (Tenant t : List.of(fx.a1, fx.alpha, fx.sigma)) {
+            List<String> row = fx.strata.<List<String>, java.sql.SQLException>inTenant(t.id(), scope -> {
+                try (PreparedStatement ps = scope.connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return List.of(rs.getString(1), rs.getString(2), rs.getString(3));
+                }
+            });
+            int visible = t == fx.alpha ? 3 : 1;
+            assertThat(row).containsExactly(t.id().toString(), Integer.toString(t.tier().level()), Integer.toString(visible));
+        }
+        String database = fx.alpha.placement().database();
+        String role;
+        String password;
+        try (Connection m = dev.strata.testing.TestStrata.admin(fx.strata.config().namespace());
+             PreparedStatement ps = m.prepareStatement("SELECT app_role, app_password FROM platform.databases WHERE name = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                role = rs.getString(1);
+                password = rs.getString(2);
+            }
+        }
+        try (Connection raw = dev.strata.testing.TestStrata.as(database, role, password)) {
+            raw.setAutoCommit(false);
+            for (int state = 0; state < 2; state++) {
+                try (Statement s = raw.createStatement(); ResultSet rs = s.executeQuery(sql + ", (SELECT count(*) FROM app.documents)")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isNull();
+                    assertThat(rs.getString(2)).isNull();
+                    assertThat(rs.getInt(3)).isZero();
+                    assertThat(rs.getInt(4)).isZero();
+                }
+                try (Statement s = raw.createStatement()) {
+                    s.execute("SELECT set_config('app.tenant_id', '" + fx.a1.id() + "', true)");
+                }
+                raw.commit();
+            }
+        }
+    }
+
+    @Test
     void schema_mode_tenant_resolves_unqualified_names_to_its_schema() throws Exception {
         String schema = fx.strata.inTenant(fx.sigma.id(), scope -> {
             try (Statement s = scope.connection().createStatement(); ResultSet rs = s.executeQuery("SELECT current_schema()")) {
