@@ -185,8 +185,9 @@ final class ContextPreparedStatement implements PreparedStatement {
     private PreparedStatement prefixedWithBindings() throws SQLException {
         if (prefixed == null) {
             prefixed = configure(factory.prepare(owner.context().sql() + ";\n" + sql));
+        } else {
+            prefixed.clearParameters();
         }
-        prefixed.clearParameters();
         owner.context().bind(prefixed);
         bindAll(prefixed, bindings, owner.context().parameterCount());
         current = prefixed;
@@ -194,8 +195,11 @@ final class ContextPreparedStatement implements PreparedStatement {
     }
 
     private PreparedStatement plainWithBindings() throws SQLException {
+        boolean fresh = plain == null;
         PreparedStatement ps = plain();
-        ps.clearParameters();
+        if (!fresh) {
+            ps.clearParameters();
+        }
         bindAll(ps, bindings, 0);
         current = ps;
         return ps;

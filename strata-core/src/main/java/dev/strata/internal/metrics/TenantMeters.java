@@ -50,6 +50,7 @@ final class TenantMeters {
                 .description("Tenant transactions, from admission to commit or rollback")
                 .tags(tags)
                 .serviceLevelObjectives(LATENCY_BUCKETS)
+                .distributionStatisticBufferLength(1)
                 .register(registry);
         this.errorCounter = Counter.builder(ERRORS).description("Tenant transactions that failed").tags(tags)
                 .register(registry);

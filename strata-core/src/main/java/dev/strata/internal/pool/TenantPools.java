@@ -86,7 +86,10 @@ public final class TenantPools implements AutoCloseable {
      */
     public Lease lease(DatabaseKey key, Credentials credentials) {
         while (true) {
-            DatabasePool pool = pools.computeIfAbsent(key, k -> newPool(k, credentials));
+            DatabasePool pool = pools.get(key);
+            if (pool == null) {
+                pool = pools.computeIfAbsent(key, k -> newPool(k, credentials));
+            }
             if (!pool.retain()) {
                 pools.remove(key, pool);
                 continue;

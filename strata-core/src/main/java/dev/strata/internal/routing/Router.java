@@ -134,7 +134,8 @@ public final class Router {
                     String schema = rs.getString("schema_name");
                     TenantContext context = new TenantContext(tenantId, tier, schema, limits.statementTimeout());
                     return Optional.of(new Route(tenantId, slug, tier, rs.getObject("parent_id", UUID.class), status, blocking,
-                            IsolationMode.parse(mode), new DatabaseKey(rs.getString("data_plane"), rs.getString("database_name")),
+                            IsolationMode.parse(mode), new DatabaseKey(rs.getString("data_plane").intern(),
+                                    rs.getString("database_name").intern()),
                             schema, rs.getLong("version"),
                             new TenantPools.Credentials(rs.getString("app_role"), rs.getString("app_password")), context,
                             limits));
