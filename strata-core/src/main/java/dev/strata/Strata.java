@@ -81,6 +81,11 @@ public final class Strata implements AutoCloseable {
         });
     }
 
+    /** Per-tenant activity across every process: the busiest tenants ({@code strata tenants top}). */
+    public Activity activity() {
+        return engine.activity();
+    }
+
     /**
      * Checks every tenant database's catalog against the isolation rules: app role attributes and
      * privileges, row level security enabled and forced with policies on every tenant table, keys

@@ -53,6 +53,25 @@ public interface Tenants {
     /** The tenant's audit trail, oldest first. */
     List<TenantEvent> history(String key);
 
+    /**
+     * The limits a tenant runs with: its own (set by {@link #setLimits}) or else its tier's from
+     * {@link StrataConfig#tierLimits()}.
+     */
+    TenantLimits limits(String key);
+
+    /**
+     * Gives a tenant limits of its own, replacing its tier's: concurrent transactions (per
+     * process), how long a caller waits for a slot, and {@code statement_timeout}. They apply to
+     * its next transaction in every process. Recorded in its history.
+     *
+     * @throws StrataException {@link ErrorCode#TENANT_NOT_FOUND}, {@link ErrorCode#INVALID_HIERARCHY}
+     *         (the T0), {@link ErrorCode#TENANT_DECOMMISSIONED}
+     */
+    TenantLimits setLimits(String key, TenantLimits limits);
+
+    /** Returns a tenant to its tier's limits; returns them. Recorded in its history. */
+    TenantLimits clearLimits(String key);
+
     /** A view of this registry that records {@code actor} as the author of its changes. */
     Tenants actingAs(String actor);
 }

@@ -16,6 +16,7 @@ CREATE TABLE documents (
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE documents FORCE ROW LEVEL SECURITY;
 
+-- Reads: the rows of the context's visible tenants (see platform.visible_tenant_ids).
 CREATE POLICY tenant_read ON documents FOR SELECT
     USING (tenant_id = ANY ((SELECT platform.visible_tenant_ids())::uuid[]));
 CREATE POLICY tenant_insert ON documents FOR INSERT

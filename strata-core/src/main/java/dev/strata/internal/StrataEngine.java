@@ -7,6 +7,8 @@ import dev.strata.StrataConfig;
 import dev.strata.StrataException;
 import dev.strata.internal.context.TenantTransactions;
 import dev.strata.internal.context.TransactionObserver;
+import dev.strata.internal.limits.TenantLimitStore;
+import dev.strata.internal.metrics.TenantObserver;
 import dev.strata.internal.migration.Migrations;
 import dev.strata.internal.pool.DatabaseKey;
 import dev.strata.internal.pool.TenantPools;
@@ -56,6 +58,8 @@ public final class StrataEngine implements AutoCloseable {
     private final TenantPools pools;
     private final Provisioner provisioner;
     private final TenantTransactions transactions;
+    private final TransactionObserver observer;
+    private final TenantLimitStore limitStore;
     private final ScheduledExecutorService scheduler;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
@@ -84,12 +88,17 @@ public final class StrataEngine implements AutoCloseable {
             }
         });
         this.listener = new RoutingListener(planes.get(DataPlane.DEFAULT_KEY), names.managementDatabase(), router);
-        this.transactions = new TenantTransactions(router, pools, observers.create(this));
+        this.limitStore = new TenantLimitStore(management, registry, router, config);
+        this.observer = observers.create(this);
+        this.transactions = new TenantTransactions(router, pools, observer);
     }
 
-    /** Creates what is missing, migrates what is behind, resumes interrupted operations. */
+    /**
+     * Creates what is missing, migrates what is behind, resumes interrupted operations. Tenant
+     * transactions run under a {@link TenantObserver}: limits, metrics, activity.
+     */
     public static StrataEngine start(StrataConfig config) {
-        return start(config, engine -> TransactionObserver.NONE);
+        return start(config, engine -> new TenantObserver(engine.config, engine.management, engine.scheduler));
     }
 
     /** Makes the observer of tenant transactions once the engine exists. */
@@ -268,9 +277,37 @@ public final class StrataEngine implements AutoCloseable {
         return scheduler;
     }
 
+    /** The hooks around every tenant transaction. */
+    public TransactionObserver observer() {
+        return observer;
+    }
+
+    public TenantLimitStore limitStore() {
+        return limitStore;
+    }
+
+    /**
+     * Per-tenant activity.
+     *
+     * @throws StrataException {@link ErrorCode#INVALID_STATE} if the engine runs without a {@link TenantObserver}
+     */
+    public dev.strata.Activity activity() {
+        if (observer instanceof TenantObserver tenantObserver) {
+            return tenantObserver.activity();
+        }
+        throw new StrataException(ErrorCode.INVALID_STATE, "This engine was started without activity tracking");
+    }
+
     @Override
     public void close() {
         listener.close();
+        if (observer instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the transaction observer failed: {}", e.getMessage());
+            }
+        }
         scheduler.shutdownNow();
         pools.close();
         management.close();

@@ -5,6 +5,7 @@ import dev.strata.NewTenant;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
 import dev.strata.TenantEvent;
+import dev.strata.TenantLimits;
 import dev.strata.Tenants;
 import dev.strata.internal.sql.Jdbc;
 
@@ -67,6 +68,21 @@ public final class TenantsImpl implements Tenants {
     @Override
     public List<TenantEvent> history(String key) {
         return engine.provisioner().history(key);
+    }
+
+    @Override
+    public TenantLimits limits(String key) {
+        return engine.limitStore().effective(key);
+    }
+
+    @Override
+    public TenantLimits setLimits(String key, TenantLimits limits) {
+        return engine.limitStore().set(key, limits, actor);
+    }
+
+    @Override
+    public TenantLimits clearLimits(String key) {
+        return engine.limitStore().clear(key, actor);
     }
 
     @Override

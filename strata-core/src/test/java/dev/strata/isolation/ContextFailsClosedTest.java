@@ -90,9 +90,28 @@ class ContextFailsClosedTest {
             }
             assertThat(countAll(c, t)).isZero();
             try (Statement s = c.createStatement()) {
-                s.execute("SELECT set_config('app.tenant_id', '" + t.id() + "', false), set_config('app.tenant_tier', '', false)");
+                s.execute("SELECT set_config('app.tenant_id', '', false), set_config('app.tenant_tier', '1', false)");
             }
-            assertThat(countAll(c, t)).as("a tenant id without a tier").isZero();
+            assertThat(countAll(c, t)).as("a tier without a tenant id").isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IsolationMode.class)
+    void a_tenant_id_without_a_tier_reads_as_the_narrowest_tier_only_its_own_rows(IsolationMode mode) throws SQLException {
+        Tenant t = tenants.get(mode);
+        Tenant parent = strata.tenants().get("parent");
+        try (Connection c = appConnection(t)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT set_config('app.tenant_id', '" + t.id() + "', false)");
+            }
+            assertThat(countAll(c, t)).isEqualTo(1);
+            if (parent.placement().database().equals(t.placement().database())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT set_config('app.tenant_id', '" + parent.id() + "', false)");
+                }
+                assertThat(countAll(c, t)).as("a T1 id without its tier does not see its T2s").isZero();
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.strata.internal.context;
 
 import dev.strata.internal.sql.DelegatingConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -21,7 +23,8 @@ import java.util.Set;
  *       execution in a transaction (a multi-statement query: {@code SELECT set_config(...); <sql>});</li>
  *   <li>batches, callable statements, generated-key inserts, cursor fetches and savepoints
  *       apply it first with a statement of its own;</li>
- *   <li>after a commit or rollback it is applied again to the next transaction;</li>
+ *   <li>after a commit or rollback, by JDBC or by SQL text, it is applied again to the next
+ *       transaction: whether a transaction is open is read from the driver, not guessed;</li>
  *   <li>autocommit, which would run statements outside any transaction-local context, is refused.</li>
  * </ul>
  * Not thread-safe: a scope belongs to the thread running its callback.
@@ -32,39 +35,42 @@ public final class ContextConnection extends DelegatingConnection {
 
     private final TenantContext context;
     private final String schema;
-    private boolean applied;
+    private final BaseConnection driver;
     private boolean closed;
 
-    public ContextConnection(Connection delegate, TenantContext context, String schema) {
+    /**
+     * @param delegate a pooled pgjdbc connection with autocommit off
+     * @throws SQLException if it does not wrap a pgjdbc connection
+     */
+    public ContextConnection(Connection delegate, TenantContext context, String schema) throws SQLException {
         super(delegate);
         this.context = context;
         this.schema = schema;
+        this.driver = delegate.unwrap(BaseConnection.class);
     }
 
     TenantContext context() {
         return context;
     }
 
-    /** Whether the context is in force in the current transaction. */
-    boolean applied() {
-        return applied;
-    }
-
-    /** Called when a piggybacked statement has put the context in force. */
-    void markApplied() {
-        applied = true;
+    /**
+     * Whether the next statement runs in a transaction that already has the context: true once a
+     * transaction is open (Strata opened it with the context) or failed (every statement fails until
+     * it ends); false between transactions, where the driver sends {@code BEGIN} with the next one.
+     */
+    boolean contextInForce() {
+        return driver.getTransactionState() != TransactionState.IDLE;
     }
 
     /** Puts the context in force with a statement of its own, unless it already is. */
     void ensureContext() throws SQLException {
-        if (applied) {
+        if (contextInForce()) {
             return;
         }
         try (PreparedStatement ps = delegate.prepareStatement(context.sql())) {
             context.bind(ps);
             ps.executeQuery().close();
         }
-        applied = true;
     }
 
     Connection physical() {
@@ -76,7 +82,7 @@ public final class ContextConnection extends DelegatingConnection {
         closed = true;
     }
 
-    private void checkOpen() throws SQLException {
+    void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException("This tenant connection belongs to a transaction that has ended", "08003");
         }
@@ -200,14 +206,12 @@ public final class ContextConnection extends DelegatingConnection {
     @Override
     public void commit() throws SQLException {
         checkOpen();
-        applied = false;
         delegate.commit();
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
-        applied = false;
         delegate.rollback();
     }
 

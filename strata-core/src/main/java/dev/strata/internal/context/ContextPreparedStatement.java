@@ -157,6 +157,7 @@ final class ContextPreparedStatement implements PreparedStatement {
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
+        owner.checkOpen();
         owner.ensureContext();
         PreparedStatement ps = plain();
         List<Binding[]> entries = batch == null ? List.of() : batch;
@@ -173,7 +174,8 @@ final class ContextPreparedStatement implements PreparedStatement {
     /** Whether this execution carries the context (the first of its transaction, and allowed to). */
     private boolean piggyback() throws SQLException {
         checkOpen();
-        if (owner.applied() || !piggybackable || fetchSize > 0) {
+        owner.checkOpen();
+        if (owner.contextInForce() || !piggybackable || fetchSize > 0) {
             owner.ensureContext();
             return false;
         }
@@ -183,8 +185,9 @@ final class ContextPreparedStatement implements PreparedStatement {
     private PreparedStatement prefixedWithBindings() throws SQLException {
         if (prefixed == null) {
             prefixed = configure(factory.prepare(owner.context().sql() + ";\n" + sql));
+        } else {
+            prefixed.clearParameters();
         }
-        prefixed.clearParameters();
         owner.context().bind(prefixed);
         bindAll(prefixed, bindings, owner.context().parameterCount());
         current = prefixed;
@@ -192,16 +195,18 @@ final class ContextPreparedStatement implements PreparedStatement {
     }
 
     private PreparedStatement plainWithBindings() throws SQLException {
+        boolean fresh = plain == null;
         PreparedStatement ps = plain();
-        ps.clearParameters();
+        if (!fresh) {
+            ps.clearParameters();
+        }
         bindAll(ps, bindings, 0);
         current = ps;
         return ps;
     }
 
     /** Moves past the context statement's row; returns whether the user's statement gave a result set. */
-    private boolean skipContextResult(PreparedStatement ps) throws SQLException {
-        owner.markApplied();
+    private static boolean skipContextResult(PreparedStatement ps) throws SQLException {
         return ps.getMoreResults();
     }
 
@@ -330,12 +335,14 @@ final class ContextPreparedStatement implements PreparedStatement {
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
+        owner.ensureContext();
         return plain().getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
+        owner.ensureContext();
         return plain().getParameterMetaData();
     }
 

@@ -2,6 +2,7 @@ package dev.strata.internal.context;
 
 import dev.strata.Tier;
 import dev.strata.internal.sql.Identifiers;
+import dev.strata.internal.sql.PhysicalNames;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,13 +11,16 @@ import java.util.UUID;
 
 /**
  * The values of one tenant's context and the statement that puts them in force for the current
- * transaction only ({@code set_config(..., true)}): tenant id, tier, {@code search_path} and,
+ * transaction only ({@code set_config(..., true)}): tenant id, tier unless it is T2 (a context
+ * without a tier reads as a T2's, see {@code platform.current_tenant_tier()}), {@code search_path} unless the
+ * tenant's tables are in the shared {@code app} schema (where every tenant connection starts) and,
  * where a limit is configured, {@code statement_timeout}. Immutable and thread-safe; one per route.
  */
 public final class TenantContext {
-    private static final String WITHOUT_TIMEOUT = "SELECT set_config('app.tenant_id', ?, true), "
-            + "set_config('app.tenant_tier', ?, true), set_config('search_path', ?, true)";
-    private static final String WITH_TIMEOUT = WITHOUT_TIMEOUT + ", set_config('statement_timeout', ?, true)";
+    private static final String TENANT = "SELECT set_config('app.tenant_id', ?, true)";
+    private static final String TIER = ", set_config('app.tenant_tier', ?, true)";
+    private static final String SEARCH_PATH = ", set_config('search_path', ?, true)";
+    private static final String TIMEOUT = ", set_config('statement_timeout', ?, true)";
 
     private final UUID tenantId;
     private final String tenantIdText;
@@ -24,19 +28,29 @@ public final class TenantContext {
     private final String searchPath;
     private final String statementTimeout;
     private final String sql;
+    private final int parameterCount;
     private final String literalSql;
 
     public TenantContext(UUID tenantId, Tier tier, String schema, Duration statementTimeout) {
         this.tenantId = tenantId;
         this.tenantIdText = tenantId.toString();
-        this.tierText = Integer.toString(tier.level());
-        this.searchPath = Identifiers.quote(Identifiers.requireSafeName(schema)) + ", platform";
+        this.tierText = tier == Tier.T2 ? null : Integer.toString(tier.level());
+        Identifiers.requireSafeName(schema);
+        this.searchPath = PhysicalNames.APP_SCHEMA.equals(schema) ? null
+                : Identifiers.quote(schema) + ", " + PhysicalNames.PLATFORM_SCHEMA;
         this.statementTimeout = statementTimeout.isZero() ? null : Long.toString(statementTimeout.toMillis());
-        this.sql = this.statementTimeout == null ? WITHOUT_TIMEOUT : WITH_TIMEOUT;
+        this.sql = TENANT + (tierText == null ? "" : TIER) + (searchPath == null ? "" : SEARCH_PATH)
+                + (this.statementTimeout == null ? "" : TIMEOUT);
+        this.parameterCount = 1 + (tierText == null ? 0 : 1) + (searchPath == null ? 0 : 1)
+                + (this.statementTimeout == null ? 0 : 1);
         StringBuilder literal = new StringBuilder("SELECT set_config('app.tenant_id', ")
-                .append(Identifiers.literal(tenantIdText)).append(", true), set_config('app.tenant_tier', ")
-                .append(Identifiers.literal(tierText)).append(", true), set_config('search_path', ")
-                .append(Identifiers.literal(searchPath)).append(", true)");
+                .append(Identifiers.literal(tenantIdText)).append(", true)");
+        if (tierText != null) {
+            literal.append(", set_config('app.tenant_tier', ").append(Identifiers.literal(tierText)).append(", true)");
+        }
+        if (searchPath != null) {
+            literal.append(", set_config('search_path', ").append(Identifiers.literal(searchPath)).append(", true)");
+        }
         if (this.statementTimeout != null) {
             literal.append(", set_config('statement_timeout', ").append(Identifiers.literal(this.statementTimeout))
                     .append(", true)");
@@ -55,7 +69,7 @@ public final class TenantContext {
 
     /** How many bind parameters {@link #sql()} takes. */
     public int parameterCount() {
-        return statementTimeout == null ? 3 : 4;
+        return parameterCount;
     }
 
     /** The context statement with its values inlined (for plain {@link java.sql.Statement}s). */
@@ -66,10 +80,15 @@ public final class TenantContext {
     /** Binds the context values to parameters 1..{@link #parameterCount()}. */
     public void bind(PreparedStatement ps) throws SQLException {
         ps.setString(1, tenantIdText);
-        ps.setString(2, tierText);
-        ps.setString(3, searchPath);
+        int next = 2;
+        if (tierText != null) {
+            ps.setString(next++, tierText);
+        }
+        if (searchPath != null) {
+            ps.setString(next++, searchPath);
+        }
         if (statementTimeout != null) {
-            ps.setString(4, statementTimeout);
+            ps.setString(next, statementTimeout);
         }
     }
 }

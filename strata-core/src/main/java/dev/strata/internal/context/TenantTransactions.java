@@ -42,7 +42,7 @@ public final class TenantTransactions {
         try {
             TenantPools.Lease lease = pools.lease(route.database(), route.credentials());
             Connection physical = lease.connection();
-            ContextConnection connection = new ContextConnection(physical, route.context(), route.schema());
+            ContextConnection connection = wrap(lease, route);
             R result;
             try {
                 result = work.run(new TenantScopeImpl(route, connection));
@@ -72,6 +72,17 @@ public final class TenantTransactions {
             } else {
                 MDC.put("tenant", previousTenant);
             }
+        }
+    }
+
+    private static ContextConnection wrap(TenantPools.Lease lease, Route route) {
+        try {
+            return new ContextConnection(lease.connection(), route.context(), route.schema());
+        } catch (SQLException e) {
+            StrataException failure = new StrataException(ErrorCode.INTERNAL,
+                    "A tenant pool handed out a connection that is not pgjdbc's: " + e.getMessage(), e);
+            release(lease, failure);
+            throw failure;
         }
     }
 

@@ -2,6 +2,8 @@ package dev.strata.internal.pool;
 
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.DelegatingConnection;
+import dev.strata.internal.sql.Identifiers;
+import dev.strata.internal.sql.PhysicalNames;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -9,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
@@ -48,13 +51,33 @@ final class BudgetedDataSource implements DataSource {
             Thread.currentThread().interrupt();
             throw new SQLTransientConnectionException("Interrupted while waiting for a connection", e);
         }
+        Connection physical = null;
         try {
-            return new BudgetedConnection(plane.open(database, role, password, "strata"), budget);
+            physical = plane.open(database, role, password, "strata");
+            try (Statement s = physical.createStatement()) {
+                s.execute(DEFAULT_SEARCH_PATH);
+            }
+            return new BudgetedConnection(physical, budget);
         } catch (SQLException | RuntimeException e) {
+            if (physical != null) {
+                try {
+                    physical.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             budget.release();
             throw e;
         }
     }
+
+    /**
+     * Every tenant connection starts on the shared {@code app} schema, so the context of tenants
+     * whose tables are there (all but schema-mode tenants and their T2s) need not set
+     * {@code search_path} in every transaction; the others set it transaction-locally.
+     */
+    private static final String DEFAULT_SEARCH_PATH = "SET search_path TO " + Identifiers.quote(PhysicalNames.APP_SCHEMA)
+            + ", " + Identifiers.quote(PhysicalNames.PLATFORM_SCHEMA);
 
     /** SQLSTATE of the budget-exhausted failure (class 53: insufficient resources). */
     static final String BUDGET_EXHAUSTED = "53300";

@@ -49,6 +49,19 @@ final class DatabasePool {
         return true;
     }
 
+    /**
+     * Closes the pool's connections if nobody uses it (asynchronously: each gives its budget
+     * permit back once its socket is closed); the pool stays usable. Returns whether it did.
+     */
+    boolean evictConnections() {
+        var mx = dataSource.getHikariPoolMXBean();
+        if (mx == null || !idle()) {
+            return false;
+        }
+        mx.softEvictConnections();
+        return true;
+    }
+
     /** Closes the pool even if in use (shutdown, database dropped). */
     void forceClose() {
         users.set(CLOSED);

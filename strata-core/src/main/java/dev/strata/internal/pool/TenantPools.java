@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Connection pools of the request path: one HikariCP pool per tenant database, created on first
  * use as that database's app role, all pools of a data plane sharing one {@link ConnectionBudget}.
- * Pools unused for {@code poolIdleTimeout} are closed; under budget pressure idle pools are
- * closed at once, least recently used first. Thread-safe.
+ * Pools unused for {@code poolIdleTimeout} are closed; under budget pressure the connections of
+ * idle pools are closed at once, least recently used first. Thread-safe.
  */
 public final class TenantPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TenantPools.class);
@@ -86,7 +86,10 @@ public final class TenantPools implements AutoCloseable {
      */
     public Lease lease(DatabaseKey key, Credentials credentials) {
         while (true) {
-            DatabasePool pool = pools.computeIfAbsent(key, k -> newPool(k, credentials));
+            DatabasePool pool = pools.get(key);
+            if (pool == null) {
+                pool = pools.computeIfAbsent(key, k -> newPool(k, credentials));
+            }
             if (!pool.retain()) {
                 pools.remove(key, pool);
                 continue;
@@ -121,6 +124,17 @@ public final class TenantPools implements AutoCloseable {
         return pools.size();
     }
 
+    /** Databases whose pools hold connections now (a point-in-time snapshot). */
+    public java.util.Set<DatabaseKey> openDatabases() {
+        java.util.Set<DatabaseKey> out = new java.util.HashSet<>();
+        pools.forEach((key, pool) -> {
+            if (pool.openConnections() > 0) {
+                out.add(key);
+            }
+        });
+        return java.util.Set.copyOf(out);
+    }
+
     @Override
     public void close() {
         pools.values().forEach(DatabasePool::forceClose);
@@ -150,15 +164,20 @@ public final class TenantPools implements AutoCloseable {
         return new DatabasePool(key, new HikariDataSource(hc));
     }
 
-    /** Closes the least recently used idle pool of the same data plane that holds connections. */
+    /**
+     * Closes the connections of the least recently used idle pool of the same data plane that holds
+     * any. The pool itself stays (empty, it costs no connection and no thread) so that its database
+     * is served again without building a pool; it is closed after {@code poolIdleTimeout} unused.
+     * Closing connections instead of shutting the pool down keeps the waiter's path short: the
+     * permits come back as soon as the sockets are closed.
+     */
     private boolean evictLeastRecentlyUsed(DatabaseKey requester) {
         Optional<DatabasePool> victim = pools.values().stream()
                 .filter(p -> p.key.dataPlane().equals(requester.dataPlane()) && !p.key.equals(requester))
                 .filter(p -> p.idle() && p.openConnections() > 0)
                 .min(Comparator.comparingLong(DatabasePool::lastUsedNanos));
-        if (victim.isPresent() && victim.get().tryClose()) {
-            pools.remove(victim.get().key, victim.get());
-            LOG.debug("Closed idle pool {} to stay within the connection budget", victim.get().key);
+        if (victim.isPresent() && victim.get().evictConnections()) {
+            LOG.debug("Closed the connections of idle pool {} to stay within the connection budget", victim.get().key);
             return true;
         }
         return false;

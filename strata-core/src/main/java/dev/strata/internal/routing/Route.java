@@ -1,6 +1,7 @@
 package dev.strata.internal.routing;
 
 import dev.strata.IsolationMode;
+import dev.strata.TenantLimits;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
 import dev.strata.internal.context.TenantContext;
@@ -15,8 +16,9 @@ import java.util.UUID;
  *
  * @param status       the tenant's status, or its T1's when that one is not active
  * @param blockingSlug the slug of the tenant whose status blocks work ({@code slug} or its T1's)
+ * @param limits       the tenant's effective limits: its own override, else its tier's
  */
 public record Route(UUID tenantId, String slug, Tier tier, UUID parentId, TenantStatus status, String blockingSlug,
                     IsolationMode mode, DatabaseKey database, String schema, long version,
-                    TenantPools.Credentials credentials, TenantContext context) {
+                    TenantPools.Credentials credentials, TenantContext context, TenantLimits limits) {
 }

@@ -4,6 +4,7 @@ import dev.strata.ErrorCode;
 import dev.strata.IsolationMode;
 import dev.strata.StrataConfig;
 import dev.strata.StrataException;
+import dev.strata.TenantLimits;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
 import dev.strata.internal.context.TenantContext;
@@ -14,13 +15,15 @@ import dev.strata.internal.sql.Jdbc;
 import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Resolves a tenant to its {@link Route} (for a T2 in the hybrid, its T1's database) with one
+ * Resolves a tenant to its {@link Route} (for a T2 in the hybrid, its T1's database, and its
+ * effective limits: its own override in {@code platform.tenant_limits}, else its tier's) with one
  * management query the first time and none afterwards. Entries are dropped when the registry
  * changes: this process drops them at once, every process drops them on the management database's
  * {@code strata_routing} notification. While the notification channel is down nothing is cached.
@@ -29,11 +32,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Router {
     private static final String RESOLVE = """
             SELECT t.id, t.slug, t.tier, t.status, t.parent_id, p.status AS parent_status, p.slug AS parent_slug,
-                   pl.mode, pl.data_plane, pl.database_name, pl.schema_name, pl.version, d.app_role, d.app_password
+                   pl.mode, pl.data_plane, pl.database_name, pl.schema_name, pl.version, d.app_role, d.app_password,
+                   l.max_concurrent_transactions, l.acquire_timeout_ms, l.statement_timeout_ms
               FROM platform.tenants t
               LEFT JOIN platform.tenants p ON p.id = t.parent_id
               LEFT JOIN platform.placements pl ON pl.tenant_id = t.id
               LEFT JOIN platform.databases d ON d.data_plane = pl.data_plane AND d.name = pl.database_name
+              LEFT JOIN platform.tenant_limits l ON l.tenant_id = t.id
              WHERE t.id = ?""";
 
     private final DataSource management;
@@ -96,6 +101,16 @@ public final class Router {
         return loads.get();
     }
 
+    /** The tenant's own limits if it has an override, else its tier's. */
+    private TenantLimits limits(ResultSet rs, Tier tier) throws java.sql.SQLException {
+        int max = rs.getInt("max_concurrent_transactions");
+        if (rs.wasNull()) {
+            return config.limitsFor(tier);
+        }
+        return new TenantLimits(max, Duration.ofMillis(rs.getLong("acquire_timeout_ms")),
+                Duration.ofMillis(rs.getLong("statement_timeout_ms")));
+    }
+
     private Optional<Route> load(UUID tenantId) {
         loads.incrementAndGet();
         return Jdbc.withConnection(management, "resolve the route of tenant " + tenantId, c -> {
@@ -117,18 +132,20 @@ public final class Router {
                                 ? TenantStatus.SUSPENDED : TenantStatus.parse(parentStatus);
                         blocking = rs.getString("parent_slug");
                     }
+                    TenantLimits limits = limits(rs, tier);
                     String mode = rs.getString("mode");
                     if (mode == null) {
                         return Optional.of(new Route(tenantId, slug, tier, null, status, blocking, null, null, null, 0,
-                                null, null));
+                                null, null, limits));
                     }
                     String schema = rs.getString("schema_name");
-                    TenantContext context = new TenantContext(tenantId, tier, schema,
-                            config.limitsFor(tier).statementTimeout());
+                    TenantContext context = new TenantContext(tenantId, tier, schema, limits.statementTimeout());
                     return Optional.of(new Route(tenantId, slug, tier, rs.getObject("parent_id", UUID.class), status, blocking,
-                            IsolationMode.parse(mode), new DatabaseKey(rs.getString("data_plane"), rs.getString("database_name")),
+                            IsolationMode.parse(mode), new DatabaseKey(rs.getString("data_plane").intern(),
+                                    rs.getString("database_name").intern()),
                             schema, rs.getLong("version"),
-                            new TenantPools.Credentials(rs.getString("app_role"), rs.getString("app_password")), context));
+                            new TenantPools.Credentials(rs.getString("app_role"), rs.getString("app_password")), context,
+                            limits));
                 }
             }
         });

@@ -1,0 +1,119 @@
+package dev.strata.bench;
+
+import dev.strata.LocalPostgres;
+import dev.strata.PostgresServer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The PostgreSQL server a run uses: one given by URL, or an embedded PostgreSQL 17 in a temporary
+ * directory removed afterwards. Every namespace a run creates is dropped at the end.
+ */
+final class BenchServer implements AutoCloseable {
+    private final PostgresServer server;
+    private final LocalPostgres local;
+    private final Path dir;
+    private final List<String> namespaces = new ArrayList<>();
+
+    private BenchServer(PostgresServer server, LocalPostgres local, Path dir) {
+        this.server = server;
+        this.local = local;
+        this.dir = dir;
+    }
+
+    static BenchServer start(String url) throws IOException {
+        if (url != null && !url.isBlank()) {
+            return new BenchServer(PostgresServer.parse(url), null, null);
+        }
+        Path dir = Files.createTempDirectory("strata-bench-pg");
+        LocalPostgres pg = LocalPostgres.start(dir);
+        return new BenchServer(pg.server(), pg, dir);
+    }
+
+    PostgresServer server() {
+        return server;
+    }
+
+    /** A new namespace (dropped at close). */
+    String newNamespace(String prefix) {
+        String ns = prefix + Long.toHexString(System.nanoTime() & 0xffffffL);
+        namespaces.add(ns);
+        return ns;
+    }
+
+    Connection admin(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", server.user());
+        if (server.password() != null) {
+            props.setProperty("password", server.password());
+        }
+        return DriverManager.getConnection(server.jdbcUrl(database), props);
+    }
+
+    String version() throws SQLException {
+        try (Connection c = admin(server.database()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (local != null) {
+            local.close();
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort
+            }
+            return;
+        }
+        for (String ns : namespaces) {
+            try {
+                dropNamespace(ns);
+            } catch (SQLException e) {
+                System.err.println("Could not drop benchmark namespace " + ns + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void dropNamespace(String ns) throws SQLException {
+        try (Connection c = admin(server.database()); Statement s = c.createStatement()) {
+            for (String db : names(c, "SELECT datname FROM pg_database WHERE datname = ? OR datname LIKE ? || '\\_%'", ns)) {
+                s.execute("ALTER DATABASE \"" + db + "\" WITH IS_TEMPLATE false");
+                s.execute("DROP DATABASE IF EXISTS \"" + db + "\" WITH (FORCE)");
+            }
+            for (String role : names(c, "SELECT rolname FROM pg_roles WHERE rolname = ? OR rolname LIKE ? || '\\_%'", ns)) {
+                s.execute("DROP ROLE IF EXISTS \"" + role + "\"");
+            }
+        }
+    }
+
+    private static List<String> names(Connection c, String sql, String ns) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, ns);
+            ps.setString(2, ns);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+}

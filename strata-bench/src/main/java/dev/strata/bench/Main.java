@@ -1,0 +1,142 @@
+package dev.strata.bench;
+
+import dev.strata.Strata;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code strata bench [--quick] [--json] [--database-url URL]}: Strata's benchmark suite. Every
+ * figure is a ratio to a baseline measured in the same run on the same database.
+ */
+@Command(name = "strata bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Runs Strata's benchmarks and reports every figure with a baseline measured in the same run:",
+                "  1  scoped single-row read transactions vs raw pgjdbc + HikariCP (1 and 8 client threads)",
+                "  2  the same vs context as a separate statement, the spec's naive routing, Hibernate 7 multitenancy",
+                "  3  routing lookup cost (JMH): cached route vs the per-request management query",
+                "  4  density: p99 of a tenant-scoped query over many tenants and documents vs no RLS",
+                "  5  cold-tenant acquisition under a connection budget (p50, p99)",
+                "  6  T1 onboarding (p50, target <= 250 ms)",
+                "Progress goes to standard error; the report (or its JSON) to standard output."})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Reduced sizes and durations: a few minutes in all.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print {\"results\": [...], \"machine\": {...}} instead of a table.")
+    boolean json;
+
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "A PostgreSQL server to run on (as a superuser); default: an embedded PostgreSQL in a temporary directory.")
+    String databaseUrl;
+
+    @Option(names = "--breakdown", description = "Also measure where Strata's cost over raw JDBC goes, layer by layer (1 thread).")
+    boolean breakdown;
+
+    @Option(names = "--only", split = ",", paramLabel = "N",
+            description = "Run only these benchmarks (1-6, comma-separated); 1 and 2 always run together.")
+    Set<Integer> only;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    private boolean selected(int benchmark) {
+        return only == null || only.isEmpty() || only.contains(benchmark)
+                || (benchmark <= 2 && (only.contains(1) || only.contains(2)));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("org.jooq.no-logo", "true");
+        Report report = new Report();
+        Map<String, Object> machine;
+        long started = System.nanoTime();
+        try (BenchServer server = BenchServer.start(databaseUrl)) {
+            machine = MachineInfo.describe(server.version(), quick);
+            if (selected(1) || selected(3) || selected(4)) {
+                String namespace = server.newNamespace("bench");
+                try (Strata strata = Strata.configure().server(server.server()).namespace(namespace)
+                        .statsFlushInterval(Duration.ofSeconds(10)).start()) {
+                    if (selected(1) || selected(3)) {
+                        readBenchmarks(server, strata, report);
+                    }
+                    if (selected(4)) {
+                        System.err.println("4. density");
+                        DensityBenchmark.run(server, strata, quick ? 1_000 : 10_000, quick ? 200_000 : 10_000_000,
+                                quick ? 2_000 : 20_000).forEach(report::add);
+                    }
+                }
+            }
+            if (selected(5) || selected(6)) {
+                System.err.println("5, 6. cold tenants under a connection budget, T1 onboarding");
+                ColdTenantsBenchmark.run(server, quick ? 100 : 1_000, quick ? 10 : 100, quick ? 50 : 300)
+                        .forEach(report::add);
+            }
+        }
+        machine.put("duration_seconds", Math.round((System.nanoTime() - started) / 1e9));
+        if (json) {
+            report.printJson(System.out, machine);
+        } else {
+            report.printTable(System.out, machine);
+        }
+        return 0;
+    }
+
+    private void readBenchmarks(BenchServer server, Strata strata, Report report) throws Exception {
+        int tenants = quick ? 100 : 1_000;
+        System.err.printf("1, 2. read transactions over %d tenants: setting up%n", tenants);
+        try (ReadFixture fx = ReadFixture.create(server, strata, tenants, 10, 10)) {
+            if (selected(1)) {
+                List<ReadVariant> variants = List.of(new RawRead(fx), new StrataRead(fx), new SeparateStatementRead(fx),
+                        new NaiveRoutingRead(fx), new HibernateRead(fx));
+                try {
+                    Duration warmup = Duration.ofSeconds(quick ? 3 : 10);
+                    Duration round = Duration.ofSeconds(quick ? 2 : 10);
+                    int rounds = quick ? 3 : 5;
+                    for (int threads : new int[] {1, 8}) {
+                        Map<String, Double> tps = Throughput.measure(variants, threads, warmup, round, rounds);
+                        String suffix = threads == 1 ? "_1_thread" : "_" + threads + "_threads";
+                        double raw = tps.get("raw");
+                        double strataTps = tps.get("strata");
+                        report.add(Result.atLeast("read_tx_strata_vs_raw" + suffix, strataTps, "tx/s", raw,
+                                threads == 1 ? 0.95 : 0.90));
+                        for (String other : List.of("separate-statement", "naive-routing", "hibernate-multitenancy")) {
+                            report.add(Result.reported("read_tx_strata_vs_" + other.replace('-', '_') + suffix, strataTps,
+                                    "tx/s", tps.get(other)));
+                        }
+                        for (String other : List.of("separate-statement", "naive-routing", "hibernate-multitenancy")) {
+                            report.add(Result.reported("read_tx_" + other.replace('-', '_') + "_vs_raw" + suffix,
+                                    tps.get(other), "tx/s", raw));
+                        }
+                    }
+                } finally {
+                    variants.forEach(ReadVariant::close);
+                }
+            }
+            if (breakdown) {
+                System.err.println("cost breakdown, 1 thread");
+                Map<String, Double> tps = CostBreakdown.run(fx, quick);
+                double raw = tps.get("raw");
+                tps.forEach((name, value) -> {
+                    if (!name.equals("raw")) {
+                        report.add(Result.reported("breakdown_" + name.replace('-', '_') + "_vs_raw", value, "tx/s", raw));
+                    }
+                });
+            }
+            if (selected(3)) {
+                System.err.println("3. routing lookup (JMH)");
+                Map<String, Double> ns = RoutingBenchmark.run(strata.internals().router(), fx.tenants, fx.management, quick);
+                report.add(Result.reported("routing_cached_route_lookup", ns.get("cachedRoute"), "ns/op",
+                        ns.get("managementLookup")));
+            }
+        }
+    }
+}
