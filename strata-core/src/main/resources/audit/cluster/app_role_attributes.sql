@@ -1,5 +1,7 @@
 -- An app role logs in and does nothing else: no attribute that skips row level security or
 -- reaches beyond its database, and no membership through which it could borrow another role's rights.
+-- The one membership allowed: in the T1 context role, which a NOINHERIT app role can only SET ROLE to
+-- (that role holds the same table grants and no attribute; its policies let a T1 read its T2s).
 SELECT 'VIOLATION' AS severity, r.own_database AS database, r.rolname AS object,
        format('App role %I has %s: %s. Run ALTER ROLE %I %s.',
               r.rolname, array_to_string(bad.attributes, ', '),
@@ -23,6 +25,7 @@ SELECT 'VIOLATION', r.own_database, r.rolname,
   FROM app_role r
   JOIN pg_auth_members m ON m.member = r.oid
   JOIN pg_roles g ON g.oid = m.roleid
+ WHERE NOT (g.rolname = CAST(:t1_role AS text) AND r.rolname <> CAST(:t1_role AS text) AND NOT r.rolinherit)
 UNION ALL
 SELECT 'WARNING', own.database, own.rolname,
        format('App role %I, registered for database %I, does not exist on the server: its tenants cannot be served and '

@@ -3,7 +3,8 @@
 -- Parameters:
 --   kind       'tenant' (a tenant or shared database) or 'management'
 --   own_role   the database's app role (null in the management database)
---   app_roles  every app role Strata registered
+--   app_roles  every app role Strata registered, and the role of T1 contexts
+--   t1_role    the role T1 transactions switch to (SET LOCAL ROLE): a request-path role in every tenant database
 WITH user_namespace AS (
     SELECT n.oid, n.nspname
       FROM pg_namespace n
@@ -39,8 +40,9 @@ app_role AS (
       FROM pg_roles r
      WHERE r.rolname = ANY (CAST(:app_roles AS text[]))
 ),
--- Whose privileges matter here: the database's own app role; in the management database, all of them.
+-- Whose privileges matter here: the database's own app role and the T1 context role; in the
+-- management database, all of them.
 audited_role AS (
     SELECT * FROM app_role
-     WHERE CAST(:kind AS text) <> 'tenant' OR rolname = CAST(:own_role AS text)
+     WHERE CAST(:kind AS text) <> 'tenant' OR rolname = CAST(:own_role AS text) OR rolname = CAST(:t1_role AS text)
 )

@@ -50,12 +50,13 @@ SELECT CASE WHEN s.scoped THEN 'WARNING' ELSE 'VIOLATION' END, current_database(
  CROSS JOIN LATERAL (
        SELECT concat_ws(', ', 'USING (' || e.using_expr || ')', 'WITH CHECK (' || e.check_expr || ')') AS expressions,
               (e.using_expr IS NOT NULL OR e.check_expr IS NOT NULL)
-              AND coalesce(e.using_expr ~ '\mtenant_id\M' AND e.using_expr ~ '\m(current_tenant_id|visible_tenant_ids)\(', true)
-              AND coalesce(e.check_expr ~ '\mtenant_id\M' AND e.check_expr ~ '\m(current_tenant_id|visible_tenant_ids)\(', true)
+              AND coalesce(e.using_expr ~ '\mtenant_id\M' AND e.using_expr ~ '\m(current_tenant_id|visible_tenant_ids|t1_child_tenant_ids)\(', true)
+              AND coalesce(e.check_expr ~ '\mtenant_id\M' AND e.check_expr ~ '\m(current_tenant_id|visible_tenant_ids|t1_child_tenant_ids)\(', true)
               AND EXISTS (SELECT 1 FROM pg_depend d
                            WHERE d.classid = 'pg_policy'::regclass AND d.objid = pol.oid
                              AND d.refclassid = 'pg_proc'::regclass
                              AND d.refobjid IN (to_regprocedure('platform.current_tenant_id()'),
-                                                to_regprocedure('platform.visible_tenant_ids()'))) AS scoped) s
+                                                to_regprocedure('platform.visible_tenant_ids()'),
+                                                to_regprocedure('platform.t1_child_tenant_ids()'))) AS scoped) s
  WHERE NOT s.scoped
     OR concat_ws(' ', e.using_expr, e.check_expr) ~* '\mOR\M'

@@ -16,9 +16,14 @@ CREATE TABLE documents (
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE documents FORCE ROW LEVEL SECURITY;
 
--- Reads: the rows of the context's visible tenants (see platform.visible_tenant_ids).
+-- Reads: the context's own rows, for everyone. A single equality: the planner uses it like the
+-- application's own tenant filter (an index condition, an ordered index scan).
 CREATE POLICY tenant_read ON documents FOR SELECT
-    USING (tenant_id = ANY ((SELECT platform.visible_tenant_ids())::uuid[]));
+    USING (tenant_id = (SELECT platform.current_tenant_id()));
+-- And for T1 contexts only (their transactions run as the T1 context role): their T2s' rows.
+-- Kept out of the policy every T2 transaction evaluates, so T2 reads pay nothing for it.
+CREATE POLICY t1_reads_its_t2s ON documents FOR SELECT TO "${t1_context_role}"
+    USING (tenant_id = ANY ((SELECT platform.t1_child_tenant_ids())::uuid[]));
 CREATE POLICY tenant_insert ON documents FOR INSERT
     WITH CHECK (tenant_id = (SELECT platform.current_tenant_id()));
 CREATE POLICY tenant_update ON documents FOR UPDATE

@@ -17,6 +17,7 @@ import dev.strata.internal.provisioning.DatabaseStore;
 import dev.strata.internal.provisioning.Provisioner;
 import dev.strata.internal.provisioning.ProvisioningListener;
 import dev.strata.internal.provisioning.TemplateDatabase;
+import dev.strata.internal.provisioning.TenantDatabases;
 import dev.strata.internal.registry.Registry;
 import dev.strata.internal.routing.Router;
 import dev.strata.internal.routing.RoutingListener;
@@ -186,6 +187,7 @@ public final class StrataEngine implements AutoCloseable {
                         ps.setString(2, config.region());
                         ps.executeUpdate();
                     }
+                    TenantDatabases.ensureT1ContextRole(plane, names);
                     TemplateDatabase.ensureCurrent(plane, names);
                 }
                 migrateBehind(lock);
@@ -207,7 +209,7 @@ public final class StrataEngine implements AutoCloseable {
             }
             DataPlane plane = planes.get(db.dataPlane());
             LOG.info("Migrating database {} from schema version {} to {}", db.name(), db.schemaVersion(), latest);
-            Migrations.migrateTenantDatabase(plane.adminDataSource(db.name()));
+            Migrations.migrateTenantDatabase(plane.adminDataSource(db.name()), names);
             DatabaseStore.setSchemaVersion(c, db.dataPlane(), db.name(), latest);
         }
         List<Object[]> schemas = new ArrayList<>();
@@ -224,7 +226,7 @@ public final class StrataEngine implements AutoCloseable {
         }
         for (Object[] s : schemas) {
             LOG.info("Migrating tenant schema {}.{} to schema version {}", s[2], s[3], latest);
-            Migrations.migrateAppSchema(planes.get((String) s[1]).adminDataSource((String) s[2]), (String) s[3]);
+            Migrations.migrateAppSchema(planes.get((String) s[1]).adminDataSource((String) s[2]), (String) s[3], names);
             registry.setPlacementSchemaVersion(c, (UUID) s[0], latest);
         }
     }

@@ -65,6 +65,30 @@ class AuditRolesAndPrivilegesTest {
     }
 
     @Test
+    void an_app_role_that_inherits_the_t1_context_roles_rights_is_a_violation() {
+        String t1Role = f.management + "_t1_context";
+        f.sql("postgres", "ALTER ROLE " + f.alphaRole + " INHERIT");
+        try {
+            AuditReport report = f.audit();
+            assertThat(violations(report)).containsExactly(tuple("app_role_attributes", f.alphaDb, f.alphaRole));
+            assertThat(report.findings().get(0).message()).contains("member of role " + t1Role);
+        } finally {
+            f.sql("postgres", "ALTER ROLE " + f.alphaRole + " NOINHERIT");
+        }
+    }
+
+    @Test
+    void a_t1_context_role_that_bypasses_row_level_security_is_a_violation() {
+        String t1Role = f.management + "_t1_context";
+        f.sql("postgres", "ALTER ROLE " + t1Role + " BYPASSRLS");
+        try {
+            assertThat(violations(f.audit())).extracting(t -> t.toList().get(2)).containsOnly(t1Role);
+        } finally {
+            f.sql("postgres", "ALTER ROLE " + t1Role + " NOBYPASSRLS");
+        }
+    }
+
+    @Test
     void app_role_owning_a_function_is_a_violation() {
         f.sql(f.alphaDb, "CREATE FUNCTION app.owned_by_app() RETURNS int LANGUAGE sql AS 'SELECT 1'",
                 "ALTER FUNCTION app.owned_by_app() OWNER TO " + f.alphaRole);
@@ -115,7 +139,9 @@ class AuditRolesAndPrivilegesTest {
     void create_on_the_public_schema_for_everyone_is_a_violation() {
         f.sql(f.schemaDb, "GRANT CREATE ON SCHEMA public TO PUBLIC");
         try {
-            assertThat(violations(f.audit())).containsExactly(tuple("app_role_no_create", f.schemaDb, "public"));
+            // PUBLIC's grant reaches both request-path roles of the database: its app role and the T1 context role.
+            assertThat(violations(f.audit())).containsExactly(tuple("app_role_no_create", f.schemaDb, "public"),
+                    tuple("app_role_no_create", f.schemaDb, "public"));
         } finally {
             f.sql(f.schemaDb, "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
         }
@@ -149,7 +175,9 @@ class AuditRolesAndPrivilegesTest {
     void references_on_a_single_column_is_a_violation() {
         f.sql(f.schemaDb, "GRANT REFERENCES (title) ON " + f.gammaSchema + ".documents TO PUBLIC");
         try {
+            // PUBLIC's grant reaches both request-path roles of the database: its app role and the T1 context role.
             assertThat(violations(f.audit())).containsExactly(
+                    tuple("app_role_table_privileges", f.schemaDb, f.gammaSchema + ".documents"),
                     tuple("app_role_table_privileges", f.schemaDb, f.gammaSchema + ".documents"));
         } finally {
             f.sql(f.schemaDb, "REVOKE REFERENCES (title) ON " + f.gammaSchema + ".documents FROM PUBLIC");

@@ -104,6 +104,9 @@ public final class Auditor {
                 roleDatabases.add(db.name());
             }
         }
+        String t1Role = engine.names().t1ContextRole();
+        roles.add(t1Role);
+        roleDatabases.add(null);
         String[] appRoles = roles.toArray(String[]::new);
         Set<String> existing = readOnly(plane, plane.server().database(), "audit the server of data plane " + plane.key(), c -> {
             Set<String> present = existingDatabases(c, targets);
@@ -112,6 +115,7 @@ public final class Auditor {
             arguments.put("app_role_databases", roleDatabases.toArray(String[]::new));
             arguments.put("databases", present.toArray(String[]::new));
             arguments.put("template", engine.names().templateDatabase());
+            arguments.put("t1_role", t1Role);
             for (CatalogQuery query : Queries.CLUSTER) {
                 findings.addAll(query.run(c, arguments));
             }
@@ -131,6 +135,7 @@ public final class Auditor {
             Map<String, Object> arguments = new HashMap<>();
             arguments.put("kind", db.kind() == AuditedDatabase.Kind.TENANT ? "tenant" : "management");
             arguments.put("own_role", db.appRole());
+            arguments.put("t1_role", t1Role);
             arguments.put("app_roles", appRoles);
             try {
                 readOnly(plane, db.name(), "audit database " + db.name(), c -> {

@@ -26,18 +26,18 @@ public final class Migrations {
 
     /** Migrates the management database. */
     public static MigrateResult migrateManagement(DataSource dataSource) {
-        return flyway(dataSource, PhysicalNames.PLATFORM_SCHEMA, "classpath:db/management").migrate();
+        return flyway(dataSource, PhysicalNames.PLATFORM_SCHEMA, "classpath:db/management", null).migrate();
     }
 
     /** Migrates a tenant database's platform schema and its shared {@code app} schema. */
-    public static void migrateTenantDatabase(DataSource dataSource) {
-        flyway(dataSource, PhysicalNames.PLATFORM_SCHEMA, "classpath:db/tenant-platform").migrate();
-        migrateAppSchema(dataSource, PhysicalNames.APP_SCHEMA);
+    public static void migrateTenantDatabase(DataSource dataSource, PhysicalNames names) {
+        flyway(dataSource, PhysicalNames.PLATFORM_SCHEMA, "classpath:db/tenant-platform", names).migrate();
+        migrateAppSchema(dataSource, PhysicalNames.APP_SCHEMA, names);
     }
 
     /** Creates (if needed) and migrates one app schema. */
-    public static MigrateResult migrateAppSchema(DataSource dataSource, String schema) {
-        return flyway(dataSource, schema, "classpath:db/tenant-app").migrate();
+    public static MigrateResult migrateAppSchema(DataSource dataSource, String schema, PhysicalNames names) {
+        return flyway(dataSource, schema, "classpath:db/tenant-app", names).migrate();
     }
 
     /** The name of the history table in every migrated schema (the app role gets no access to it). */
@@ -45,8 +45,11 @@ public final class Migrations {
         return HISTORY_TABLE;
     }
 
-    private static Flyway flyway(DataSource dataSource, String schema, String location) {
+    private static Flyway flyway(DataSource dataSource, String schema, String location, PhysicalNames names) {
+        java.util.Map<String, String> placeholders = names == null ? java.util.Map.of()
+                : java.util.Map.of("t1_context_role", names.t1ContextRole());
         return Flyway.configure(Migrations.class.getClassLoader())
+                .placeholders(placeholders)
                 .dataSource(dataSource)
                 .schemas(schema)
                 .defaultSchema(schema)

@@ -46,7 +46,7 @@ public final class TemplateDatabase {
             }
             s.execute("ALTER DATABASE " + quote(template) + " WITH ALLOW_CONNECTIONS true");
             try {
-                Migrations.migrateTenantDatabase(plane.adminDataSource(template));
+                Migrations.migrateTenantDatabase(plane.adminDataSource(template), names);
             } finally {
                 s.execute("REVOKE ALL ON DATABASE " + quote(template) + " FROM PUBLIC");
                 s.execute("ALTER DATABASE " + quote(template) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");

@@ -56,6 +56,27 @@ public final class TenantDatabases {
                     }
                 }
             }
+            s.execute("GRANT " + quote(names.t1ContextRole()) + " TO " + quote(role));
+        }
+    }
+
+    /**
+     * Creates the role T1 transactions switch to, if missing: it cannot log in and has no
+     * attribute; its rights are exactly the app roles' table grants, given database by database.
+     */
+    public static void ensureT1ContextRole(DataPlane plane, PhysicalNames names) throws SQLException {
+        String role = names.t1ContextRole();
+        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
+            if (!roleExists(c, role)) {
+                try {
+                    s.execute("CREATE ROLE " + quote(role)
+                            + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS");
+                } catch (SQLException e) {
+                    if (!SqlStates.is(e, SqlStates.DUPLICATE_OBJECT)) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
@@ -83,8 +104,10 @@ public final class TenantDatabases {
     /** Grants the app role what the request path needs in a database's platform and app schemas. */
     public void grantBaseAccess(String database, String appRole) throws SQLException {
         try (Connection c = plane.openAdmin(database)) {
-            grantPlatformAccess(c, appRole);
-            grantSchemaAccess(c, PhysicalNames.APP_SCHEMA, appRole);
+            for (String role : new String[] {appRole, names.t1ContextRole()}) {
+                grantPlatformAccess(c, role);
+                grantSchemaAccess(c, PhysicalNames.APP_SCHEMA, role);
+            }
         }
     }
 
@@ -93,9 +116,10 @@ public final class TenantDatabases {
      * app role access to it.
      */
     public void ensureTenantSchema(String database, String schema, String appRole) throws SQLException {
-        Migrations.migrateAppSchema(plane.adminDataSource(database), schema);
+        Migrations.migrateAppSchema(plane.adminDataSource(database), schema, names);
         try (Connection c = plane.openAdmin(database)) {
             grantSchemaAccess(c, schema, appRole);
+            grantSchemaAccess(c, schema, names.t1ContextRole());
         }
     }
 

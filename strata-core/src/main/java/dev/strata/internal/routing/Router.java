@@ -46,9 +46,11 @@ public final class Router {
     private final ConcurrentHashMap<UUID, Route> cache = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong loads = new AtomicLong();
+    private final String t1Role;
     private volatile boolean cacheEnabled;
 
     public Router(DataSource management, StrataConfig config) {
+        this.t1Role = new dev.strata.internal.sql.PhysicalNames(config.namespace()).t1ContextRole();
         this.management = management;
         this.config = config;
     }
@@ -139,7 +141,7 @@ public final class Router {
                                 null, null, limits));
                     }
                     String schema = rs.getString("schema_name");
-                    TenantContext context = new TenantContext(tenantId, tier, schema, limits.statementTimeout());
+                    TenantContext context = new TenantContext(tenantId, tier, schema, limits.statementTimeout(), t1Role);
                     return Optional.of(new Route(tenantId, slug, tier, rs.getObject("parent_id", UUID.class), status, blocking,
                             IsolationMode.parse(mode), new DatabaseKey(rs.getString("data_plane").intern(),
                                     rs.getString("database_name").intern()),

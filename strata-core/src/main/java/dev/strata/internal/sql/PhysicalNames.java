@@ -53,6 +53,16 @@ public final class PhysicalNames {
         return Identifiers.requireSafeName(database.replaceFirst("^" + namespace + "_", namespace + "_app_"));
     }
 
+    /**
+     * The role a T1's transactions switch to ({@code SET LOCAL ROLE}) so that only they get the
+     * policy that lets a T1 read its T2s' rows; T2 transactions keep the app role and a policy
+     * that is a single equality, as cheap as a hand-written filter. Every app role is a member
+     * (NOINHERIT, so it gains no privileges by membership alone). Cluster-wide, one per namespace.
+     */
+    public String t1ContextRole() {
+        return namespace + "_t1_context";
+    }
+
     /** A schema-mode tenant's schema. */
     public static String tenantSchema(UUID tenantId) {
         return "t_" + hex(tenantId);
