@@ -1,17 +1,16 @@
 package dev.strata;
 
+import dev.strata.internal.sql.Secrets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +72,7 @@ public final class LocalPostgres implements AutoCloseable {
             Files.createDirectories(directory);
             boolean fresh = !Files.exists(cluster.resolve("PG_VERSION"));
             if (fresh) {
-                String password = newPassword();
+                String password = Secrets.randomToken(24);
                 EmbeddedPostgres pg = builder(cluster, null, stopAtExit).start();
                 secure(pg, cluster, password);
                 writeSecret(passwordFile, password);
@@ -179,12 +178,6 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static String newPassword() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** How to reach the server as its superuser. */

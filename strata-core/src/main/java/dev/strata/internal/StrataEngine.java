@@ -137,14 +137,7 @@ public final class StrataEngine implements AutoCloseable {
     private static void ensureManagementDatabase(DataPlane plane, PhysicalNames names) {
         String database = names.managementDatabase();
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
-            boolean exists;
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-                ps.setString(1, database);
-                try (ResultSet rs = ps.executeQuery()) {
-                    exists = rs.next();
-                }
-            }
-            if (!exists) {
+            if (!dev.strata.internal.sql.Catalog.databaseExists(c, database)) {
                 try {
                     s.execute("CREATE DATABASE " + quote(database) + " TEMPLATE template0 ENCODING 'UTF8'");
                     LOG.info("Created management database {}", database);

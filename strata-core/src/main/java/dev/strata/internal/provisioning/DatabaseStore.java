@@ -1,19 +1,18 @@
 package dev.strata.internal.provisioning;
 
-import java.security.SecureRandom;
+import dev.strata.internal.sql.Secrets;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Reads and writes {@code platform.databases} in the management database. */
 public final class DatabaseStore {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SELECT = """
             SELECT data_plane, name, purpose, owner_tenant_id, app_role, app_password, schema_version, dropped_at
               FROM platform.databases""";
@@ -70,7 +69,7 @@ public final class DatabaseStore {
             ps.setString(3, purpose.wireName());
             ps.setObject(4, ownerTenantId);
             ps.setString(5, appRole);
-            ps.setString(6, newPassword());
+            ps.setString(6, Secrets.randomToken(24));
             ps.executeUpdate();
         }
         return lock(c, dataPlane, name).orElseThrow();
@@ -109,30 +108,10 @@ public final class DatabaseStore {
         }
     }
 
-    /** How many live tenants are placed in a database. */
-    public static int countLiveTenants(Connection c, String dataPlane, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT count(*) FROM platform.placements p JOIN platform.tenants t ON t.id = p.tenant_id
-                 WHERE p.data_plane = ? AND p.database_name = ? AND t.status <> 'decommissioned'""")) {
-            ps.setString(1, dataPlane);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
     private static DatabaseRecord map(ResultSet rs) throws SQLException {
         return new DatabaseRecord(rs.getString("data_plane"), rs.getString("name"),
                 DatabasePurpose.parse(rs.getString("purpose")), rs.getObject("owner_tenant_id", UUID.class),
                 rs.getString("app_role"), rs.getString("app_password"), rs.getInt("schema_version"),
                 rs.getTimestamp("dropped_at") != null);
-    }
-
-    private static String newPassword() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.internal.provisioning;
 
 import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.sql.Catalog;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.PhysicalNames;
 import dev.strata.internal.sql.SqlStates;
@@ -31,7 +32,7 @@ public final class TemplateDatabase {
     public static void ensureCurrent(DataPlane plane, PhysicalNames names) throws SQLException {
         String template = names.templateDatabase();
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
-            if (!exists(c, template)) {
+            if (!Catalog.databaseExists(c, template)) {
                 try {
                     s.execute("CREATE DATABASE " + quote(template) + " TEMPLATE template0 ENCODING 'UTF8'");
                     LOG.info("Created template database {}", template);
@@ -54,15 +55,6 @@ public final class TemplateDatabase {
             s.execute("COMMENT ON DATABASE " + quote(template) + " IS "
                     + dev.strata.internal.sql.Identifiers.literal("strata template, schema version " + Migrations.TENANT_SCHEMA_VERSION));
             LOG.info("Template database {} is at schema version {}", template, Migrations.TENANT_SCHEMA_VERSION);
-        }
-    }
-
-    private static boolean exists(Connection c, String database) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

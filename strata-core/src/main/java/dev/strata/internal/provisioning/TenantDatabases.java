@@ -2,6 +2,7 @@ package dev.strata.internal.provisioning;
 
 import dev.strata.Tier;
 import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.sql.Catalog;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.PhysicalNames;
 import dev.strata.internal.sql.SqlStates;
@@ -45,7 +46,7 @@ public final class TenantDatabases {
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
             String attributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD "
                     + literal(password);
-            if (roleExists(c, role)) {
+            if (Catalog.roleExists(c, role)) {
                 s.execute("ALTER ROLE " + quote(role) + attributes);
             } else {
                 try {
@@ -67,7 +68,7 @@ public final class TenantDatabases {
     public static void ensureT1ContextRole(DataPlane plane, PhysicalNames names) throws SQLException {
         String role = names.t1ContextRole();
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
-            if (!roleExists(c, role)) {
+            if (!Catalog.roleExists(c, role)) {
                 try {
                     s.execute("CREATE ROLE " + quote(role)
                             + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS");
@@ -86,7 +87,7 @@ public final class TenantDatabases {
      */
     public void ensureDatabase(String database, String appRole) throws SQLException {
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
-            if (!databaseExists(c, database)) {
+            if (!Catalog.databaseExists(c, database)) {
                 try {
                     s.execute("CREATE DATABASE " + quote(database) + " TEMPLATE " + quote(names.templateDatabase())
                             + " STRATEGY WAL_LOG");
@@ -196,7 +197,7 @@ public final class TenantDatabases {
 
     public boolean databaseExists(String database) throws SQLException {
         try (Connection c = plane.openAdmin(plane.server().database())) {
-            return databaseExists(c, database);
+            return Catalog.databaseExists(c, database);
         }
     }
 
@@ -250,21 +251,4 @@ public final class TenantDatabases {
         }
     }
 
-    private static boolean roleExists(Connection c, String role) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
-            ps.setString(1, role);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private static boolean databaseExists(Connection c, String database) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
 }
