@@ -66,8 +66,9 @@ final class ActivityRoute {
         if (text == null) {
             return DEFAULT_WINDOW;
         }
-        return DurationText.parse(text).orElseThrow(() -> invalid("Query parameter 'window' must be "
-                + DurationText.ACCEPTED + ", from one minute to seven days; was '" + text + "'"));
+        return DurationText.parse(text).orElseThrow(() -> invalid("Query parameter 'window' must be a duration of "
+                + "one minute to seven days, written as a whole number with s, m, h or d (90s, 5m, 2h, 1d) or in ISO-8601 "
+                + "(PT5M); was '" + text + "'"));
     }
 
     private static StrataException invalid(String message) {

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as people type them, shared by the REST API and the CLI: a whole number and a unit
- * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}), or ISO-8601 ({@code PT5M}).
+ * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}), or ISO-8601 ({@code PT5M});
+ * a bare {@code 0} is zero.
  */
 public final class DurationText {
     /** What {@link #parse} accepts, for messages. */
@@ -26,6 +27,9 @@ public final class DurationText {
             return Optional.empty();
         }
         String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("0")) {
+            return Optional.of(Duration.ZERO);
+        }
         Matcher m = SHORT.matcher(t);
         try {
             if (m.matches()) {
