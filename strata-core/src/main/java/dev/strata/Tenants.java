@@ -1,6 +1,7 @@
 package dev.strata;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -58,6 +59,12 @@ public interface Tenants {
      * {@link StrataConfig#tierLimits()}.
      */
     TenantLimits limits(String key);
+
+    /**
+     * The limits a tenant was given by {@link #setLimits}, or empty if it runs with its tier's
+     * ({@link StrataConfig#limitsFor}); {@link #limits} is this or else its tier's.
+     */
+    Optional<TenantLimits> ownLimits(String key);
 
     /**
      * Gives a tenant limits of its own, replacing its tier's: concurrent transactions (per

@@ -11,6 +11,7 @@ import dev.strata.internal.sql.Jdbc;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /** {@link Tenants} over the engine's registry and provisioner, recording an actor. */
@@ -73,6 +74,11 @@ public final class TenantsImpl implements Tenants {
     @Override
     public TenantLimits limits(String key) {
         return engine.limitStore().effective(key);
+    }
+
+    @Override
+    public Optional<TenantLimits> ownLimits(String key) {
+        return engine.limitStore().own(key);
     }
 
     @Override

@@ -138,9 +138,11 @@ class TenantLimitsTest {
     @Test
     void a_tenants_own_limits_replace_its_tiers_until_cleared() throws Exception {
         assertThat(strata.tenants().limits("a3")).isEqualTo(T2_LIMITS);
+        assertThat(strata.tenants().ownLimits("a3")).isEmpty();
         TenantLimits own = new TenantLimits(3, Duration.ofMillis(100), Duration.ZERO);
         assertThat(strata.tenants().setLimits("a3", own)).isEqualTo(own);
         assertThat(strata.tenants().limits("a3")).isEqualTo(own);
+        assertThat(strata.tenants().ownLimits(a3.id().toString())).contains(own);
 
         CountDownLatch release = new CountDownLatch(1);
         List<Future<?>> holders = hold(a3, 3, release);
@@ -154,10 +156,30 @@ class TenantLimitsTest {
 
         assertThat(strata.tenants().clearLimits("a3")).isEqualTo(T2_LIMITS);
         assertThat(strata.tenants().limits("a3")).isEqualTo(T2_LIMITS);
+        assertThat(strata.tenants().ownLimits("a3")).isEmpty();
         assertThat(strata.tenants().history("a3")).extracting(TenantEvent::action)
                 .contains("limits_changed", "limits_cleared");
         assertThatThrownBy(() -> strata.tenants().setLimits("operator", own))
                 .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_HIERARCHY));
+    }
+
+    @Test
+    void own_limits_of_an_unknown_tenant_are_tenant_not_found() {
+        assertThatThrownBy(() -> strata.tenants().ownLimits("nobody"))
+                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TENANT_NOT_FOUND));
+    }
+
+    @Test
+    void timeouts_longer_than_postgres_can_apply_are_refused() {
+        Duration tooLong = TenantLimits.MAX_TIMEOUT.plusMillis(1);
+        new TenantLimits(1, TenantLimits.MAX_TIMEOUT, TenantLimits.MAX_TIMEOUT);
+        for (Runnable build : List.<Runnable>of(() -> new TenantLimits(1, tooLong, Duration.ZERO),
+                () -> new TenantLimits(1, Duration.ZERO, tooLong))) {
+            assertThatThrownBy(build::run).isInstanceOfSatisfying(StrataException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+                assertThat(e.getMessage()).contains("at most 2147483647 ms");
+            });
+        }
     }
 
     @Test

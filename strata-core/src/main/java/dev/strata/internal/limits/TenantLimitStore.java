@@ -46,6 +46,12 @@ public final class TenantLimitStore {
                 c -> override(c, tenant.id()).orElse(config.limitsFor(tenant.tier())));
     }
 
+    /** A tenant's override, if it has one. */
+    public Optional<TenantLimits> own(String key) {
+        Tenant tenant = registry.resolve(key);
+        return Jdbc.withConnection(management, "read the limits of '" + tenant.slug() + "'", c -> override(c, tenant.id()));
+    }
+
     /** Gives a tenant limits of its own; returns them. */
     public TenantLimits set(String key, TenantLimits limits, String actor) {
         if (limits == null) {

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, archives, audit, OpenAPI
- * document under {@code /v1}, all behind API keys, and the public liveness probe {@code /health}.
- * Owns the HTTP server, not the {@code Strata} it serves.
+ * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, their activity and limits,
+ * archives, audit, OpenAPI document under {@code /v1}, all behind API keys, and the public liveness
+ * probe {@code /health}. Owns the HTTP server, not the {@code Strata} it serves.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -38,7 +38,10 @@ public final class ApiServer implements AutoCloseable {
         List<ApiEndpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new HealthRoute(strata.internals().management()).endpoints());
         endpoints.addAll(new OpenApiRoute().endpoints());
+        // before the tenant routes: GET /v1/tenants/top must match ahead of GET /v1/tenants/{key}
+        endpoints.addAll(new ActivityRoute(strata).endpoints());
         endpoints.addAll(new TenantRoutes(strata).endpoints());
+        endpoints.addAll(new LimitRoutes(strata).endpoints());
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());
         Authenticator authenticator = new Authenticator(keys);

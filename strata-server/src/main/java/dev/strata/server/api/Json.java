@@ -10,7 +10,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The JSON conventions of the REST API, shared by the server and the CLI: snake_case field names,
- * timestamps as ISO-8601 strings, unknown fields and duplicate keys in requests refused.
+ * timestamps as ISO-8601 strings, unknown fields, duplicate keys and fractions for whole numbers in
+ * requests refused.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -19,6 +20,7 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

@@ -66,6 +66,15 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build()));
     }
 
+    JsonNode put(String path, ObjectNode body) {
+        return json(send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build()));
+    }
+
+    JsonNode delete(String path) {
+        return json(send(request(path).DELETE().build()));
+    }
+
     /** Streams a file as the request body. */
     JsonNode upload(String path, Path file, String contentType) {
         HttpRequest.BodyPublisher publisher;

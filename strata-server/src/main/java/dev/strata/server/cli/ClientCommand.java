@@ -22,8 +22,16 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        checkOptions();
         Environment env = ((Main) spec.root().userObject()).environment();
         return run(new ApiClient(options.api(env), options.key(env)));
+    }
+
+    /**
+     * Refuses contradictory options before a key is looked up or anything is sent, by throwing a
+     * {@link picocli.CommandLine.ParameterException} (a usage error: exit code 2). None by default.
+     */
+    void checkOptions() {
     }
 
     /** Does the work; returns the exit code. */

@@ -17,10 +17,12 @@ import static dev.strata.server.cli.ApiClient.segment;
 
 /** {@code strata tenants ...}: the tenant registry through the REST API. */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = "Create, list, inspect, suspend, resume, decommission, export and import tenants.",
+        description = "Create, list, inspect, suspend, resume, decommission, export and import tenants; "
+                + "show the busiest and set their limits.",
         subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
                 TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
-                TenantsCommand.History.class, ArchiveCommands.Export.class, ArchiveCommands.Import.class})
+                TenantsCommand.History.class, TopCommand.class, LimitsCommand.class, ArchiveCommands.Export.class,
+                ArchiveCommands.Import.class})
 public final class TenantsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -105,7 +105,7 @@ class RestApiTest {
     }
 
     @Test
-    void openapi_document_is_served_as_is_and_lists_exactly_the_served_operations() throws Exception {
+    void openapi_document_is_served_as_is_and_lists_exactly_the_served_operations_and_their_fields() throws Exception {
         Answer answer = http.get("/v1/openapi.json");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(OpenApiRoute.load());
@@ -126,13 +126,34 @@ class RestApiTest {
 
         doc.findValues("$ref").forEach(ref -> assertThat(doc.at(ref.asText().substring(1)).isMissingNode())
                 .as("reference %s resolves", ref.asText()).isFalse());
-        JsonNode tenantProperties = doc.at("/components/schemas/Tenant/properties");
-        JsonNode tenant = http.get("/v1/tenants/operator").json();
-        Set<String> shown = new HashSet<>();
-        tenant.fieldNames().forEachRemaining(shown::add);
-        Set<String> specified = new HashSet<>();
-        tenantProperties.fieldNames().forEachRemaining(specified::add);
-        assertThat(shown).isEqualTo(specified);
+        assertDocuments(doc, "Tenant", http.get("/v1/tenants/operator").json());
+
+        Tenant busy = api.strata().tenants().create(NewTenant.t1("documented"));
+        api.strata().useTenant(busy.id(), scope -> { });
+        JsonNode top = http.get("/v1/tenants/top").json();
+        assertDocuments(doc, "TopTenants", top);
+        assertDocuments(doc, "TenantActivity", top.get("tenants").get(0));
+        assertDocuments(doc, "TenantLimits", http.get("/v1/tenants/documented/limits").json());
+        Set<String> accepted = new HashSet<>();
+        for (var component : LimitRoutes.LimitsRequest.class.getRecordComponents()) {
+            accepted.add(component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
+        }
+        assertThat(names(doc.at("/components/schemas/SetTenantLimits/properties"))).isEqualTo(accepted);
+    }
+
+    /** The schema names exactly the fields of a real answer, all of them required. */
+    private static void assertDocuments(JsonNode doc, String schema, JsonNode answer) {
+        Set<String> specified = names(doc.at("/components/schemas/" + schema + "/properties"));
+        assertThat(names(answer)).as(schema).isEqualTo(specified);
+        Set<String> required = new HashSet<>();
+        doc.at("/components/schemas/" + schema + "/required").forEach(r -> required.add(r.asText()));
+        assertThat(required).as(schema + " required").isEqualTo(specified);
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> names = new HashSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     // ---------------------------------------------------------------- life cycle

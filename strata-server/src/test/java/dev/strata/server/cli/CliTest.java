@@ -2,7 +2,11 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ErrorCode;
+import dev.strata.NewTenant;
+import dev.strata.Tenant;
+import dev.strata.TenantLimits;
 import dev.strata.TenantStatus;
+import dev.strata.Tier;
 import dev.strata.server.api.Json;
 import dev.strata.server.testing.Cli;
 import dev.strata.server.testing.Cli.Run;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -188,16 +193,150 @@ class CliTest {
         assertThat(help.out()).contains("Usage: strata", "serve", "demo", "tenants", "audit");
         for (String[] args : List.of(new String[] {"serve", "--help"}, new String[] {"demo", "--help"},
                 new String[] {"tenants", "--help"}, new String[] {"tenants", "create", "--help"},
-                new String[] {"tenants", "export", "--help"}, new String[] {"audit", "--help"})) {
+                new String[] {"tenants", "export", "--help"}, new String[] {"tenants", "top", "--help"},
+                new String[] {"tenants", "limits", "--help"}, new String[] {"audit", "--help"})) {
             Run run = strata(args);
             assertSucceeded(run);
             assertThat(run.out()).as(Arrays.toString(args)).contains("Usage: strata " + args[0]);
         }
         assertThat(strata("tenants", "create", "--help").out()).contains("--tier", "--slug", "--parent", "--mode", "--api", "--key", "--json");
         assertThat(strata("serve", "--help").out()).doesNotContain("--namespace");
+        assertThat(strata("tenants", "--help").out()).contains("top", "limits");
+        assertThat(strata("tenants", "top", "--help").out()).contains("--limit", "--window", "--json");
+        assertThat(strata("tenants", "limits", "--help").out())
+                .contains("--max-concurrent", "--acquire-timeout", "--statement-timeout", "--clear", "--json");
         Run version = strata("--version");
         assertSucceeded(version);
         assertThat(version.out()).startsWith("strata " + StrataVersion.current()).doesNotContain("unknown");
+    }
+
+    // ---------------------------------------------------------------- activity and limits
+
+    @Test
+    void top_prints_an_aligned_table_of_the_busiest_tenants_or_the_apis_json() throws Exception {
+        api.strata().tenants().create(NewTenant.t1("cli-busy"));
+        Tenant busier = api.strata().tenants().create(NewTenant.t2("cli-busier", "cli-busy"));
+        Tenant busy = api.strata().tenants().create(NewTenant.t2("cli-busy-kid", "cli-busy"));
+        for (int i = 0; i < 6; i++) {
+            api.strata().useTenant(busier.id(), scope -> { });
+        }
+        api.strata().useTenant(busy.id(), scope -> { });
+
+        Run top = strata("tenants", "top", "--limit", "1000", "--window", "10m");
+        assertSucceeded(top);
+        List<String> lines = top.out().lines().toList();
+        String header = lines.get(0);
+        assertThat(header).matches("SLUG +TIER +TX +TPS +ERRORS +THROTTLED +MEAN MS +MAX MS");
+        int busierRow = indexOf(lines, "cli-busier ");
+        int busyRow = indexOf(lines, "cli-busy-kid ");
+        assertThat(busierRow).isPositive().isLessThan(busyRow);
+        String row = lines.get(busierRow);
+        assertThat(row).matches("cli-busier +T2 +\\d+ +\\d+\\.\\d\\d +0 +0 +\\d+\\.\\d\\d +\\d+\\.\\d\\d");
+        assertThat(Long.parseLong(row.split(" +")[2])).isGreaterThanOrEqualTo(6);
+        assertThat(row.indexOf("T2")).isEqualTo(header.indexOf("TIER"));
+        assertThat(row.indexOf(row.split(" +")[2], header.indexOf("TX"))).isEqualTo(header.indexOf("TX"));
+
+        Run json = strata("tenants", "top", "--limit", "2", "--window", "1h", "--json");
+        assertSucceeded(json);
+        JsonNode answer = Json.mapper().readTree(json.out());
+        assertThat(answer.get("window_seconds").asLong()).isEqualTo(3600);
+        assertThat(answer.get("tenants")).hasSizeLessThanOrEqualTo(2);
+        assertThat(answer.get("tenants").get(0).has("mean_latency_ms")).isTrue();
+        assertThat(strata("tenants", "top").out().lines().count()).isLessThanOrEqualTo(11);
+    }
+
+    @Test
+    void top_with_a_bad_limit_or_window_exits_2() {
+        assertFailed(strata("tenants", "top", "--window", "5x"), ErrorCode.INVALID_ARGUMENT);
+        assertFailed(strata("tenants", "top", "--window", "30s"), ErrorCode.INVALID_ARGUMENT);
+        assertFailed(strata("tenants", "top", "--limit", "0"), ErrorCode.INVALID_ARGUMENT);
+        Run notANumber = strata("tenants", "top", "--limit", "ten");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--limit", "ten");
+    }
+
+    @Test
+    void limits_are_shown_set_and_cleared_through_the_command() throws Exception {
+        api.strata().tenants().create(NewTenant.t1("cli-capped"));
+        TenantLimits tiers = api.strata().config().limitsFor(Tier.T1);
+
+        Run shown = strata("tenants", "limits", "cli-capped");
+        assertSucceeded(shown);
+        assertThat(shown.out()).containsPattern("(?m)^tenant: +cli-capped \\([0-9a-f-]{36}\\)$")
+                .containsPattern("(?m)^source: +its tier's$");
+
+        Run set = strata("tenants", "limits", "cli-capped", "--max-concurrent", "3", "--acquire-timeout", "500ms",
+                "--statement-timeout", "2s");
+        assertSucceeded(set);
+        assertThat(set.out()).startsWith("Set the limits of tenant 'cli-capped'.")
+                .containsPattern("(?m)^source: +its own$")
+                .containsPattern("(?m)^max concurrent: +3 transactions per process$")
+                .containsPattern("(?m)^acquire timeout: +500ms$")
+                .containsPattern("(?m)^statement timeout: +2s$");
+        assertThat(api.strata().tenants().limits("cli-capped"))
+                .isEqualTo(new TenantLimits(3, Duration.ofMillis(500), Duration.ofSeconds(2)));
+
+        Run json = strata("tenants", "limits", "cli-capped", "--json");
+        assertSucceeded(json);
+        assertThat(Json.mapper().readTree(json.out()))
+                .isEqualTo(new Http(api.baseUri(), api.adminKey()).get("/v1/tenants/cli-capped/limits").json());
+        assertThat(Json.mapper().readTree(json.out()).get("source").asText()).isEqualTo("tenant");
+
+        assertSucceeded(strata("tenants", "limits", "cli-capped", "--max-concurrent", "4", "--acquire-timeout", "PT1M",
+                "--statement-timeout", "0"));
+        assertThat(api.strata().tenants().limits("cli-capped"))
+                .isEqualTo(new TenantLimits(4, Duration.ofMinutes(1), Duration.ZERO));
+        assertThat(strata("tenants", "limits", "cli-capped").out()).containsPattern("(?m)^statement timeout: +none$");
+
+        Run cleared = strata("tenants", "limits", "cli-capped", "--clear");
+        assertSucceeded(cleared);
+        assertThat(cleared.out()).startsWith("Tenant 'cli-capped' runs with its tier's limits.")
+                .containsPattern("(?m)^source: +its tier's$");
+        assertThat(api.strata().tenants().ownLimits("cli-capped")).isEmpty();
+        assertThat(api.strata().tenants().limits("cli-capped")).isEqualTo(tiers);
+    }
+
+    @Test
+    void limits_with_conflicting_partial_or_malformed_options_are_usage_errors_that_change_nothing() {
+        api.strata().tenants().create(NewTenant.t1("cli-untouched"));
+        Map<List<String>, String> cases = Map.of(
+                List.of("--clear", "--max-concurrent", "3"), "--clear cannot be combined with --max-concurrent",
+                List.of("--clear", "--max-concurrent", "3", "--acquire-timeout", "1s", "--statement-timeout", "1s"),
+                "--clear cannot be combined with --max-concurrent, --acquire-timeout and --statement-timeout",
+                List.of("--max-concurrent", "3"), "Missing --acquire-timeout and --statement-timeout",
+                List.of("--acquire-timeout", "1s", "--statement-timeout", "1s"), "Missing --max-concurrent",
+                List.of("--max-concurrent", "3", "--acquire-timeout", "2x", "--statement-timeout", "1s"), "'2x' is not a duration",
+                List.of("--max-concurrent", "many", "--acquire-timeout", "1s", "--statement-timeout", "1s"), "many");
+        // checked before the key is looked up: no key is needed to hear about a usage error
+        Map<String, String> keyless = Map.of("STRATA_API", api.baseUri().toString());
+        cases.forEach((options, message) -> {
+            List<String> args = new ArrayList<>(List.of("tenants", "limits", "cli-untouched"));
+            args.addAll(options);
+            Run run = Cli.run(home, keyless, args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            assertThat(run.out()).as(run.toString()).isEmpty();
+            assertThat(run.err()).as(run.toString()).contains(message).contains("Usage: strata tenants limits");
+        });
+        assertThat(api.strata().tenants().ownLimits("cli-untouched")).isEmpty();
+
+        assertFailed(strata("tenants", "limits", "cli-untouched", "--max-concurrent", "0", "--acquire-timeout", "1s",
+                "--statement-timeout", "1s"), ErrorCode.INVALID_ARGUMENT);
+        assertFailed(strata("tenants", "limits", "cli-untouched", "--max-concurrent", "1", "--acquire-timeout", "-PT1S",
+                "--statement-timeout", "1s"), ErrorCode.INVALID_ARGUMENT);
+        assertThat(api.strata().tenants().ownLimits("cli-untouched")).isEmpty();
+        assertFailed(strata("tenants", "limits", "cli-nobody"), ErrorCode.TENANT_NOT_FOUND);
+        assertFailed(strata("tenants", "limits", "cli-nobody", "--clear"), ErrorCode.TENANT_NOT_FOUND);
+        assertFailed(strata("tenants", "limits", "operator", "--max-concurrent", "1", "--acquire-timeout", "1s",
+                "--statement-timeout", "1s"), ErrorCode.INVALID_HIERARCHY);
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line starts with '" + prefix + "' in\n" + String.join("\n", lines));
     }
 
     // ---------------------------------------------------------------- archives and audit

@@ -57,6 +57,11 @@ public final class Http {
                         : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
     }
 
+    public Answer put(String path, String jsonBody) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
+    }
+
     public Answer post(String path, byte[] body, String contentType) {
         return send(builder(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }

@@ -11,9 +11,10 @@ import java.sql.Statement;
 
 /**
  * What a refused request must not have changed: the registry's tenants and placements, the
- * history, the operations journal and the databases and roles on the server.
+ * history, the operations journal, the tenants' own limits and the databases and roles on the server.
  */
-public record Snapshot(long tenants, long placements, long events, long operations, long databases, long roles) {
+public record Snapshot(long tenants, long placements, long events, long operations, long limits, long databases,
+                       long roles) {
 
     public static Snapshot of(Strata strata) {
         String ns = strata.config().namespace();
@@ -23,6 +24,7 @@ public record Snapshot(long tenants, long placements, long events, long operatio
                     count(m, "SELECT count(*) FROM platform.placements"),
                     count(m, "SELECT count(*) FROM platform.tenant_events"),
                     count(m, "SELECT count(*) FROM platform.operations"),
+                    count(m, "SELECT count(*) FROM platform.tenant_limits"),
                     count(p, "SELECT count(*) FROM pg_database WHERE datname LIKE '" + ns + "\\_%'"),
                     count(p, "SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + ns + "\\_%'"));
         } catch (SQLException e) {
