@@ -10,7 +10,10 @@ import java.util.List;
  *
  * <p>Live per-tenant metrics go to the configured Micrometer registry as well:
  * {@code strata.tenant.transactions} (a timer with a latency histogram), {@code strata.tenant.errors}
- * and {@code strata.tenant.throttled}, each tagged {@code tenant} (the slug) and {@code tier}.
+ * and {@code strata.tenant.throttled}, each tagged {@code tenant} (the slug) and {@code tier}. A
+ * tenant's meters are registered in the background just after its first transaction in the process
+ * (registration is too slow for the request path); what it records before then is counted once
+ * they appear.
  */
 public interface Activity {
 

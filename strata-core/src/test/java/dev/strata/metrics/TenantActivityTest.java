@@ -68,11 +68,23 @@ class TenantActivityTest {
         })).isInstanceOf(IllegalStateException.class);
     }
 
+    /** A tenant's meters are registered off the request path, just after its first transaction. */
+    private static <M> M registered(java.util.function.Supplier<M> lookup) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        M meter = lookup.get();
+        while (meter == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            meter = lookup.get();
+        }
+        assertThat(meter).as("meter registered within 10 s of the tenant's first transaction").isNotNull();
+        return meter;
+    }
+
     @Test
     void each_tenant_has_a_latency_timer_with_a_histogram_and_error_and_throttled_counters() throws Exception {
         ok(first, b1, 3);
         failing(first, b1);
-        Timer timer = METERS.get("strata.tenant.transactions").tags("tenant", "b1", "tier", "T2").timer();
+        Timer timer = registered(() -> METERS.find("strata.tenant.transactions").tags("tenant", "b1", "tier", "T2").timer());
         assertThat(timer.count()).isEqualTo(4);
         assertThat(timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
         assertThat(timer.takeSnapshot().histogramCounts()).isNotEmpty();

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +30,11 @@ public final class TenantObserver implements TransactionObserver, AutoCloseable 
     private final ConcurrencyLimiter limiter = new ConcurrencyLimiter();
     private final ActivityStore activity;
     private final ScheduledFuture<?> flushing;
+    private final ScheduledExecutorService scheduler;
 
     public TenantObserver(StrataConfig config, DataSource management, ScheduledExecutorService scheduler) {
         this.registry = config.meterRegistry();
+        this.scheduler = scheduler;
         this.activity = new ActivityStore(management, UUID.randomUUID(), meters::values);
         long period = config.statsFlushInterval().toMillis();
         this.flushing = period <= 0 ? null
@@ -42,8 +45,7 @@ public final class TenantObserver implements TransactionObserver, AutoCloseable 
     public Ticket begin(Route route) {
         TenantMeters m = meters.get(route.tenantId());
         if (m == null) {
-            m = meters.computeIfAbsent(route.tenantId(),
-                    id -> new TenantMeters(registry, id, route.slug(), route.tier().name()));
+            m = firstTransaction(route);
         }
         ConcurrencyLimiter.Slots slots;
         try {
@@ -53,6 +55,21 @@ public final class TenantObserver implements TransactionObserver, AutoCloseable 
             throw e;
         }
         return new Admitted(m, slots, System.nanoTime());
+    }
+
+    /** The tenant's meters, registered with Micrometer on the housekeeping thread (see {@link TenantMeters}). */
+    private TenantMeters firstTransaction(Route route) {
+        TenantMeters created = new TenantMeters(registry, route.tenantId(), route.slug(), route.tier().name());
+        TenantMeters raced = meters.putIfAbsent(route.tenantId(), created);
+        if (raced != null) {
+            return raced;
+        }
+        try {
+            scheduler.execute(created::register);
+        } catch (RejectedExecutionException e) {
+            created.register();
+        }
+        return created;
     }
 
     @Override
