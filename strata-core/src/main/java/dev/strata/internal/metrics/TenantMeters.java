@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Thread-safe; recording is lock-free.
  */
 final class TenantMeters {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantMeters.class);
     static final String TRANSACTIONS = "strata.tenant.transactions";
     static final String ERRORS = "strata.tenant.errors";
     static final String THROTTLED = "strata.tenant.throttled";
@@ -45,6 +49,20 @@ final class TenantMeters {
 
     /** The registered Micrometer meters. */
     private record Meters(Timer timer, Counter errors, Counter throttled) {
+        static Meters in(MeterRegistry registry, Tags tags) {
+            return new Meters(
+                    Timer.builder(TRANSACTIONS)
+                            .description("Tenant transactions, from admission to commit or rollback")
+                            .tags(tags)
+                            .serviceLevelObjectives(LATENCY_BUCKETS)
+                            .distributionStatisticBufferLength(1)
+                            .register(registry),
+                    Counter.builder(ERRORS).description("Tenant transactions that failed").tags(tags).register(registry),
+                    Counter.builder(THROTTLED)
+                            .description("Tenant transactions refused because the tenant was at its concurrency limit")
+                            .tags(tags).register(registry));
+        }
+
         void transaction(long nanos, boolean failed) {
             timer.record(nanos, TimeUnit.NANOSECONDS);
             if (failed) {
@@ -91,23 +109,27 @@ final class TenantMeters {
             synchronized (this) {
                 m = meters;
                 if (m == null) {
-                    m = new Meters(
-                            Timer.builder(TRANSACTIONS)
-                                    .description("Tenant transactions, from admission to commit or rollback")
-                                    .tags(tags)
-                                    .serviceLevelObjectives(LATENCY_BUCKETS)
-                                    .distributionStatisticBufferLength(1)
-                                    .register(registry),
-                            Counter.builder(ERRORS).description("Tenant transactions that failed").tags(tags)
-                                    .register(registry),
-                            Counter.builder(THROTTLED)
-                                    .description("Tenant transactions refused because the tenant was at its concurrency limit")
-                                    .tags(tags).register(registry));
+                    m = registerMeters();
                     meters = m;
                 }
             }
         }
         replay(m);
+    }
+
+    /**
+     * Registers the three meters. Should the registry refuse them (say, the application registered
+     * a meter of another type under the same name and tags), the tenant's work goes on and only its
+     * Micrometer metrics are missing: a warning says so.
+     */
+    private Meters registerMeters() {
+        try {
+            return Meters.in(registry, tags);
+        } catch (RuntimeException e) {
+            LOG.warn("The Micrometer meters of tenant {} could not be registered, so they are not published: {}",
+                    tenantId, e.getMessage());
+            return Meters.in(new SimpleMeterRegistry(), tags);
+        }
     }
 
     private void record(Deferred event) {

@@ -82,4 +82,23 @@ class TenantMetersTest {
         }
         assertThat(registry.get(TenantMeters.TRANSACTIONS).timer().count()).isEqualTo(5_000);
     }
+
+    @Test
+    void a_registry_that_refuses_the_meters_costs_the_tenant_its_metrics_and_nothing_else() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry.counter(TenantMeters.TRANSACTIONS, "tenant", "a1", "tier", "T2");
+        TenantMeters meters = new TenantMeters(registry, UUID.randomUUID(), "a1", "T2");
+        meters.transaction(1_000, false);
+
+        meters.register();
+        meters.transaction(1_000, true);
+        meters.throttled();
+
+        assertThat(registry.get(TenantMeters.TRANSACTIONS).counter().count()).as("the application's own meter").isZero();
+        assertThat(registry.find(TenantMeters.ERRORS).counter()).isNull();
+        TenantMeters.Snapshot flushed = meters.drain();
+        assertThat(flushed.transactions()).as("activity for tenants top still counts").isEqualTo(2);
+        assertThat(flushed.errors()).isEqualTo(1);
+        assertThat(flushed.throttled()).isEqualTo(1);
+    }
 }
