@@ -99,7 +99,8 @@ public final class StrataEngine implements AutoCloseable {
      * transactions run under a {@link TenantObserver}: limits, metrics, activity.
      */
     public static StrataEngine start(StrataConfig config) {
-        return start(config, engine -> new TenantObserver(engine.config, engine.management, engine.scheduler));
+        return start(config, engine -> new TenantObserver(engine.config, engine.management, engine.scheduler,
+                engine.router::isCached));
     }
 
     /** Makes the observer of tenant transactions once the engine exists. */

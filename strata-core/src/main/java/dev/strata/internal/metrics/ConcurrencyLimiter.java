@@ -69,6 +69,11 @@ final class ConcurrencyLimiter {
         return s == null ? 0 : s.semaphore.getQueueLength();
     }
 
+    /** Drops a tenant's slots (it will run no more transactions here). */
+    void forget(UUID tenantId) {
+        slots.remove(tenantId);
+    }
+
     void release(Slots taken) {
         if (taken != null) {
             taken.semaphore.release();

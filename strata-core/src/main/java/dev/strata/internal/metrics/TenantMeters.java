@@ -87,6 +87,7 @@ final class TenantMeters {
     private final MeterRegistry registry;
     private final Tags tags;
     private volatile Meters meters;
+    private boolean retired;
     private final ConcurrentLinkedQueue<Deferred> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger deferredCount = new AtomicInteger();
     private final LongAdder transactions = new LongAdder();
@@ -109,12 +110,26 @@ final class TenantMeters {
             synchronized (this) {
                 m = meters;
                 if (m == null) {
-                    m = registerMeters();
+                    m = retired ? Meters.in(new SimpleMeterRegistry(), tags) : registerMeters();
                     meters = m;
                 }
             }
         }
         replay(m);
+    }
+
+    /**
+     * Removes the Micrometer meters from the registry, for a tenant that is gone; a registration
+     * still to come registers nothing.
+     */
+    synchronized void retire() {
+        retired = true;
+        Meters m = meters;
+        if (m != null) {
+            registry.remove(m.timer());
+            registry.remove(m.errors());
+            registry.remove(m.throttled());
+        }
     }
 
     /**

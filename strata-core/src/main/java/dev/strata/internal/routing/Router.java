@@ -93,6 +93,11 @@ public final class Router {
         invalidateAll();
     }
 
+    /** Whether the tenant's route is cached now (a point-in-time answer). */
+    public boolean isCached(UUID tenantId) {
+        return cache.containsKey(tenantId);
+    }
+
     /** Entries cached now (a point-in-time count). */
     public int size() {
         return cache.size();

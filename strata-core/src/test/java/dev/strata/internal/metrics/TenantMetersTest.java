@@ -101,4 +101,22 @@ class TenantMetersTest {
         assertThat(flushed.errors()).isEqualTo(1);
         assertThat(flushed.throttled()).isEqualTo(1);
     }
+
+    @Test
+    void a_retired_tenant_s_meters_leave_the_registry_and_a_late_registration_brings_none_back() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TenantMeters registered = new TenantMeters(registry, UUID.randomUUID(), "a1", "T2");
+        registered.register();
+        registered.transaction(1_000, false);
+        TenantMeters late = new TenantMeters(registry, UUID.randomUUID(), "a2", "T2");
+        late.transaction(1_000, false);
+        assertThat(registry.getMeters()).isNotEmpty().allSatisfy(m -> assertThat(m.getId().getTag("tenant")).isEqualTo("a1"));
+
+        registered.retire();
+        late.retire();
+        late.register();
+        late.transaction(1_000, false);
+
+        assertThat(registry.getMeters()).isEmpty();
+    }
 }
