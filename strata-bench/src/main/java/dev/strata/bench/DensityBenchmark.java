@@ -5,14 +5,12 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,7 +44,7 @@ final class DensityBenchmark {
         String database = t1.placement().database();
         UUID[] tenants = registerT2s(server, strata.config().namespace(), t1, tenantCount);
         String rawRole = strata.config().namespace() + "_dense_raw";
-        String rawPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String rawPassword;
         try (Connection c = server.admin(database); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE app.documents SET (autovacuum_enabled = false)");
             try (PreparedStatement ps = c.prepareStatement("""
@@ -66,10 +64,7 @@ final class DensityBenchmark {
             s.execute("ALTER TABLE app.documents RESET (autovacuum_enabled)");
             s.execute("VACUUM ANALYZE app.documents");
             s.execute("VACUUM ANALYZE bench.documents_plain");
-            s.execute("CREATE ROLE \"" + rawRole + "\" LOGIN PASSWORD '" + rawPassword + "'");
-            s.execute("GRANT CONNECT ON DATABASE \"" + database + "\" TO \"" + rawRole + "\"");
-            s.execute("GRANT USAGE ON SCHEMA bench TO \"" + rawRole + "\"");
-            s.execute("GRANT SELECT ON bench.documents_plain TO \"" + rawRole + "\"");
+            rawPassword = ReadFixture.createPlainReader(s, database, rawRole);
         }
         System.err.printf("    density data: %d tenants, %d documents loaded in %.0f s%n", tenantCount, documents,
                 (System.nanoTime() - started) / 1e9);

@@ -6,14 +6,13 @@ import dev.strata.NewTenant;
 import dev.strata.PostgresServer;
 import dev.strata.Strata;
 import dev.strata.Tenant;
+import dev.strata.internal.sql.Secrets;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -58,7 +57,7 @@ final class ReadFixture implements AutoCloseable {
         String database = t1.placement().database();
         UUID[][] docs = new UUID[tenantCount][docsPerTenant];
         String rawRole = strata.config().namespace() + "_raw";
-        String rawPassword = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String rawPassword;
         try (Connection c = server.admin(database)) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
@@ -79,10 +78,7 @@ final class ReadFixture implements AutoCloseable {
                 s.execute("CREATE SCHEMA bench");
                 s.execute("CREATE TABLE bench.documents_plain (LIKE app.documents INCLUDING DEFAULTS INCLUDING INDEXES)");
                 s.execute("INSERT INTO bench.documents_plain SELECT * FROM app.documents");
-                s.execute("CREATE ROLE \"" + rawRole + "\" LOGIN PASSWORD '" + rawPassword + "'");
-                s.execute("GRANT CONNECT ON DATABASE \"" + database + "\" TO \"" + rawRole + "\"");
-                s.execute("GRANT USAGE ON SCHEMA bench TO \"" + rawRole + "\"");
-                s.execute("GRANT SELECT ON bench.documents_plain TO \"" + rawRole + "\"");
+                rawPassword = createPlainReader(s, database, rawRole);
                 String appRole = appCredentials(server, strata.config().namespace(), database)[0];
                 s.execute("GRANT USAGE ON SCHEMA bench TO \"" + appRole + "\"");
                 s.execute("GRANT SELECT ON bench.documents_plain TO \"" + appRole + "\"");
@@ -132,6 +128,21 @@ final class ReadFixture implements AutoCloseable {
     }
 
     /** A HikariCP pool set up like Strata's tenant pools (autocommit off). */
+    /**
+     * Creates the raw baseline's login role: it may connect to {@code database} and read
+     * {@code bench.documents_plain}, nothing else.
+     *
+     * @return the role's password
+     */
+    static String createPlainReader(Statement s, String database, String role) throws SQLException {
+        String password = Secrets.randomToken(16);
+        s.execute("CREATE ROLE \"" + role + "\" LOGIN PASSWORD '" + password + "'");
+        s.execute("GRANT CONNECT ON DATABASE \"" + database + "\" TO \"" + role + "\"");
+        s.execute("GRANT USAGE ON SCHEMA bench TO \"" + role + "\"");
+        s.execute("GRANT SELECT ON bench.documents_plain TO \"" + role + "\"");
+        return password;
+    }
+
     static HikariDataSource pool(String name, String url, String user, String password, int size) {
         return pool(name, url, user, password, size, false);
     }
