@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -61,6 +62,18 @@ final class BenchServer implements AutoCloseable {
             props.setProperty("password", server.password());
         }
         return DriverManager.getConnection(server.jdbcUrl(database), props);
+    }
+
+    /** The embedded server's CPU meter; empty for a server given by URL (it may be on another machine). */
+    Optional<ServerCpu> serverCpu() throws SQLException {
+        if (local == null) {
+            return Optional.empty();
+        }
+        try (Connection c = admin(server.database()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return ServerCpu.ofBackend(rs.getLong(1));
+        }
     }
 
     String version() throws SQLException {

@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
                 "Progress goes to standard error; the report (or its JSON) to standard output."})
 public final class Main implements Callable<Integer> {
 
+    /** How long one variant runs before the next takes its turn (see {@link Throughput}). */
+    private static final Duration SLICE = Duration.ofMillis(250);
+
     @Option(names = "--quick", description = "Reduced sizes and durations: a few minutes in all.")
     boolean quick;
 
@@ -99,10 +102,9 @@ public final class Main implements Callable<Integer> {
                         new NaiveRoutingRead(fx), new HibernateRead(fx));
                 try {
                     Duration warmup = Duration.ofSeconds(quick ? 3 : 10);
-                    Duration round = Duration.ofSeconds(quick ? 2 : 10);
-                    int rounds = quick ? 3 : 5;
+                    Duration measured = Duration.ofSeconds(quick ? 6 : 50);
                     for (int threads : new int[] {1, 8}) {
-                        Map<String, Double> tps = Throughput.measure(variants, threads, warmup, round, rounds);
+                        Map<String, Double> tps = Throughput.measure(variants, threads, warmup, measured, SLICE);
                         String suffix = threads == 1 ? "_1_thread" : "_" + threads + "_threads";
                         double raw = tps.get("raw");
                         double strataTps = tps.get("strata");
@@ -123,11 +125,17 @@ public final class Main implements Callable<Integer> {
             }
             if (breakdown) {
                 System.err.println("cost breakdown, 1 thread");
-                Map<String, Double> tps = CostBreakdown.run(fx, quick);
-                double raw = tps.get("raw");
-                tps.forEach((name, value) -> {
+                ServerCpu serverCpu = server.serverCpu().orElse(null);
+                Map<String, Throughput.Measurement> layers = CostBreakdown.run(fx, serverCpu, quick);
+                Throughput.Measurement raw = layers.get("raw");
+                layers.forEach((name, m) -> {
+                    String key = "breakdown_" + name.replace('-', '_');
                     if (!name.equals("raw")) {
-                        report.add(Result.reported("breakdown_" + name.replace('-', '_') + "_vs_raw", value, "tx/s", raw));
+                        report.add(Result.reported(key + "_vs_raw", m.tps(), "tx/s", raw.tps()));
+                    }
+                    report.add(Result.reported(key + "_client_cpu_per_tx", m.clientCpuMicros(), "us", raw.clientCpuMicros()));
+                    if (serverCpu != null) {
+                        report.add(Result.reported(key + "_server_cpu_per_tx", m.serverCpuMicros(), "us", raw.serverCpuMicros()));
                     }
                 });
             }

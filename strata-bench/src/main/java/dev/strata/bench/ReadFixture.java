@@ -82,26 +82,12 @@ final class ReadFixture implements AutoCloseable {
                 String appRole = appCredentials(server, strata.config().namespace(), database)[0];
                 s.execute("GRANT USAGE ON SCHEMA bench TO \"" + appRole + "\"");
                 s.execute("GRANT SELECT ON bench.documents_plain TO \"" + appRole + "\"");
-                // Two shapes of read policy, compared side by side by --breakdown.
-                for (String[] shape : new String[][] {
-                        {"documents_rls_array", "tenant_id = ANY ((SELECT platform.visible_tenant_ids())::uuid[])"},
-                        {"documents_rls_or", "tenant_id = (SELECT platform.current_tenant_id()) "
-                                + "OR tenant_id = ANY ((SELECT platform.t1_child_tenant_ids())::uuid[])"}}) {
-                    s.execute("CREATE TABLE bench." + shape[0] + " (LIKE app.documents INCLUDING DEFAULTS INCLUDING INDEXES)");
-                    s.execute("INSERT INTO bench." + shape[0] + " SELECT * FROM app.documents");
-                    s.execute("ALTER TABLE bench." + shape[0] + " ENABLE ROW LEVEL SECURITY");
-                    s.execute("ALTER TABLE bench." + shape[0] + " FORCE ROW LEVEL SECURITY");
-                    s.execute("CREATE POLICY read ON bench." + shape[0] + " FOR SELECT USING (" + shape[1] + ")");
-                    s.execute("GRANT SELECT ON bench." + shape[0] + " TO \"" + appRole + "\"");
-                }
             }
             c.commit();
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
                 s.execute("VACUUM ANALYZE app.documents");
                 s.execute("VACUUM ANALYZE bench.documents_plain");
-                s.execute("VACUUM ANALYZE bench.documents_rls_array");
-                s.execute("VACUUM ANALYZE bench.documents_rls_or");
             }
         }
         String[] appCredentials = appCredentials(server, strata.config().namespace(), database);
@@ -127,7 +113,6 @@ final class ReadFixture implements AutoCloseable {
         }
     }
 
-    /** A HikariCP pool set up like Strata's tenant pools (autocommit off). */
     /**
      * Creates the raw baseline's login role: it may connect to {@code database} and read
      * {@code bench.documents_plain}, nothing else.
@@ -143,6 +128,7 @@ final class ReadFixture implements AutoCloseable {
         return password;
     }
 
+    /** A HikariCP pool set up like Strata's tenant pools (autocommit off). */
     static HikariDataSource pool(String name, String url, String user, String password, int size) {
         return pool(name, url, user, password, size, false);
     }

@@ -1,5 +1,7 @@
 package dev.strata.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,49 +15,100 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Closed-loop throughput of several variants at a number of client threads: each thread runs
- * transactions back to back. Every variant warms up first; then the variants take turns in
- * rounds, each round starting with a different variant, so that drift of a shared machine hits
- * all alike. A variant's throughput is the median of its rounds.
+ * transactions back to back. Every variant warms up first; then the variants take turns in short
+ * slices, cycle after cycle, each cycle starting with a different variant. The machine's speed
+ * drifts over seconds (a shared virtual machine moves by 10-30 %), so long rounds of one variant
+ * compare different machines; slices a fraction of a second long, interleaved, expose every
+ * variant to the same drift. A variant's throughput is its transactions over its time, summed
+ * over all its slices.
  */
 final class Throughput {
     private Throughput() {
     }
 
-    static Map<String, Double> measure(List<ReadVariant> variants, int threads, Duration warmup, Duration round, int rounds)
-            throws Exception {
+    /**
+     * One variant's figures.
+     *
+     * @param tps              transactions per second
+     * @param clientCpuMicros  CPU of the client threads per transaction, in µs (excludes the JVM's
+     *                         own threads: JIT, GC)
+     * @param serverCpuMicros  CPU of the server per transaction, in µs; NaN when the server's
+     *                         processes cannot be read
+     */
+    record Measurement(double tps, double clientCpuMicros, double serverCpuMicros) {
+    }
+
+    static Map<String, Double> measure(List<ReadVariant> variants, int threads, Duration warmup, Duration measured,
+                                       Duration slice) throws Exception {
+        Map<String, Double> tps = new LinkedHashMap<>();
+        measure(variants, threads, warmup, measured, slice, null).forEach((name, m) -> tps.put(name, m.tps()));
+        return tps;
+    }
+
+    /**
+     * @param measured  how long each variant runs in all, split into slices of {@code slice}
+     * @param serverCpu the server's CPU meter, or null
+     * @return each variant's figures, in the order given
+     */
+    static Map<String, Measurement> measure(List<ReadVariant> variants, int threads, Duration warmup, Duration measured,
+                                            Duration slice, ServerCpu serverCpu) throws Exception {
         for (ReadVariant v : variants) {
             run(v, threads, warmup);
         }
-        Map<String, double[]> perRound = new LinkedHashMap<>();
-        variants.forEach(v -> perRound.put(v.name(), new double[rounds]));
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < variants.size(); i++) {
-                ReadVariant v = variants.get((i + r) % variants.size());
-                perRound.get(v.name())[r] = run(v, threads, round);
+        int cycles = (int) Math.max(3, measured.toMillis() / slice.toMillis());
+        int n = variants.size();
+        long[][] done = new long[n][cycles];
+        long[][] nanos = new long[n][cycles];
+        long[] clientCpu = new long[n];
+        long[] serverCpuNanos = new long[n];
+        for (int c = 0; c < cycles; c++) {
+            for (int i = 0; i < n; i++) {
+                int v = (i + c) % n;
+                long server0 = serverCpu == null ? 0 : serverCpu.nanos();
+                long[] slot = runSlice(variants.get(v), threads, slice);
+                serverCpuNanos[v] += serverCpu == null ? 0 : serverCpu.nanos() - server0;
+                done[v][c] = slot[0];
+                nanos[v][c] = slot[1];
+                clientCpu[v] += slot[2];
             }
         }
-        Map<String, Double> medians = new LinkedHashMap<>();
-        perRound.forEach((name, values) -> {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted);
-            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-            medians.put(name, median);
-            System.err.printf("    %-24s %2d threads: %s tx/s per round, median %.0f%n", name, threads,
-                    Arrays.toString(Arrays.stream(values).mapToLong(Math::round).toArray()), median);
-        });
-        return medians;
+        Map<String, Measurement> result = new LinkedHashMap<>();
+        for (int v = 0; v < n; v++) {
+            long transactions = Arrays.stream(done[v]).sum();
+            double tps = transactions / (Arrays.stream(nanos[v]).sum() / 1e9);
+            result.put(variants.get(v).name(), new Measurement(tps, clientCpu[v] / 1e3 / transactions,
+                    serverCpu == null ? Double.NaN : serverCpuNanos[v] / 1e3 / transactions));
+            // Spread of this variant against the first, cycle by cycle: how far one run can be trusted.
+            double[] ratios = new double[cycles];
+            for (int c = 0; c < cycles; c++) {
+                ratios[c] = ((double) done[v][c] / nanos[v][c]) / ((double) done[0][c] / nanos[0][c]);
+            }
+            Arrays.sort(ratios);
+            System.err.printf("    %-26s %2d threads: %8.0f tx/s over %d slices of %d ms; per-cycle ratio to %s: "
+                            + "quartiles %.3f %.3f %.3f%n", variants.get(v).name(), threads, tps, cycles, slice.toMillis(),
+                    variants.get(0).name(), ratios[cycles / 4], ratios[cycles / 2], ratios[(3 * cycles) / 4]);
+        }
+        return result;
     }
 
     /** Runs a variant on {@code threads} threads for {@code duration}; returns transactions per second. */
-    static double run(ReadVariant variant, int threads, Duration duration) throws Exception {
+    private static double run(ReadVariant variant, int threads, Duration duration) throws Exception {
+        long[] slot = runSlice(variant, threads, duration);
+        return slot[0] / (slot[1] / 1e9);
+    }
+
+    /** Runs a variant on {@code threads} threads for {@code duration}; returns {transactions, elapsed nanoseconds, client threads' CPU nanoseconds}. */
+    private static long[] runSlice(ReadVariant variant, int threads, Duration duration) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         LongAdder done = new LongAdder();
+        LongAdder cpu = new LongAdder();
+        ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(() -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
+                long cpu0 = threadBean.getCurrentThreadCpuTime();
                 long n = 0;
                 try {
                     while (!stop.get()) {
@@ -69,6 +122,7 @@ final class Throughput {
                     stop.set(true);
                 } finally {
                     done.add(n);
+                    cpu.add(threadBean.getCurrentThreadCpuTime() - cpu0);
                 }
             }, "bench-" + variant.name() + "-" + i);
             workers.add(t);
@@ -84,6 +138,6 @@ final class Throughput {
         if (failure.get() != null) {
             throw new IllegalStateException("Variant " + variant.name() + " failed: " + failure.get(), failure.get());
         }
-        return done.sum() / (elapsed / 1e9);
+        return new long[] {done.sum(), elapsed, cpu.sum()};
     }
 }
