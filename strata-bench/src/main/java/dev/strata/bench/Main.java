@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer> {
                     if (selected(4)) {
                         System.err.println("4. density");
                         DensityBenchmark.run(server, strata, quick ? 1_000 : 10_000, quick ? 200_000 : 10_000_000,
-                                quick ? 2_000 : 20_000).forEach(report::add);
+                                20_000).forEach(report::add);
                     }
                 }
             }
