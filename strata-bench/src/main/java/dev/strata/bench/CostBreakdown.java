@@ -13,9 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where Strata's cost over raw JDBC goes ({@code --breakdown}): the same single-row read built up
- * one layer at a time, each on a plain HikariCP pool, measured at 1 thread in interleaved slices,
- * with the CPU each transaction costs the client threads and (for a server on this machine) the
- * server.
+ * one layer at a time, each on a plain HikariCP pool, measured at 1 and at 8 client threads in
+ * interleaved slices, with the CPU each transaction costs the client threads and (for a server on
+ * this machine) the server.
  * <ol>
  *   <li>raw: no RLS, no context;</li>
  *   <li>+ one trivial statement in the same round trip ({@code SELECT $1::text}), no RLS: the
@@ -31,14 +31,15 @@ final class CostBreakdown {
     private CostBreakdown() {
     }
 
-    static Map<String, Throughput.Measurement> run(ReadFixture fx, ServerCpu serverCpu, boolean quick) throws Exception {
+    static Map<String, Throughput.Measurement> run(ReadFixture fx, ServerCpu serverCpu, int threads, boolean quick)
+            throws Exception {
         List<ReadVariant> variants = List.of(
                 new RawRead(fx),
                 variant("select1-no-rls", fx.app, "SELECT ?::text;\nSELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
                 variant("context-no-rls", fx.app, CONTEXT + "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
                 variant("context-rls-by-hand", fx.app, CONTEXT + "SELECT title FROM app.documents WHERE tenant_id = ? AND id = ?", fx),
                 new StrataRead(fx));
-        return Throughput.measure(variants, 1, Duration.ofSeconds(quick ? 3 : 10), Duration.ofSeconds(quick ? 6 : 50),
+        return Throughput.measure(variants, threads, Duration.ofSeconds(quick ? 3 : 10), Duration.ofSeconds(quick ? 6 : 50),
                 Duration.ofMillis(250), serverCpu);
     }
 

@@ -40,7 +40,7 @@ public final class Main implements Callable<Integer> {
             description = "A PostgreSQL server to run on (as a superuser); default: an embedded PostgreSQL in a temporary directory.")
     String databaseUrl;
 
-    @Option(names = "--breakdown", description = "Also measure where Strata's cost over raw JDBC goes, layer by layer (1 thread).")
+    @Option(names = "--breakdown", description = "Also measure where Strata's cost over raw JDBC goes, layer by layer (1 and 8 threads).")
     boolean breakdown;
 
     @Option(names = "--only", split = ",", paramLabel = "N",
@@ -124,20 +124,25 @@ public final class Main implements Callable<Integer> {
                 }
             }
             if (breakdown) {
-                System.err.println("cost breakdown, 1 thread");
                 ServerCpu serverCpu = server.serverCpu().orElse(null);
-                Map<String, Throughput.Measurement> layers = CostBreakdown.run(fx, serverCpu, quick);
-                Throughput.Measurement raw = layers.get("raw");
-                layers.forEach((name, m) -> {
-                    String key = "breakdown_" + name.replace('-', '_');
-                    if (!name.equals("raw")) {
-                        report.add(Result.reported(key + "_vs_raw", m.tps(), "tx/s", raw.tps()));
-                    }
-                    report.add(Result.reported(key + "_client_cpu_per_tx", m.clientCpuMicros(), "us", raw.clientCpuMicros()));
-                    if (serverCpu != null) {
-                        report.add(Result.reported(key + "_server_cpu_per_tx", m.serverCpuMicros(), "us", raw.serverCpuMicros()));
-                    }
-                });
+                for (int threads : new int[] {1, 8}) {
+                    System.err.printf("cost breakdown, %d thread(s)%n", threads);
+                    String suffix = threads == 1 ? "" : "_" + threads + "_threads";
+                    Map<String, Throughput.Measurement> layers = CostBreakdown.run(fx, serverCpu, threads, quick);
+                    Throughput.Measurement raw = layers.get("raw");
+                    layers.forEach((name, m) -> {
+                        String key = "breakdown_" + name.replace('-', '_');
+                        if (!name.equals("raw")) {
+                            report.add(Result.reported(key + "_vs_raw" + suffix, m.tps(), "tx/s", raw.tps()));
+                        }
+                        report.add(Result.reported(key + "_client_cpu_per_tx" + suffix, m.clientCpuMicros(), "us",
+                                raw.clientCpuMicros()));
+                        if (serverCpu != null) {
+                            report.add(Result.reported(key + "_server_cpu_per_tx" + suffix, m.serverCpuMicros(), "us",
+                                    raw.serverCpuMicros()));
+                        }
+                    });
+                }
             }
             if (selected(3)) {
                 System.err.println("3. routing lookup (JMH)");
