@@ -31,16 +31,15 @@ final class CostBreakdown {
     private CostBreakdown() {
     }
 
-    static Map<String, Throughput.Measurement> run(ReadFixture fx, ServerCpu serverCpu, int threads, boolean quick)
-            throws Exception {
+    static Map<String, Throughput.Measurement> run(ReadFixture fx, ServerCpu serverCpu, int threads, Duration warmup,
+                                                   Duration measured, Duration slice) throws Exception {
         List<ReadVariant> variants = List.of(
                 new RawRead(fx),
                 variant("select1-no-rls", fx.app, "SELECT ?::text;\nSELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
                 variant("context-no-rls", fx.app, CONTEXT + "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
                 variant("context-rls-by-hand", fx.app, CONTEXT + "SELECT title FROM app.documents WHERE tenant_id = ? AND id = ?", fx),
                 new StrataRead(fx));
-        return Throughput.measure(variants, threads, Duration.ofSeconds(quick ? 3 : 10), Duration.ofSeconds(quick ? 6 : 50),
-                Duration.ofMillis(250), serverCpu);
+        return Throughput.measure(variants, threads, warmup, measured, slice, serverCpu);
     }
 
     private static ReadVariant variant(String name, DataSource pool, String sql, ReadFixture fx) {

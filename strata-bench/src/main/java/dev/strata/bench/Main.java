@@ -29,6 +29,8 @@ public final class Main implements Callable<Integer> {
 
     /** How long one variant runs before the next takes its turn (see {@link Throughput}). */
     private static final Duration SLICE = Duration.ofMillis(250);
+    /** The client thread counts of the read benchmarks and the breakdown. */
+    private static final int[] THREAD_COUNTS = {1, 8};
 
     @Option(names = "--quick", description = "Reduced sizes and durations: a few minutes in all.")
     boolean quick;
@@ -97,13 +99,13 @@ public final class Main implements Callable<Integer> {
         int tenants = quick ? 100 : 1_000;
         System.err.printf("1, 2. read transactions over %d tenants: setting up%n", tenants);
         try (ReadFixture fx = ReadFixture.create(server, strata, tenants, 10, 10)) {
+            Duration warmup = Duration.ofSeconds(quick ? 3 : 10);
+            Duration measured = Duration.ofSeconds(quick ? 6 : 50);
             if (selected(1)) {
                 List<ReadVariant> variants = List.of(new RawRead(fx), new StrataRead(fx), new SeparateStatementRead(fx),
                         new NaiveRoutingRead(fx), new HibernateRead(fx));
                 try {
-                    Duration warmup = Duration.ofSeconds(quick ? 3 : 10);
-                    Duration measured = Duration.ofSeconds(quick ? 6 : 50);
-                    for (int threads : new int[] {1, 8}) {
+                    for (int threads : THREAD_COUNTS) {
                         Map<String, Double> tps = Throughput.measure(variants, threads, warmup, measured, SLICE);
                         String suffix = threads == 1 ? "_1_thread" : "_" + threads + "_threads";
                         double raw = tps.get("raw");
@@ -125,10 +127,11 @@ public final class Main implements Callable<Integer> {
             }
             if (breakdown) {
                 ServerCpu serverCpu = server.serverCpu().orElse(null);
-                for (int threads : new int[] {1, 8}) {
+                for (int threads : THREAD_COUNTS) {
                     System.err.printf("cost breakdown, %d thread(s)%n", threads);
                     String suffix = threads == 1 ? "" : "_" + threads + "_threads";
-                    Map<String, Throughput.Measurement> layers = CostBreakdown.run(fx, serverCpu, threads, quick);
+                    Map<String, Throughput.Measurement> layers =
+                            CostBreakdown.run(fx, serverCpu, threads, warmup, measured, SLICE);
                     Throughput.Measurement raw = layers.get("raw");
                     layers.forEach((name, m) -> {
                         String key = "breakdown_" + name.replace('-', '_');
