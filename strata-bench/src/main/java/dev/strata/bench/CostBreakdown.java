@@ -1,10 +1,15 @@
 package dev.strata.bench;
 
+import dev.strata.internal.StrataEngine;
+import dev.strata.internal.context.TenantTransactions;
+import dev.strata.internal.context.TransactionObserver;
+import dev.strata.internal.pool.TenantPools;
+import dev.strata.internal.routing.Route;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,36 +18,70 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where Strata's cost over raw JDBC goes ({@code --breakdown}): the same single-row read built up
- * one layer at a time, each on a plain HikariCP pool, measured at 1 and at 8 client threads in
- * interleaved slices, with the CPU each transaction costs the client threads and (for a server on
- * this machine) the server.
+ * one layer at a time, measured at 1 and at 8 client threads in interleaved slices, with the CPU
+ * each transaction costs the client threads and (for a server on this machine) the server.
  * <ol>
  *   <li>raw: no RLS, no context;</li>
  *   <li>+ one trivial statement in the same round trip ({@code SELECT $1::text}), no RLS: the
  *       floor of any context that is set per transaction;</li>
  *   <li>+ the context statement a T2 transaction carries instead, no RLS;</li>
  *   <li>+ RLS: exactly what Strata sends for a T2, by hand, without Strata's Java layers;</li>
- *   <li>Strata: routing, budgeted pool, wrappers, observer on top of 4.</li>
+ *   <li>the same SQL on a connection from Strata's cached route and budgeted pool;</li>
+ *   <li>Strata without its transaction observer (concurrency limits, per-tenant meters and
+ *       activity counters): its scope, wrappers and commit on top of 5;</li>
+ *   <li>Strata.</li>
  * </ol>
+ * Layers 1–4 borrow from plain HikariCP pools.
  */
 final class CostBreakdown {
     private static final String CONTEXT = "SELECT set_config('app.tenant_id', ?, true);\n";
+
+    /** Where a layer gets its connection, and how it gives it back. */
+    private interface ConnectionSource {
+        Borrowed borrow(UUID tenant) throws Exception;
+    }
+
+    private record Borrowed(Connection connection, AutoCloseable handle) {
+    }
 
     private CostBreakdown() {
     }
 
     static Map<String, Throughput.Measurement> run(ReadFixture fx, ServerCpu serverCpu, int threads, Duration warmup,
                                                    Duration measured, Duration slice) throws Exception {
+        StrataEngine engine = fx.strata.internals();
         List<ReadVariant> variants = List.of(
                 new RawRead(fx),
-                variant("select1-no-rls", fx.app, "SELECT ?::text;\nSELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
-                variant("context-no-rls", fx.app, CONTEXT + "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
-                variant("context-rls-by-hand", fx.app, CONTEXT + "SELECT title FROM app.documents WHERE tenant_id = ? AND id = ?", fx),
+                variant("select1-no-rls", pooled(fx.app),
+                        "SELECT ?::text;\nSELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
+                variant("context-no-rls", pooled(fx.app),
+                        CONTEXT + "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
+                variant("context-rls-by-hand", pooled(fx.app),
+                        CONTEXT + "SELECT title FROM app.documents WHERE tenant_id = ? AND id = ?", fx),
+                variant("strata-route-and-pool", routed(engine), CONTEXT + StrataRead.SQL, fx),
+                new StrataRead("strata-without-observer", fx,
+                        new TenantTransactions(engine.router(), engine.pools(), TransactionObserver.NONE)),
                 new StrataRead(fx));
         return Throughput.measure(variants, threads, warmup, measured, slice, serverCpu);
     }
 
-    private static ReadVariant variant(String name, DataSource pool, String sql, ReadFixture fx) {
+    private static ConnectionSource pooled(DataSource pool) {
+        return tenant -> {
+            Connection c = pool.getConnection();
+            return new Borrowed(c, c);
+        };
+    }
+
+    /** Strata's route cache and budgeted pools, without its scope, wrappers or observer. */
+    private static ConnectionSource routed(StrataEngine engine) {
+        return tenant -> {
+            Route route = engine.router().route(tenant);
+            TenantPools.Lease lease = engine.pools().lease(route.database(), route.credentials());
+            return new Borrowed(lease.connection(), lease);
+        };
+    }
+
+    private static ReadVariant variant(String name, ConnectionSource source, String sql, ReadFixture fx) {
         return new ReadVariant() {
             @Override
             public String name() {
@@ -50,11 +89,13 @@ final class CostBreakdown {
             }
 
             @Override
-            public String transaction(ThreadLocalRandom random) throws SQLException {
+            public String transaction(ThreadLocalRandom random) throws Exception {
                 int t = fx.pickTenant(random);
                 UUID tenant = fx.tenants[t];
                 UUID doc = fx.pickDoc(random, t);
-                try (Connection c = pool.getConnection()) {
+                Borrowed borrowed = source.borrow(tenant);
+                try (AutoCloseable handle = borrowed.handle()) {
+                    Connection c = borrowed.connection();
                     String title;
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setString(1, tenant.toString());
