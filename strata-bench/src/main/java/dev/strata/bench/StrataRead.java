@@ -1,5 +1,6 @@
 package dev.strata.bench;
 
+import dev.strata.TenantWork;
 import dev.strata.internal.context.TenantTransactions;
 
 import java.sql.PreparedStatement;
@@ -13,18 +14,30 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class StrataRead implements ReadVariant {
     static final String SQL = "SELECT title FROM documents WHERE tenant_id = ? AND id = ?";
+
+    /** Runs a read in a tenant's transaction: {@code Strata.inTenant} or another {@link TenantTransactions}. */
+    @FunctionalInterface
+    private interface Runner {
+        String inTenant(UUID tenant, TenantWork<String, Exception> work) throws Exception;
+    }
+
     private final String name;
     private final ReadFixture fx;
-    private final TenantTransactions transactions;
+    private final Runner runner;
 
+    /** Through the public API, as applications use it. */
     StrataRead(ReadFixture fx) {
-        this("strata", fx, fx.strata.internals().transactions());
+        this("strata", fx, fx.strata::inTenant);
     }
 
     StrataRead(String name, ReadFixture fx, TenantTransactions transactions) {
+        this(name, fx, transactions::inTenant);
+    }
+
+    private StrataRead(String name, ReadFixture fx, Runner runner) {
         this.name = name;
         this.fx = fx;
-        this.transactions = transactions;
+        this.runner = runner;
     }
 
     @Override
@@ -37,7 +50,7 @@ final class StrataRead implements ReadVariant {
         int t = fx.pickTenant(random);
         UUID tenant = fx.tenants[t];
         UUID doc = fx.pickDoc(random, t);
-        return transactions.inTenant(tenant, scope -> {
+        return runner.inTenant(tenant, scope -> {
             try (PreparedStatement ps = scope.connection().prepareStatement(SQL)) {
                 ps.setObject(1, tenant);
                 ps.setObject(2, doc);
