@@ -52,10 +52,8 @@ final class CostBreakdown {
         StrataEngine engine = fx.strata.internals();
         List<ReadVariant> variants = List.of(
                 new RawRead(fx),
-                variant("select1-no-rls", pooled(fx.app),
-                        "SELECT ?::text;\nSELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
-                variant("context-no-rls", pooled(fx.app),
-                        CONTEXT + "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?", fx),
+                variant("select1-no-rls", pooled(fx.app), "SELECT ?::text;\n" + RawRead.SQL, fx),
+                variant("context-no-rls", pooled(fx.app), CONTEXT + RawRead.SQL, fx),
                 variant("context-rls-by-hand", pooled(fx.app),
                         CONTEXT + "SELECT title FROM app.documents WHERE tenant_id = ? AND id = ?", fx),
                 variant("strata-route-and-pool", routed(engine), CONTEXT + StrataRead.SQL, fx),

@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** The limit: pgjdbc + HikariCP on a table without RLS, filtering by {@code tenant_id} explicitly. */
 final class RawRead implements ReadVariant {
-    private static final String SQL = "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?";
+    static final String SQL = "SELECT title FROM bench.documents_plain WHERE tenant_id = ? AND id = ?";
     private final ReadFixture fx;
 
     RawRead(ReadFixture fx) {
