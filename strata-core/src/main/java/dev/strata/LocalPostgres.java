@@ -1,124 +1,261 @@
 package dev.strata;
 
+import dev.strata.internal.localpg.HostBasedAuthentication;
+import dev.strata.internal.localpg.NewCluster;
+import dev.strata.internal.localpg.PostmasterPidFile;
+import dev.strata.internal.localpg.PrivateFiles;
+import dev.strata.internal.localpg.StartLock;
 import dev.strata.internal.sql.Secrets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A PostgreSQL 17 server run by this process from embedded binaries, its data kept in a directory
- * that survives restarts. Started with {@code wal_level=logical} (online moves need it) and
- * password authentication: the superuser's password is generated on first start and kept in
- * {@code <dir>/pg-superuser-password} (mode 0600). Listens on localhost only.
+ * A PostgreSQL 17 server run by this process from embedded binaries, its data kept in
+ * {@code <directory>/pg}, which survives restarts.
+ *
+ * <p><b>Never open without a password.</b> The cluster is created by {@code initdb
+ * --auth=scram-sha-256} with a generated superuser password read from
+ * {@code <directory>/pg-superuser-password} (created 0600); its {@code pg_hba.conf} allows SCRAM
+ * password logins over TCP from 127.0.0.1 and ::1 and nothing else, and is rewritten to exactly
+ * that before every start (and when attaching, followed by a reload), which also upgrades clusters
+ * created by older versions. The server listens on 127.0.0.1 only and has no Unix socket. The
+ * directory is 0700 and the cluster 0700; wider modes found on existing ones are narrowed.
+ *
+ * <p><b>Durable by default.</b> {@code fsync}, {@code synchronous_commit} and
+ * {@code full_page_writes} are on: a commit that returned survives a crash of the server, of this
+ * process or of the machine. Only tests may trade that for speed, with {@link Options#durable
+ * durable(false)}. Also {@code wal_level=logical} (online moves need it).
  *
  * <p>If another process already runs the server of that directory (say {@code strata serve} while
- * {@code strata demo} starts), {@link #start} attaches to it instead: the port comes from line 4 of
+ * {@code strata demo} starts), {@link #start} attaches to it instead: the port comes from
  * {@code postmaster.pid}, the password from the password file, and {@link #close()} leaves that
- * server running for its owner.
+ * server running for its owner. A {@code postmaster.pid} left by a killed server is recognised as
+ * stale and the server started anew (PostgreSQL then recovers from its write-ahead log).
  *
- * <p>For development, demos and tests; production points Strata at its own servers.
+ * <p>For development, demos and tests; production points Strata at its own servers. Instances are
+ * thread-safe; starts on one directory are serialised across threads and processes.
  */
 public final class LocalPostgres implements AutoCloseable {
-    private static final String SUPERUSER = "postgres";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
 
-    private static final int PID_FILE_PORT_LINE = 3;
+    private static final String SUPERUSER = "postgres";
+    private static final String CLUSTER = "pg";
+    private static final String PASSWORD_FILE = "pg-superuser-password";
     private static final long ATTACH_WAIT_MILLIS = 15_000;
+    /** Includes crash recovery after a kill -9, which replays the write-ahead log first. */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
 
     /** The server this process started, or {@code null} when attached to another process's server. */
     private final EmbeddedPostgres postgres;
     private final PostgresServer server;
 
-    private LocalPostgres(EmbeddedPostgres postgres, String password) {
+    private LocalPostgres(EmbeddedPostgres postgres, int port, String password) {
         this.postgres = postgres;
-        this.server = new PostgresServer("127.0.0.1", postgres.getPort(), SUPERUSER, password, "postgres", Map.of());
-    }
-
-    private LocalPostgres(int port, String password) {
-        this.postgres = null;
         this.server = new PostgresServer("127.0.0.1", port, SUPERUSER, password, "postgres", Map.of());
     }
 
     /**
+     * How {@link #start(Path, Options)} starts a server; immutable. The defaults: durable, and
+     * stopped when the JVM exits.
+     */
+    public static final class Options {
+        private final boolean stopAtExit;
+        private final boolean durable;
+
+        private Options(boolean stopAtExit, boolean durable) {
+            this.stopAtExit = stopAtExit;
+            this.durable = durable;
+        }
+
+        /**
+         * Whether a server this process starts is also stopped when the JVM exits without
+         * {@link #close()}. A caller that closes it from a shutdown hook of its own passes
+         * {@code false}, so that the server stops after everything that uses it.
+         */
+        public Options stopAtExit(boolean stopAtExit) {
+            return new Options(stopAtExit, durable);
+        }
+
+        /**
+         * {@code false} runs a server this process starts with {@code fsync} and
+         * {@code synchronous_commit} off: faster, but a crash of the server or the machine can
+         * lose committed transactions or corrupt the cluster. For tests and benchmarks only.
+         * Has no effect when attaching to a server another process runs.
+         */
+        public Options durable(boolean durable) {
+            return new Options(stopAtExit, durable);
+        }
+
+        public boolean stopAtExit() {
+            return stopAtExit;
+        }
+
+        public boolean durable() {
+            return durable;
+        }
+    }
+
+    /** The default options: durable, stopped when the JVM exits. */
+    public static Options options() {
+        return new Options(true, true);
+    }
+
+    /**
      * Starts the server whose data lives in {@code directory/pg}, creating it on first use, or
-     * attaches to it if another process is running it.
+     * attaches to it if another process is running it; with the default {@link #options()}.
      *
      * @throws StrataException {@link ErrorCode#INVALID_CONFIGURATION} if the directory is unusable,
      *         its password file is missing, or the server another process runs on it does not
      *         accept connections
      */
     public static LocalPostgres start(Path directory) {
-        return start(directory, true);
+        return start(directory, options());
     }
 
-    /**
-     * {@link #start(Path)}, choosing whether a server this process starts is also stopped when the
-     * JVM exits without {@link #close()}. A caller that closes it from a shutdown hook of its own
-     * passes {@code false}, so that the server stops after everything that uses it, not
-     * concurrently with it.
-     */
+    /** {@link #start(Path)} with {@link Options#stopAtExit(boolean)}. */
     public static LocalPostgres start(Path directory, boolean stopAtExit) {
-        Path cluster = directory.resolve("pg");
-        Path passwordFile = directory.resolve("pg-superuser-password");
+        return start(directory, options().stopAtExit(stopAtExit));
+    }
+
+    /** {@link #start(Path)} with these options. */
+    public static LocalPostgres start(Path directory, Options options) {
+        Path dir = directory.toAbsolutePath().normalize();
+        Path cluster = dir.resolve(CLUSTER);
+        Path passwordFile = dir.resolve(PASSWORD_FILE);
         try {
-            Files.createDirectories(directory);
-            boolean fresh = !Files.exists(cluster.resolve("PG_VERSION"));
-            if (fresh) {
-                String password = Secrets.randomToken(24);
-                EmbeddedPostgres pg = builder(cluster, null, stopAtExit).start();
-                secure(pg, cluster, password);
-                writeSecret(passwordFile, password);
-                return new LocalPostgres(pg, password);
+            if (PrivateFiles.directory(dir)) {
+                LOG.warn("Narrowed the data directory {} to mode 0700 (only its owner may enter it)", dir);
             }
-            if (!Files.exists(passwordFile)) {
-                throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
-                        + " has no " + passwordFile.getFileName() + ": restore that file or start with a new --data-dir");
-            }
-            String password = Files.readString(passwordFile).trim();
-            Path pidFile = cluster.resolve("postmaster.pid");
-            if (Files.exists(pidFile)) {
-                List<String> lines = Files.readAllLines(pidFile);
-                long pid = lines.isEmpty() ? -1 : parsePid(lines.get(0));
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    return attach(cluster, pid, lines, password);
+            try (StartLock ignored = StartLock.acquire(dir)) {
+                if (!Files.exists(cluster.resolve("PG_VERSION"))) {
+                    return create(cluster, passwordFile, options);
                 }
+                String password = password(cluster, passwordFile);
+                if (PrivateFiles.narrow(cluster, PrivateFiles.DIRECTORY)) {
+                    LOG.warn("Narrowed the PostgreSQL cluster {} to mode 0700", cluster);
+                }
+                Optional<PostmasterPidFile> pidFile = PostmasterPidFile.of(cluster);
+                if (pidFile.isPresent()) {
+                    if (pidFile.get().isLive(cluster)) {
+                        return attach(cluster, pidFile.get(), password);
+                    }
+                    LOG.info("Removing the stale {} of process {} (no longer running this cluster)",
+                            pidFile.get().file(), pidFile.get().pid());
+                    pidFile.get().delete();
+                }
+                if (HostBasedAuthentication.enforce(cluster)) {
+                    LOG.warn("Rewrote {}/pg_hba.conf: SCRAM passwords only, from 127.0.0.1 and ::1 only", cluster);
+                }
+                return run(cluster, password, options);
             }
-            return new LocalPostgres(builder(cluster, password, stopAtExit).start(), password);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StrataException strata) {
+                throw strata;
+            }
             throw new StrataException(ErrorCode.INVALID_CONFIGURATION,
                     "Cannot start the embedded PostgreSQL in " + cluster + ": " + e.getMessage(), e);
         }
     }
 
-    /** Connects to the server another process runs on the cluster, waiting while it starts up. */
-    private static LocalPostgres attach(Path cluster, long pid, List<String> pidFileLines, String password) {
-        int port = pidFileLines.size() > PID_FILE_PORT_LINE ? (int) parsePid(pidFileLines.get(PID_FILE_PORT_LINE)) : -1;
-        if (port <= 0 || port > 65535) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
-                    + " is run by process " + pid + ", but its postmaster.pid names no port");
+    /** A new cluster: its password first (so a complete cluster never lacks one), then initdb, then the start. */
+    private static LocalPostgres create(Path cluster, Path passwordFile, Options options) throws IOException {
+        if (Files.exists(cluster)) {
+            try (var entries = Files.list(cluster)) {
+                if (entries.findAny().isPresent()) {
+                    throw new StrataException(ErrorCode.INVALID_CONFIGURATION, cluster + " exists but is not a"
+                            + " PostgreSQL cluster (no PG_VERSION): move it away or start with another --data-dir");
+                }
+            }
+            Files.delete(cluster);
         }
-        LocalPostgres attached = new LocalPostgres(port, password);
+        String password = Secrets.randomToken(24);
+        PrivateFiles.writeSecret(passwordFile, password + "\n");
+        NewCluster.create(cluster, SUPERUSER, passwordFile);
+        LOG.info("Created the embedded PostgreSQL cluster {} (SCRAM authentication from the start)", cluster);
+        return run(cluster, password, options);
+    }
+
+    private static String password(Path cluster, Path passwordFile) throws IOException {
+        if (!Files.isRegularFile(passwordFile)) {
+            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+                    + " has no " + passwordFile.getFileName() + ": restore that file or start with a new --data-dir");
+        }
+        if (PrivateFiles.narrow(passwordFile, PrivateFiles.FILE)) {
+            LOG.warn("Narrowed {} to mode 0600: it was readable by others, consider changing the password", passwordFile);
+        }
+        String password = Files.readString(passwordFile).strip();
+        if (password.isEmpty()) {
+            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, passwordFile
+                    + " is empty: restore the superuser password of the embedded PostgreSQL or start with a new --data-dir");
+        }
+        return password;
+    }
+
+    private static LocalPostgres run(Path cluster, String password, Options options) throws IOException {
+        String durable = options.durable ? "on" : "off";
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(cluster)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(options.stopAtExit)
+                .setPGStartupWait(STARTUP_WAIT)
+                // zonky passes -F (fsync off) and synchronous_commit=off; these come later on the command line and win
+                .setServerConfig("fsync", durable)
+                .setServerConfig("synchronous_commit", durable)
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("unix_socket_directories", "''")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("max_wal_senders", "20")
+                .setServerConfig("max_replication_slots", "20")
+                .setConnectConfig("password", password)
+                .start();
+        if (!options.durable) {
+            LOG.warn("The embedded PostgreSQL in {} runs with fsync and synchronous_commit off:"
+                    + " a crash can lose committed data (tests only)", cluster);
+        }
+        return new LocalPostgres(pg, pg.getPort(), password);
+    }
+
+    /** Connects to the server another process runs on the cluster, waiting while it starts up. */
+    private static LocalPostgres attach(Path cluster, PostmasterPidFile pidFile, String password) throws IOException {
         long deadline = System.currentTimeMillis() + ATTACH_WAIT_MILLIS;
         while (true) {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                    SUPERUSER, password); Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
-                return attached;
-            } catch (SQLException e) {
-                boolean starting = "57P03".equals(e.getSQLState()) || "08001".equals(e.getSQLState());
-                if (!starting || System.currentTimeMillis() > deadline) {
-                    throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
-                            + " is run by process " + pid + " on port " + port + " but does not accept connections ("
-                            + e.getMessage() + "): stop that process or use another --data-dir", e);
+            int port = pidFile.port();
+            if (port > 0) {
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                        SUPERUSER, password); Statement s = c.createStatement()) {
+                    if (HostBasedAuthentication.enforce(cluster)) {
+                        LOG.warn("Rewrote {}/pg_hba.conf of the running server: SCRAM passwords only, from 127.0.0.1"
+                                + " and ::1 only", cluster);
+                        s.execute("SELECT pg_reload_conf()");
+                    }
+                    return new LocalPostgres(null, port, password);
+                } catch (SQLException e) {
+                    boolean starting = "57P03".equals(e.getSQLState()) || "08001".equals(e.getSQLState());
+                    if (!starting || System.currentTimeMillis() > deadline) {
+                        throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+                                + " is run by process " + pidFile.pid() + " on port " + port
+                                + " but does not accept connections (" + e.getMessage()
+                                + "): stop that process or use another --data-dir", e);
+                    }
                 }
+            } else if (System.currentTimeMillis() > deadline) {
+                throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+                        + " is run by process " + pidFile.pid() + ", but its postmaster.pid names no port");
             }
             try {
                 Thread.sleep(200);
@@ -126,57 +263,7 @@ public final class LocalPostgres implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new StrataException(ErrorCode.INTERNAL, "Interrupted while attaching to the embedded PostgreSQL", e);
             }
-        }
-    }
-
-    private static EmbeddedPostgres.Builder builder(Path cluster, String password, boolean stopAtExit) {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(cluster)
-                .setCleanDataDirectory(false)
-                .setRegisterShutdownHook(stopAtExit)
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_connections", "300")
-                .setServerConfig("max_wal_senders", "20")
-                .setServerConfig("max_replication_slots", "20")
-                .setServerConfig("password_encryption", "scram-sha-256")
-                .setServerConfig("listen_addresses", "127.0.0.1");
-        if (password != null) {
-            builder.setConnectConfig("password", password);
-        }
-        return builder;
-    }
-
-    /** Gives the superuser a password and switches every connection to password authentication. */
-    private static void secure(EmbeddedPostgres pg, Path cluster, String password) throws IOException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres",
-                SUPERUSER, ""); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "'");
-            Files.writeString(cluster.resolve("pg_hba.conf"), """
-                    # Written by Strata: password authentication for everyone.
-                    local   all   all                 scram-sha-256
-                    host    all   all   127.0.0.1/32  scram-sha-256
-                    host    all   all   ::1/128       scram-sha-256
-                    """);
-            s.execute("SELECT pg_reload_conf()");
-        } catch (SQLException e) {
-            throw new IOException("Could not secure the new cluster: " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeSecret(Path file, String secret) throws IOException {
-        Files.writeString(file, secret + "\n");
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
-    }
-
-    private static long parsePid(String text) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+            pidFile = PostmasterPidFile.of(cluster).orElse(pidFile);
         }
     }
 

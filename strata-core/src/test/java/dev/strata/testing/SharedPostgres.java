@@ -14,6 +14,11 @@ import java.util.stream.Stream;
  * The one PostgreSQL server of a test JVM: embedded PostgreSQL 17 in a temporary directory, started
  * on first use and stopped when the JVM exits; or, when {@code STRATA_TEST_DATABASE_URL} (or the
  * system property {@code strata.test.databaseUrl}) is set, that external server.
+ *
+ * <p>The embedded server trades durability for speed ({@code fsync} and {@code synchronous_commit}
+ * off, {@link LocalPostgres.Options#durable(boolean) durable(false)}): its data is thrown away with
+ * the JVM anyway. This is the only place that does so; tests of durability itself start a
+ * {@link LocalPostgres} of their own with the durable defaults.
  */
 public final class SharedPostgres {
     private static PostgresServer server;
@@ -36,7 +41,7 @@ public final class SharedPostgres {
     private static PostgresServer startEmbedded() {
         try {
             Path dir = Files.createTempDirectory("strata-test-pg");
-            LocalPostgres pg = LocalPostgres.start(dir);
+            LocalPostgres pg = LocalPostgres.start(dir, LocalPostgres.options().durable(false));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 pg.close();
                 deleteQuietly(dir);
