@@ -22,6 +22,11 @@ import java.util.stream.Stream;
 /**
  * The PostgreSQL server a run uses: one given by URL, or an embedded PostgreSQL 17 in a temporary
  * directory removed afterwards. Every namespace a run creates is dropped at the end.
+ *
+ * <p>The embedded server runs non-durable ({@code fsync} and {@code synchronous_commit} off, unlike
+ * {@code strata serve}'s), as every published run did: its data is thrown away, and the numbers
+ * measure Strata's cost over raw JDBC on the same server, not the disk. Reports say so
+ * ({@link #durability()}).
  */
 final class BenchServer implements AutoCloseable {
     private final PostgresServer server;
@@ -40,7 +45,7 @@ final class BenchServer implements AutoCloseable {
             return new BenchServer(PostgresServer.parse(url), null, null);
         }
         Path dir = Files.createTempDirectory("strata-bench-pg");
-        LocalPostgres pg = LocalPostgres.start(dir);
+        LocalPostgres pg = LocalPostgres.start(dir, LocalPostgres.options().durable(false));
         return new BenchServer(pg.server(), pg, dir);
     }
 
@@ -73,6 +78,16 @@ final class BenchServer implements AutoCloseable {
              ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return ServerCpu.ofBackend(rs.getLong(1));
+        }
+    }
+
+    /** The server's durability settings as the report shows them, e.g. {@code fsync=off synchronous_commit=off (not durable)}. */
+    String durability() throws SQLException {
+        try (Connection c = admin(server.database()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
+            rs.next();
+            boolean durable = rs.getString(1).equals("on") && !rs.getString(2).equals("off");
+            return "fsync=" + rs.getString(1) + " synchronous_commit=" + rs.getString(2) + (durable ? "" : " (not durable)");
         }
     }
 

@@ -66,6 +66,7 @@ public final class Main implements Callable<Integer> {
         long started = System.nanoTime();
         try (BenchServer server = BenchServer.start(databaseUrl)) {
             machine = MachineInfo.describe(server.version(), quick);
+            machine.put("postgresql_durability", server.durability());
             if (selected(1) || selected(3) || selected(4)) {
                 String namespace = server.newNamespace("bench");
                 try (Strata strata = Strata.configure().server(server.server()).namespace(namespace)
