@@ -53,16 +53,22 @@ public final class LocalPostgres implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String CLUSTER = "pg";
     private static final String PASSWORD_FILE = "pg-superuser-password";
-    private static final long ATTACH_WAIT_MILLIS = 15_000;
+    private static final long ATTACH_WAIT_MILLIS = 60_000;
+    private static final int ATTACH_ATTEMPTS = 3;
+    /** How long {@link #close()} waits for the postmaster to exit (a durable shutdown checkpoint flushes everything). */
+    private static final long STOP_WAIT_MILLIS = 120_000;
     /** Includes crash recovery after a kill -9, which replays the write-ahead log first. */
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
 
     /** The server this process started, or {@code null} when attached to another process's server. */
     private final EmbeddedPostgres postgres;
+    /** The postmaster this process started, empty when attached or unknown. */
+    private final Optional<ProcessHandle> postmaster;
     private final PostgresServer server;
 
-    private LocalPostgres(EmbeddedPostgres postgres, int port, String password) {
+    private LocalPostgres(EmbeddedPostgres postgres, Optional<ProcessHandle> postmaster, int port, String password) {
         this.postgres = postgres;
+        this.postmaster = postmaster;
         this.server = new PostgresServer("127.0.0.1", port, SUPERUSER, password, "postgres", Map.of());
     }
 
@@ -146,14 +152,22 @@ public final class LocalPostgres implements AutoCloseable {
                 if (PrivateFiles.narrow(cluster, PrivateFiles.DIRECTORY)) {
                     LOG.warn("Narrowed the PostgreSQL cluster {} to mode 0700", cluster);
                 }
-                Optional<PostmasterPidFile> pidFile = PostmasterPidFile.of(cluster);
-                if (pidFile.isPresent()) {
-                    if (pidFile.get().isLive(cluster)) {
-                        return attach(cluster, pidFile.get(), password);
+                for (int attempt = 1; ; attempt++) {
+                    Optional<PostmasterPidFile> pidFile = PostmasterPidFile.of(cluster);
+                    if (pidFile.isEmpty()) {
+                        break;
                     }
-                    LOG.info("Removing the stale {} of process {} (no longer running this cluster)",
-                            pidFile.get().file(), pidFile.get().pid());
-                    pidFile.get().delete();
+                    if (!pidFile.get().isLive(cluster)) {
+                        LOG.info("Removing the stale {} of process {} (no longer running this cluster)",
+                                pidFile.get().file(), pidFile.get().pid());
+                        pidFile.get().delete();
+                        break;
+                    }
+                    Optional<LocalPostgres> attached = attach(cluster, pidFile.get(), password, attempt == ATTACH_ATTEMPTS);
+                    if (attached.isPresent()) {
+                        return attached.get();
+                    }
+                    // that server stopped while this process waited for it: start it anew
                 }
                 if (HostBasedAuthentication.enforce(cluster)) {
                     LOG.warn("Rewrote {}/pg_hba.conf: SCRAM passwords only, from 127.0.0.1 and ::1 only", cluster);
@@ -227,13 +241,21 @@ public final class LocalPostgres implements AutoCloseable {
             LOG.warn("The embedded PostgreSQL in {} runs with fsync and synchronous_commit off:"
                     + " a crash can lose committed data (tests only)", cluster);
         }
-        return new LocalPostgres(pg, pg.getPort(), password);
+        Optional<ProcessHandle> postmaster = PostmasterPidFile.of(cluster).flatMap(f -> ProcessHandle.of(f.pid()));
+        return new LocalPostgres(pg, postmaster, pg.getPort(), password);
     }
 
-    /** Connects to the server another process runs on the cluster, waiting while it starts up. */
-    private static LocalPostgres attach(Path cluster, PostmasterPidFile pidFile, String password) throws IOException {
+    /**
+     * Connects to the server another process runs on the cluster, waiting while it starts up;
+     * empty if it stops meanwhile (and this is not the {@code last} attempt).
+     */
+    private static Optional<LocalPostgres> attach(Path cluster, PostmasterPidFile pidFile, String password, boolean last)
+            throws IOException {
         long deadline = System.currentTimeMillis() + ATTACH_WAIT_MILLIS;
         while (true) {
+            if (!last && !pidFile.isLive(cluster)) {
+                return Optional.empty();
+            }
             int port = pidFile.port();
             if (port > 0) {
                 try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
@@ -243,10 +265,10 @@ public final class LocalPostgres implements AutoCloseable {
                                 + " and ::1 only", cluster);
                         s.execute("SELECT pg_reload_conf()");
                     }
-                    return new LocalPostgres(null, port, password);
+                    return Optional.of(new LocalPostgres(null, Optional.empty(), port, password));
                 } catch (SQLException e) {
-                    boolean starting = "57P03".equals(e.getSQLState()) || "08001".equals(e.getSQLState());
-                    if (!starting || System.currentTimeMillis() > deadline) {
+                    boolean transitional = "57P03".equals(e.getSQLState()) || "08001".equals(e.getSQLState());
+                    if (!transitional || System.currentTimeMillis() > deadline) {
                         throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
                                 + " is run by process " + pidFile.pid() + " on port " + port
                                 + " but does not accept connections (" + e.getMessage()
@@ -280,7 +302,10 @@ public final class LocalPostgres implements AutoCloseable {
         return postgres == null;
     }
 
-    /** Stops the server if this process started it (its data stays); does nothing if attached. */
+    /**
+     * Stops the server if this process started it (its data stays) and waits until it has exited,
+     * its shutdown checkpoint written; does nothing if attached.
+     */
     @Override
     public void close() {
         if (postgres == null) {
@@ -290,6 +315,20 @@ public final class LocalPostgres implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             throw new StrataException(ErrorCode.INTERNAL, "Stopping the embedded PostgreSQL failed: " + e.getMessage(), e);
+        }
+        if (postmaster.isPresent()) {
+            long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
+            while (postmaster.get().isAlive() && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (postmaster.get().isAlive()) {
+                LOG.warn("The embedded PostgreSQL (process {}) is still shutting down", postmaster.get().pid());
+            }
         }
     }
 }

@@ -31,10 +31,11 @@ public final class AdminKeyFile {
 
     /**
      * Writes the key with mode 0600 from the start (never readable by others, not even briefly),
-     * replacing an older file atomically.
+     * replacing an older file atomically. The data directory is created 0700 if it is missing, and
+     * narrowed to 0700 if it is wider (as the embedded PostgreSQL does with it).
      */
     public static void write(Path dataDir, String key) throws IOException {
-        Files.createDirectories(dataDir);
+        privateDirectory(dataDir);
         Path target = in(dataDir);
         Path temp = dataDir.resolve("." + NAME + "-" + UUID.randomUUID());
         try {
@@ -64,6 +65,23 @@ public final class AdminKeyFile {
         }
         String key = Files.readString(file, StandardCharsets.UTF_8).strip();
         return key.isEmpty() ? Optional.empty() : Optional.of(key);
+    }
+
+    private static void privateDirectory(Path dir) throws IOException {
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(ownerOnly));
+                return;
+            }
+            Set<PosixFilePermission> current = Files.getPosixFilePermissions(dir);
+            if (!ownerOnly.containsAll(current)) {
+                current.retainAll(ownerOnly);
+                Files.setPosixFilePermissions(dir, current);
+            }
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir);
+        }
     }
 
     private static FileAttribute<Set<PosixFilePermission>> ownerOnly() {

@@ -1,7 +1,10 @@
 package dev.strata.server.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.internal.localpg.PostmasterPidFile;
 import dev.strata.server.api.Json;
+import dev.strata.testing.ObservedStart;
+import dev.strata.testing.WireLogin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +67,7 @@ class ServeIT {
         assertThat(Files.readString(dataDir.resolve("admin-key")).strip()).isEqualTo(key);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("admin-key")))).isEqualTo("rw-------");
         assertThat(health(port)).isEqualTo(200);
+        embeddedPostgresIsPrivateAndDurable();
 
         Processes.Result created = strata(env, "tenants", "create", "--tier", "1", "--slug", "it-alpha");
         assertThat(created.exitCode()).as(created.toString()).isZero();
@@ -90,6 +98,23 @@ class ServeIT {
         assertThat(show.exitCode()).as(show.toString()).isZero();
         serve.destroy();
         assertThat(serve.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    }
+
+    /** What {@code serve} started: owner-only files, no login without password, fsync and synchronous_commit on. */
+    private void embeddedPostgresIsPrivateAndDurable() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("pg")))).isEqualTo("rwx------");
+        Path passwordFile = dataDir.resolve("pg-superuser-password");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        int pgPort = PostmasterPidFile.of(dataDir.resolve("pg")).orElseThrow().port();
+        assertThat(ObservedStart.tryAll(pgPort)).extracting(WireLogin.Outcome::kind)
+                .doesNotContain(WireLogin.Kind.ACCEPTED_WITHOUT_PASSWORD, WireLogin.Kind.UNREACHABLE);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres",
+                Files.readString(passwordFile).strip()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('fsync') || ' ' || current_setting('synchronous_commit')")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("strata serve runs durable").isEqualTo("on on");
+        }
     }
 
     private Process startServe(int port, Path stdout) throws IOException, InterruptedException {
