@@ -2,6 +2,7 @@ package dev.strata;
 
 import dev.strata.internal.localpg.HostBasedAuthentication;
 import dev.strata.internal.localpg.NewCluster;
+import dev.strata.internal.localpg.PostgresBinaries;
 import dev.strata.internal.localpg.PostmasterPidFile;
 import dev.strata.internal.localpg.PrivateFiles;
 import dev.strata.internal.localpg.StartLock;
@@ -221,6 +222,7 @@ public final class LocalPostgres implements AutoCloseable {
         String durable = options.durable ? "on" : "off";
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(cluster)
+                .setOverrideWorkingDirectory(PostgresBinaries.workingDirectory().toFile())
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(options.stopAtExit)
                 .setPGStartupWait(STARTUP_WAIT)

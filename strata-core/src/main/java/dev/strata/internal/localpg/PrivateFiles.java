@@ -31,9 +31,11 @@ public final class PrivateFiles {
 
     /**
      * Makes {@code dir} (and any missing parent) exist with mode 0700 from its creation; narrows an
-     * existing {@code dir} to 0700. Returns whether an existing directory had to be narrowed.
+     * existing {@code dir} that others may read or enter to 0700. Returns whether it had to be
+     * narrowed. An existing directory others may <em>write</em> to (say {@code /tmp}) is refused,
+     * not narrowed: someone else may already have put files (or links) in it.
      *
-     * @throws IOException if it cannot be created or narrowed (for example, someone else owns it)
+     * @throws IOException if it cannot be created or narrowed, or others may write to it
      */
     public static boolean directory(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir)) {
@@ -47,6 +49,11 @@ public final class PrivateFiles {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + " is not a directory");
         }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException(dir + " is writable by others (mode " + PosixFilePermissions.toString(mode)
+                    + "): use a directory of its own that only you can write to");
+        }
         return narrow(dir, DIRECTORY);
     }
 
@@ -59,7 +66,12 @@ public final class PrivateFiles {
         Set<PosixFilePermission> narrowed = EnumSet.noneOf(PosixFilePermission.class);
         narrowed.addAll(current);
         narrowed.retainAll(mode);
-        Files.setPosixFilePermissions(path, narrowed);
+        try {
+            Files.setPosixFilePermissions(path, narrowed);
+        } catch (IOException e) {
+            throw new IOException("cannot make " + path + " accessible to its owner only (" + e
+                    + "): use a directory of your own", e);
+        }
         return true;
     }
 
