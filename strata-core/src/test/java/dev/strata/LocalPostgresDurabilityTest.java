@@ -69,6 +69,23 @@ class LocalPostgresDurabilityTest {
     }
 
     @Test
+    void a_pid_file_naming_the_postmaster_of_another_cluster_is_stale_and_that_server_is_left_alone(@TempDir Path parent)
+            throws Exception {
+        Path mine = parent.resolve("mine");
+        LocalPostgres.start(mine).close();
+        try (LocalPostgres other = LocalPostgres.start(parent.resolve("other"))) {
+            Files.copy(parent.resolve("other").resolve("pg").resolve("postmaster.pid"), mine.resolve("pg").resolve("postmaster.pid"));
+
+            try (LocalPostgres pg = LocalPostgres.start(mine)) {
+                assertThat(pg.attached()).isFalse();
+                assertThat(pg.server().port()).isNotEqualTo(other.server().port());
+                assertThat(query(pg.server(), "SELECT 1")).isEqualTo("1");
+            }
+            assertThat(query(other.server(), "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
     void a_pid_file_naming_a_live_process_that_is_not_this_clusters_postmaster_is_stale(@TempDir Path dir) throws Exception {
         LocalPostgres.start(dir).close();
         Path pidFile = dir.resolve("pg").resolve("postmaster.pid");

@@ -35,27 +35,26 @@ public record PostmasterPidFile(Path file, long pid, int port) {
     }
 
     /**
-     * Whether the process it names is alive and is (as far as this process can tell) a PostgreSQL
-     * server running in {@code cluster}. When the process is alive but its command or working
-     * directory cannot be read, it is taken to be the postmaster: a wrong "stale" would let a
-     * second server start on a running cluster.
+     * Whether the process it names is alive and is (as far as this process can tell) the
+     * postmaster of {@code cluster}: a postmaster works in its data directory, so where
+     * {@code /proc/<pid>/cwd} can be read, that decides; elsewhere a live process whose program is
+     * not {@code postgres} is taken to be a stranger that reused the pid. In every case of doubt
+     * the answer is "live": a wrong "stale" would let a second server start on a running cluster.
      */
     public boolean isLive(Path cluster) {
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
         if (pid <= 0 || process.isEmpty() || !process.get().isAlive()) {
             return false;
         }
-        Optional<String> command = process.get().info().command();
-        if (command.isPresent() && !Path.of(command.get()).getFileName().toString().equals("postgres")) {
-            return false;
-        }
         try {
-            // a postmaster works in its data directory
             Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
             return cwd.equals(cluster.toRealPath());
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return true;
+            // no /proc, or not allowed to look: judge by the program
         }
+        Optional<String> command = process.get().info().command();
+        // "postgres (deleted)" when its binaries were removed while it runs
+        return command.isEmpty() || Path.of(command.get()).getFileName().toString().startsWith("postgres");
     }
 
     /** Removes the file; only for a file {@link #isLive} found stale. */
