@@ -9,7 +9,6 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -73,7 +72,7 @@ public final class PostgresBinaries {
             PrivateFiles.directory(base);
         }
         // checked after creating it: someone else may have made it first
-        UserPrincipal me = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user);
+        UserPrincipal me = currentUser(base.getParent());
         if (Files.isSymbolicLink(base) || !Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)
                 || !Files.getOwner(base, LinkOption.NOFOLLOW_LINKS).equals(me)
                 || !Files.getPosixFilePermissions(base, LinkOption.NOFOLLOW_LINKS).equals(PrivateFiles.DIRECTORY)) {
@@ -81,6 +80,16 @@ public final class PostgresBinaries {
                     + user + "'s: remove it, or start with -Djava.io.tmpdir=<a directory of yours>");
         }
         return base.resolve("zonky");
+    }
+
+    /** This process's user, as the owner of a file it creates (works without a passwd entry, too). */
+    private static UserPrincipal currentUser(Path dir) throws IOException {
+        Path probe = Files.createTempFile(dir, ".strata-owner-", ".probe", PrivateFiles.attribute(PrivateFiles.FILE));
+        try {
+            return Files.getOwner(probe);
+        } finally {
+            Files.deleteIfExists(probe);
+        }
     }
 
     private static File extract() throws IOException {
