@@ -45,7 +45,10 @@ import java.util.UUID;
  * <p>An import verifies the whole archive and resolves where the tenant goes before anything is
  * written; then it provisions the tenant and loads and verifies its rows as the journalled step
  * {@code load_data} of its provisioning, before the tenant becomes active. A failure there rolls
- * the tenant back completely.
+ * the tenant back completely. The registration re-validates the parent under its T1 subtree lock,
+ * so an import never lands under a T1 that is being decommissioned (it is refused with
+ * {@link ErrorCode#OPERATION_CONFLICT}), and a decommission of the parent is refused while the
+ * import loads.
  */
 public final class TenantArchives {
     private static final Logger LOG = LoggerFactory.getLogger(TenantArchives.class);

@@ -25,17 +25,15 @@ public final class OperationLeases implements AutoCloseable {
 
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService recoveries;
     private final Duration lease;
     private volatile OperationJournal journal;
     private volatile StepHook hook = StepHook.NONE;
 
     public OperationLeases(Duration lease) {
         this.lease = lease;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "strata-operation-leases");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = daemon("strata-operation-leases");
+        this.recoveries = daemon("strata-operation-recovery");
     }
 
     /** A new owner id for one process: {@code pid@host/random}, unique even for several instances in one JVM. */
@@ -50,7 +48,7 @@ public final class OperationLeases implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         if (recovery != null) {
             long every = Math.max(200, lease.toMillis());
-            timer.scheduleWithFixedDelay(() -> {
+            recoveries.scheduleWithFixedDelay(() -> {
                 try {
                     recovery.run();
                 } catch (RuntimeException e) {
@@ -94,6 +92,16 @@ public final class OperationLeases implements AutoCloseable {
     /** Stops the heartbeat (the operations this process still works on expire after their lease). */
     @Override
     public void close() {
+        recoveries.shutdownNow();
         timer.shutdownNow();
+    }
+
+    /** The heartbeat has a thread of its own, so a long recovery never delays a lease renewal. */
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 }
