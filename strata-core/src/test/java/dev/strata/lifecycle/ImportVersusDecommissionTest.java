@@ -54,6 +54,32 @@ class ImportVersusDecommissionTest {
     }
 
     @Test
+    void two_imports_of_one_archive_at_once_make_two_tenants_with_distinct_ids_or_one_per_slug() throws SQLException {
+        strata.tenants().create(NewTenant.t1("twins").withMode(IsolationMode.RLS));
+        for (int round = 0; round < 4; round++) {
+            String a = "twin-a-" + round;
+            String b = "twin-b-" + round;
+            List<Race.Outcome> distinct = Race.run(
+                    () -> strata.importTenant(new ByteArrayInputStream(archive), ImportOptions.inMode(null).withParent("twins").withSlug(a)),
+                    () -> strata.importTenant(new ByteArrayInputStream(archive), ImportOptions.inMode(null).withParent("twins").withSlug(b)));
+            distinct.forEach(Race.Outcome::done);
+            Tenant first = ((ImportResult) distinct.get(0).value()).tenant();
+            Tenant second = ((ImportResult) distinct.get(1).value()).tenant();
+            assertThat(first.id()).isNotEqualTo(second.id());
+            assertThat(Documents.visible(strata, first.id())).hasSize(20);
+            assertThat(Documents.visible(strata, second.id())).hasSize(20);
+
+            String same = "twin-same-" + round;
+            List<Race.Outcome> clash = Race.run(
+                    () -> strata.importTenant(new ByteArrayInputStream(archive), ImportOptions.inMode(null).withParent("twins").withSlug(same)),
+                    () -> strata.importTenant(new ByteArrayInputStream(archive), ImportOptions.inMode(null).withParent("twins").withSlug(same)));
+            clash.forEach(o -> o.doneOrRefusedWith(ErrorCode.DUPLICATE_SLUG));
+            assertThat(Race.successes(clash)).isEqualTo(1);
+        }
+        Consistency.assertConsistent(strata, "twin");
+    }
+
+    @Test
     void an_import_under_a_t1_racing_its_cascading_decommission_ends_done_or_cleanly_refused() throws SQLException {
         for (int round = 0; round < ROUNDS; round++) {
             String parent = "target-" + round;

@@ -88,6 +88,7 @@ public final class TenantArchives {
             requireStillExportable(tenant, e);
             throw Jdbc.databaseError("export tenant '" + tenant.slug() + "'", e);
         } catch (IOException e) {
+            requireStillExportable(tenant, e);
             throw new StrataException(ErrorCode.INTERNAL, "Writing the archive of tenant '" + tenant.slug()
                     + "' failed: " + e.getMessage() + ". The archive is incomplete; export again", e);
         } finally {
@@ -117,7 +118,7 @@ public final class TenantArchives {
      * An export that failed on the database because the tenant was decommissioned meanwhile (its
      * database or rows went away under the export) says so instead of reporting a database error.
      */
-    private void requireStillExportable(Tenant exported, SQLException cause) {
+    private void requireStillExportable(Tenant exported, Exception cause) {
         Optional<Tenant> now;
         try {
             now = registry.findById(exported.id());
