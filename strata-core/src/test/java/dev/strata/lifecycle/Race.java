@@ -4,9 +4,7 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +44,6 @@ final class Race {
         }
     }
 
-    @SafeVarargs
     static List<Outcome> run(Callable<?>... racers) {
         ExecutorService threads = Executors.newFixedThreadPool(racers.length);
         CountDownLatch ready = new CountDownLatch(racers.length);
@@ -80,9 +77,5 @@ final class Race {
 
     static long successes(List<Outcome> outcomes) {
         return outcomes.stream().filter(Outcome::succeeded).count();
-    }
-
-    static Set<ErrorCode> codes(ErrorCode... codes) {
-        return Set.copyOf(Arrays.asList(codes));
     }
 }
