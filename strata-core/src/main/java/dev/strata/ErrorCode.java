@@ -34,6 +34,12 @@ public enum ErrorCode {
     CONFIRMATION_REQUIRED(400, 2),
     /** An operation on a tenant conflicts with another one in progress. */
     MOVE_CONFLICT(409, 5),
+    /**
+     * A lifecycle operation (create under a parent, suspend, resume, decommission, import) was
+     * refused because another one is in progress on the same T1 subtree (the tenant or its parent
+     * is being provisioned or decommissioned); try again when it has finished.
+     */
+    OPERATION_CONFLICT(409, 5),
     /** An export archive is unreadable, truncated, or fails its checksums. */
     ARCHIVE_CORRUPT(422, 8),
     /** An export archive was written by a newer schema version than this Strata knows. */

@@ -28,6 +28,13 @@ import java.util.regex.Pattern;
  * @param meterRegistry        where per-tenant metrics go
  * @param statsFlushInterval   how often per-tenant activity is written to the management database
  *                             (read by {@code strata tenants top}); {@link Duration#ZERO} disables it
+ * @param operationLease       how long a lifecycle operation (provisioning, decommissioning, import)
+ *                             stays claimed by its process without a heartbeat; the owner renews it
+ *                             every third of this, and another process resumes or rolls back the
+ *                             operation only after it has expired (default 30 s)
+ * @param decommissionDrainTimeout how long a decommission waits for transactions already in flight
+ *                             in the tenant's database to end before it ends the sessions that
+ *                             still hold it up (default 5 s)
  */
 public record StrataConfig(
         PostgresServer server,
@@ -41,7 +48,9 @@ public record StrataConfig(
         int schemaLimit,
         Map<Tier, TenantLimits> tierLimits,
         MeterRegistry meterRegistry,
-        Duration statsFlushInterval) {
+        Duration statsFlushInterval,
+        Duration operationLease,
+        Duration decommissionDrainTimeout) {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
 
@@ -49,6 +58,8 @@ public record StrataConfig(
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(namespace, "namespace");
         tierLimits = Map.copyOf(tierLimits);
+        Objects.requireNonNull(operationLease, "operationLease");
+        Objects.requireNonNull(decommissionDrainTimeout, "decommissionDrainTimeout");
     }
 
     /** Limits for a tenant of the given tier. */
@@ -75,6 +86,8 @@ public record StrataConfig(
         private final Map<Tier, TenantLimits> tierLimits = new EnumMap<>(Tier.class);
         private MeterRegistry meterRegistry;
         private Duration statsFlushInterval = Duration.ofSeconds(10);
+        private Duration operationLease = Duration.ofSeconds(30);
+        private Duration decommissionDrainTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -140,6 +153,18 @@ public record StrataConfig(
             return this;
         }
 
+        /** See {@link StrataConfig#operationLease()}: at least 200 ms. */
+        public Builder operationLease(Duration value) {
+            this.operationLease = value;
+            return this;
+        }
+
+        /** See {@link StrataConfig#decommissionDrainTimeout()}: zero (end blockers at once) or positive. */
+        public Builder decommissionDrainTimeout(Duration value) {
+            this.decommissionDrainTimeout = value;
+            return this;
+        }
+
         /**
          * Validates and seals the configuration.
          *
@@ -168,9 +193,16 @@ public record StrataConfig(
             if (statsFlushInterval == null || statsFlushInterval.isNegative()) {
                 throw invalid("statsFlushInterval must be zero (off) or positive");
             }
+            if (operationLease == null || operationLease.compareTo(Duration.ofMillis(200)) < 0) {
+                throw invalid("operationLease must be at least 200 ms, was " + operationLease);
+            }
+            if (decommissionDrainTimeout == null || decommissionDrainTimeout.isNegative()) {
+                throw invalid("decommissionDrainTimeout must be zero or positive, was " + decommissionDrainTimeout);
+            }
             return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
                     connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
-                    meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval);
+                    meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval,
+                    operationLease, decommissionDrainTimeout);
         }
 
         /** Builds the configuration and starts Strata with it. */

@@ -20,7 +20,8 @@ public interface Tenants {
      *
      * @throws StrataException {@link ErrorCode#INVALID_SLUG}, {@link ErrorCode#DUPLICATE_SLUG},
      *         {@link ErrorCode#INVALID_HIERARCHY}, {@link ErrorCode#TENANT_NOT_FOUND} (parent),
-     *         {@link ErrorCode#TENANT_SUSPENDED} (parent), {@link ErrorCode#SCHEMA_LIMIT_REACHED}, ...
+     *         {@link ErrorCode#TENANT_SUSPENDED} (parent), {@link ErrorCode#OPERATION_CONFLICT} (parent
+     *         being decommissioned), {@link ErrorCode#SCHEMA_LIMIT_REACHED}, ...
      */
     Tenant create(NewTenant request);
 
@@ -36,18 +37,31 @@ public interface Tenants {
     /** The T0 operator. */
     Tenant operator();
 
-    /** Stops all work for a tenant (and, for a T1, its T2s) until {@link #resume}; idempotent. */
+    /**
+     * Stops all work for a tenant (and, for a T1, its T2s) until {@link #resume}; idempotent.
+     * Refused with {@link ErrorCode#OPERATION_CONFLICT} while the tenant is being decommissioned.
+     */
     Tenant suspend(String key);
 
-    /** Lets a suspended tenant work again; idempotent. */
+    /**
+     * Lets a suspended tenant work again; idempotent. Refused with {@link ErrorCode#OPERATION_CONFLICT}
+     * while the tenant is being decommissioned, {@link ErrorCode#TENANT_DECOMMISSIONED} after.
+     */
     Tenant resume(String key);
 
     /**
      * Removes a tenant's data in its mode (drops its database, drops its schema, or deletes its
-     * rows) and marks it decommissioned; its registry row and audit trail stay.
+     * rows) and marks it decommissioned; its registry row and audit trail stay. The tenant (with
+     * its T2s in a cascade) is first marked {@code decommissioning}, which refuses new work, new
+     * children and resumes; transactions already in flight get
+     * {@link StrataConfig#decommissionDrainTimeout()} to end before the sessions holding the
+     * removal up are ended. If the removal fails the tenant stays {@code decommissioning} and
+     * calling this again finishes it.
      *
      * @param cascade also decommission a T1's live T2s; without it a T1 with live T2s is refused
      *                with {@link ErrorCode#HAS_CHILDREN}
+     * @throws StrataException {@link ErrorCode#OPERATION_CONFLICT} while another process works on
+     *         its decommissioning, or while one of its T2s is being provisioned or decommissioned
      */
     Tenant decommission(String key, boolean cascade);
 

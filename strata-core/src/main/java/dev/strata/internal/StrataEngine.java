@@ -121,6 +121,9 @@ public final class StrataEngine implements AutoCloseable {
             engine.prepareDataPlanes();
             engine.provisioner.ensureOperator();
             engine.listener.start();
+            // Takes over only operations whose lease has expired: those of a live process (even one
+            // that started up at the same time) are never touched. Then again every lease period.
+            engine.provisioner.startHousekeeping();
             engine.provisioner.resumeInterrupted();
             LOG.info("Strata started: namespace '{}' on {}", names.namespace(), config.server());
             return engine;
@@ -296,6 +299,7 @@ public final class StrataEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        provisioner.close();
         listener.close();
         if (observer instanceof AutoCloseable closeable) {
             try {

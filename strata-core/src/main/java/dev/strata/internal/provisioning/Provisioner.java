@@ -14,6 +14,7 @@ import dev.strata.TenantStatus;
 import dev.strata.Tier;
 import dev.strata.internal.migration.Migrations;
 import dev.strata.internal.registry.Registry;
+import dev.strata.internal.registry.SubtreeLocks;
 import dev.strata.internal.registry.TenantRules;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.Jdbc;
@@ -28,32 +29,45 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Creates, suspends, resumes and decommissions tenants: the registry rows in the management
  * database and the physical storage on the data plane, journalled so that an interrupted
- * operation is resumed at the next start. Thread-safe.
+ * operation is resumed (or rolled back) by whichever process finds its lease expired.
+ *
+ * <p>Every lifecycle operation takes its T1 subtree's lock ({@link SubtreeLocks}) while it
+ * re-reads and re-validates the registry state it depends on and records its status transition;
+ * the slow physical work runs after that, under the operation's lease, with the status keeping
+ * conflicting operations out (a provisioning child blocks its parent's decommission, a
+ * decommissioning parent takes no children, a decommissioning tenant cannot be resumed). Thread-safe.
  */
-public final class Provisioner {
+public final class Provisioner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PROVISION = "provision";
-    private static final String DECOMMISSION = "decommission";
+    static final String PROVISION = "provision";
+    static final String DECOMMISSION = "decommission";
     /** Journal detail key: the provisioning loads initial data, so after a crash it is rolled back, not completed. */
     private static final String INITIAL_DATA = "initial_data";
+    private static final String ROLLBACK = "rollback";
 
     private final StrataConfig config;
     private final PhysicalNames names;
     private final Registry registry;
     private final DataSource management;
     private final Map<String, TenantDatabases> planes;
+    private final Map<String, TenantRemoval> removals;
     private final OperationJournal journal;
+    private final OperationLeases leases;
     private final ProvisioningListener listener;
+    private final Decommissioner decommissioner;
 
     public Provisioner(StrataConfig config, PhysicalNames names, Registry registry, Map<String, DataPlane> dataPlanes,
                        ProvisioningListener listener) {
@@ -61,15 +75,38 @@ public final class Provisioner {
         this.names = names;
         this.registry = registry;
         this.management = registry.dataSource();
-        this.journal = new OperationJournal(management);
+        this.journal = new OperationJournal(management, OperationLeases.newOwnerId(), config.operationLease());
+        this.leases = new OperationLeases(config.operationLease());
         this.listener = listener;
         Map<String, TenantDatabases> byKey = new java.util.HashMap<>();
-        dataPlanes.forEach((key, plane) -> byKey.put(key, new TenantDatabases(plane, names)));
+        Map<String, TenantRemoval> removalByKey = new java.util.HashMap<>();
+        dataPlanes.forEach((key, plane) -> {
+            byKey.put(key, new TenantDatabases(plane, names));
+            removalByKey.put(key, new TenantRemoval(plane));
+        });
         this.planes = Map.copyOf(byKey);
+        this.removals = Map.copyOf(removalByKey);
+        this.decommissioner = new Decommissioner(config, registry, journal, leases, removals, listener);
     }
 
     public OperationJournal journal() {
         return journal;
+    }
+
+    /** This process's operations and their heartbeat. */
+    public OperationLeases leases() {
+        return leases;
+    }
+
+    /** Starts renewing this process's leases and, every lease period, taking over operations whose lease expired. */
+    public void startHousekeeping() {
+        leases.start(journal, this::resumeInterrupted);
+    }
+
+    /** Stops the heartbeat: operations this process still works on expire after their lease. */
+    @Override
+    public void close() {
+        leases.close();
     }
 
     /** Makes sure the one T0 exists. */
@@ -96,9 +133,15 @@ public final class Provisioner {
         return create(request, actor, null);
     }
 
+    /** What the registration transaction decided. */
+    private record Registration(PlacementPlan plan, UUID operation) {
+    }
+
     /**
      * Creates a tenant and, when {@code initialData} is given, loads it as the journalled step
      * {@code load_data} before the tenant becomes active; a failure there rolls the tenant back.
+     * With initial data (an import) the request's id is a preference: a taken id is replaced by a
+     * random one. Without, a taken id is refused.
      */
     public Tenant create(NewTenant request, String actor, InitialData initialData) {
         if (request.tier() == Tier.T0) {
@@ -108,20 +151,17 @@ public final class Provisioner {
         String slug = TenantRules.requireValidSlug(request.slug());
         String displayName = TenantRules.requireValidDisplayName(request.displayName(), slug);
         String region = TenantRules.requireValidRegion(request.region());
-        UUID id = request.id() == null ? UUID.randomUUID() : request.id();
         IsolationMode mode = request.mode() != null ? request.mode()
                 : request.tier() == Tier.T1 ? IsolationMode.DATABASE : IsolationMode.RLS;
 
         List<String> warnings = new ArrayList<>();
-        PlacementPlan plan;
-        UUID operation;
+        Registration registration;
         try {
-            Object[] out = Jdbc.inTransaction(management, "register tenant '" + slug + "'", c -> {
-                Tenant parent = resolveParent(c, request);
+            registration = Jdbc.inTransaction(management, "register tenant '" + slug + "'", c -> {
+                Tenant parent = lockParent(c, request);
+                SubtreeLocks.lockSlug(c, slug);
                 requireSlugFree(c, slug);
-                if (request.id() != null && registry.findById(c, id).isPresent()) {
-                    throw new StrataException(ErrorCode.INVALID_ARGUMENT, "A tenant with id " + id + " already exists");
-                }
+                UUID id = chooseId(c, request.id(), initialData != null);
                 registry.insertTenant(c, id, slug, displayName, request.tier(), parent.id(), TenantStatus.PROVISIONING,
                         region == null ? parent.region() : region);
                 PlacementPlan p = plan(c, id, slug, request.tier(), mode, parent, warnings);
@@ -130,11 +170,8 @@ public final class Provisioner {
                         ? json("mode", mode.wireName(), "database", p.database().name(), "schema", p.schema())
                         : json("mode", mode.wireName(), "database", p.database().name(), "schema", p.schema(),
                                 INITIAL_DATA, "true");
-                UUID op = journal.begin(c, PROVISION, id, detail);
-                return new Object[] {p, op};
+                return new Registration(p, journal.begin(c, PROVISION, id, detail));
             });
-            plan = (PlacementPlan) out[0];
-            operation = (UUID) out[1];
         } catch (StrataException e) {
             if ("tenants_live_slug".equals(SqlStates.constraint(e))) {
                 throw new StrataException(ErrorCode.DUPLICATE_SLUG,
@@ -143,66 +180,82 @@ public final class Provisioner {
             throw e;
         }
 
+        PlacementPlan plan = registration.plan();
+        UUID id = plan.tenantId();
         MDC.put("tenant", id.toString());
-        try {
-            build(plan, operation);
-            if (initialData != null) {
-                step(operation, "load_data", () -> initialData.load(plan));
-            }
-            Jdbc.useTransaction(management, "activate tenant '" + slug + "'", c -> {
-                registry.updateStatus(c, id, TenantStatus.PROVISIONING, TenantStatus.ACTIVE);
-                registry.setPlacementSchemaVersion(c, id, Migrations.TENANT_SCHEMA_VERSION);
-                journal.finish(c, operation, "succeeded", null);
-                registry.recordEvent(c, id, "created", actor, json("tier", request.tier().name(), "mode", mode.wireName(),
-                        "database", plan.database().name(), "schema", plan.schema()));
+        try (RunningOperation operation = leases.track(registration.operation(), PROVISION, journal)) {
+            try {
+                build(plan, operation);
                 if (initialData != null) {
-                    registry.recordEvent(c, id, "imported", actor, initialData.eventDetailJson());
+                    operation.step("load_data", () -> initialData.load(plan));
                 }
-                for (String warning : warnings) {
-                    registry.recordEvent(c, id, "schema_limit_warning", "strata", json("message", warning));
-                }
-            });
-            warnings.forEach(LOG::warn);
-            LOG.info("Provisioned {} tenant '{}' in {} mode ({}/{})", request.tier(), slug, mode.wireName(),
-                    plan.database().name(), plan.schema());
-        } catch (RuntimeException e) {
-            LOG.error("Provisioning tenant '{}' failed; rolling back: {}", slug, e.getMessage());
-            rollBack(plan, operation, e);
-            throw e instanceof StrataException se ? se
-                    : new StrataException(ErrorCode.INTERNAL, "Provisioning tenant '" + slug + "' failed: " + e.getMessage(), e);
+                activate(plan, operation, actor, c -> {
+                    registry.recordEvent(c, id, "created", actor, json("tier", request.tier().name(), "mode", mode.wireName(),
+                            "database", plan.database().name(), "schema", plan.schema()));
+                    if (initialData != null) {
+                        registry.recordEvent(c, id, "imported", actor, initialData.eventDetailJson());
+                    }
+                    for (String warning : warnings) {
+                        registry.recordEvent(c, id, "schema_limit_warning", "strata", json("message", warning));
+                    }
+                });
+                warnings.forEach(LOG::warn);
+                LOG.info("Provisioned {} tenant '{}' in {} mode ({}/{})", request.tier(), slug, mode.wireName(),
+                        plan.database().name(), plan.schema());
+            } catch (RuntimeException e) {
+                LOG.error("Provisioning tenant '{}' failed; rolling back: {}", slug, e.getMessage());
+                rollBack(plan, operation, e);
+                throw e instanceof StrataException se ? se
+                        : new StrataException(ErrorCode.INTERNAL, "Provisioning tenant '" + slug + "' failed: " + e.getMessage(), e);
+            }
         } finally {
             MDC.remove("tenant");
         }
         return registry.findById(id).orElseThrow();
     }
 
-    private Tenant resolveParent(Connection c, NewTenant request) throws SQLException {
-        Tenant parent;
+    /**
+     * The new tenant's parent, re-read and validated under the locks the creation needs: a T2's
+     * parent T1's subtree lock (a new T1 needs none: its subtree does not exist yet).
+     */
+    private Tenant lockParent(Connection c, NewTenant request) throws SQLException {
         if (request.tier() == Tier.T1) {
             Tenant t0 = registry.t0(c).orElseThrow(() -> new StrataException(ErrorCode.INTERNAL, "No T0 operator registered"));
-            if (request.parent() == null || request.parent().isBlank()) {
-                return t0;
+            if (request.parent() != null && !request.parent().isBlank()) {
+                requireParentTier(request, resolveExistingParent(c, request.parent()));
             }
-            parent = resolveExistingParent(c, request.parent());
-        } else {
-            if (request.parent() == null || request.parent().isBlank()) {
-                throw new StrataException(ErrorCode.INVALID_HIERARCHY,
-                        "A T2 tenant needs a parent: give the id or slug of its T1");
-            }
-            parent = resolveExistingParent(c, request.parent());
+            return t0;
         }
+        if (request.parent() == null || request.parent().isBlank()) {
+            throw new StrataException(ErrorCode.INVALID_HIERARCHY, "A T2 tenant needs a parent: give the id or slug of its T1");
+        }
+        Tenant resolved = resolveExistingParent(c, request.parent());
+        requireParentTier(request, resolved);
+        SubtreeLocks.lockSubtree(c, resolved.id());
+        Tenant parent = registry.findById(c, resolved.id()).orElseThrow();
+        requireTakesChildren(parent);
+        return parent;
+    }
+
+    private static void requireParentTier(NewTenant request, Tenant parent) {
         if (parent.tier() != request.tier().parentTier()) {
             throw new StrataException(ErrorCode.INVALID_HIERARCHY, "A " + request.tier() + " tenant's parent must be a "
                     + request.tier().parentTier() + ", but '" + parent.slug() + "' is a " + parent.tier());
         }
+    }
+
+    /** Refuses a parent that may not get a new child now (checked under its subtree lock). */
+    private static void requireTakesChildren(Tenant parent) {
         switch (parent.status()) {
             case ACTIVE -> {
-                return parent;
+                return;
             }
             case SUSPENDED -> throw new StrataException(ErrorCode.TENANT_SUSPENDED,
                     "Parent tenant '" + parent.slug() + "' is suspended: resume it before adding tenants under it");
             case DECOMMISSIONED -> throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED,
                     "Parent tenant '" + parent.slug() + "' is decommissioned");
+            case DECOMMISSIONING -> throw new StrataException(ErrorCode.OPERATION_CONFLICT,
+                    "Parent tenant '" + parent.slug() + "' is being decommissioned: it takes no new tenants");
             default -> throw new StrataException(ErrorCode.INVALID_STATE,
                     "Parent tenant '" + parent.slug() + "' is " + parent.status().wireName() + "; try again when it is active");
         }
@@ -210,12 +263,7 @@ public final class Provisioner {
 
     private Tenant resolveExistingParent(Connection c, String key) throws SQLException {
         try {
-            Tenant parent = registry.resolve(c, key);
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM platform.tenants WHERE id = ? FOR SHARE")) {
-                ps.setObject(1, parent.id());
-                ps.execute();
-            }
-            return registry.findById(c, parent.id()).orElseThrow();
+            return registry.resolve(c, key);
         } catch (StrataException e) {
             if (e.code() == ErrorCode.TENANT_NOT_FOUND) {
                 throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "Parent " + Character.toLowerCase(e.getMessage().charAt(0))
@@ -223,6 +271,21 @@ public final class Provisioner {
             }
             throw e;
         }
+    }
+
+    /** The new tenant's id: the requested one if it is free (locked so no concurrent creation takes it too). */
+    private UUID chooseId(Connection c, UUID requested, boolean preferenceOnly) throws SQLException {
+        if (requested == null) {
+            return UUID.randomUUID();
+        }
+        SubtreeLocks.lockNewId(c, requested);
+        if (registry.findById(c, requested).isEmpty()) {
+            return requested;
+        }
+        if (preferenceOnly) {
+            return UUID.randomUUID();
+        }
+        throw new StrataException(ErrorCode.INVALID_ARGUMENT, "A tenant with id " + requested + " already exists");
     }
 
     private void requireSlugFree(Connection c, String slug) throws SQLException {
@@ -236,6 +299,31 @@ public final class Provisioner {
                 }
             }
         }
+    }
+
+    /**
+     * Makes a provisioned tenant active in one transaction with the end of its operation (fenced:
+     * only while this process owns it), after re-checking under the subtree lock that its parent
+     * still takes children.
+     */
+    private void activate(PlacementPlan plan, RunningOperation operation, String actor, Jdbc.SqlAction events) {
+        Jdbc.useTransaction(management, "activate tenant '" + plan.slug() + "'", c -> {
+            if (plan.tier() == Tier.T2) {
+                SubtreeLocks.lockSubtree(c, plan.parentId());
+                Tenant parent = registry.findById(c, plan.parentId()).orElseThrow();
+                if (parent.status() == TenantStatus.DECOMMISSIONING || parent.status() == TenantStatus.DECOMMISSIONED) {
+                    requireTakesChildren(parent);
+                }
+            }
+            if (!registry.updateStatus(c, plan.tenantId(), TenantStatus.PROVISIONING, TenantStatus.ACTIVE)) {
+                throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Tenant '" + plan.slug()
+                        + "' is no longer being provisioned by this process");
+            }
+            registry.setPlacementSchemaVersion(c, plan.tenantId(), Migrations.TENANT_SCHEMA_VERSION);
+            journal.finish(c, operation.id(), "succeeded", null);
+            events.run(c);
+        });
+        listener.tenantChanged(plan.tenantId());
     }
 
     /** Chooses the database and schema for a new tenant and registers a new database if it needs one. */
@@ -280,14 +368,14 @@ public final class Provisioner {
     }
 
     /** The physical steps; each idempotent and journalled. */
-    private void build(PlacementPlan plan, UUID operation) {
+    private void build(PlacementPlan plan, RunningOperation operation) {
         TenantDatabases dbs = planeOf(plan.database().dataPlane());
         DatabaseRecord db = plan.database();
-        step(operation, "database", () -> ensureDatabaseReady(dbs, db));
+        operation.step("database", () -> ensureDatabaseReady(dbs, db));
         if (plan.ownsSchema()) {
-            step(operation, "schema", () -> dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole()));
+            operation.step("schema", () -> dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole()));
         }
-        step(operation, "register_locally",
+        operation.step("register_locally",
                 () -> dbs.registerLocally(db.name(), plan.tenantId(), plan.slug(), plan.tier(), plan.parentId()));
     }
 
@@ -318,36 +406,38 @@ public final class Provisioner {
         }
     }
 
-    private void rollBack(PlacementPlan plan, UUID operation, RuntimeException cause) {
-        TenantDatabases dbs = planeOf(plan.database().dataPlane());
-        DatabaseRecord db = plan.database();
+    /**
+     * Removes what a failed provisioning built and then its registration. Journalled as the step
+     * {@code rollback}, which is fenced: a process that no longer owns the operation (another one
+     * took it over) compensates nothing. If the removal fails, the operation is left for recovery,
+     * which finishes the roll-back.
+     */
+    private void rollBack(PlacementPlan plan, RunningOperation operation, RuntimeException cause) {
         try {
-            if (plan.ownsDatabase()) {
-                listener.databaseDropping(db.dataPlane(), db.name());
-                dbs.dropDatabase(db.name());
-                dbs.dropRole(db.appRole());
-            } else {
-                if (plan.ownsSchema()) {
-                    dbs.dropSchema(db.name(), plan.schema());
-                }
-                if (dbs.databaseExists(db.name())) {
-                    if (!plan.ownsSchema()) {
-                        dbs.deleteTenantRows(db.name(), plan.schema(), plan.tenantId());
-                    }
-                    dbs.unregisterLocally(db.name(), plan.tenantId());
-                }
-            }
-            Jdbc.useTransaction(management, "remove the registration of '" + plan.slug() + "'",
-                    c -> registry.deleteTenantCompletely(c, plan.tenantId()));
-        } catch (SQLException | RuntimeException e) {
+            operation.step(ROLLBACK, () -> removeStorage(plan));
+            Jdbc.useTransaction(management, "remove the registration of '" + plan.slug() + "'", c -> {
+                journal.finish(c, operation.id(), "rolled_back", cause.getMessage());
+                registry.deleteTenantCompletely(c, plan.tenantId());
+            });
+            listener.tenantChanged(plan.tenantId());
+        } catch (RuntimeException e) {
             cause.addSuppressed(e);
-            LOG.error("Could not roll back provisioning of '{}'; it stays in status provisioning and is retried at the "
-                    + "next start: {}", plan.slug(), e.getMessage());
-            try {
-                journal.step(operation, "rollback_failed", e.getMessage());
-            } catch (RuntimeException journalFailure) {
-                cause.addSuppressed(journalFailure);
-            }
+            LOG.error("Could not roll back provisioning of '{}'; it stays in status provisioning and recovery rolls it "
+                    + "back once its lease has expired: {}", plan.slug(), e.getMessage());
+        }
+    }
+
+    private void removeStorage(PlacementPlan plan) throws SQLException {
+        DatabaseRecord db = plan.database();
+        TenantRemoval removal = removalOf(db.dataPlane());
+        Instant now = Instant.now();
+        if (plan.ownsDatabase()) {
+            listener.databaseDropping(db.dataPlane(), db.name());
+            removal.dropDatabase(db.name(), db.appRole());
+        } else if (plan.ownsSchema()) {
+            removal.dropSchema(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
+        } else {
+            removal.deleteRows(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
         }
     }
 
@@ -362,20 +452,27 @@ public final class Provisioner {
     }
 
     private Tenant changeStatus(String key, TenantStatus from, TenantStatus to, String verb, String action, String actor) {
+        Tenant found = registry.resolve(key);
+        if (found.tier() == Tier.T0) {
+            throw new StrataException(ErrorCode.INVALID_HIERARCHY, "The T0 operator cannot be " + action);
+        }
         Tenant changed = Jdbc.inTransaction(management, verb + " tenant", c -> {
-            Tenant tenant = lockTenant(c, key);
-            if (tenant.tier() == Tier.T0) {
-                throw new StrataException(ErrorCode.INVALID_HIERARCHY, "The T0 operator cannot be " + action);
-            }
+            SubtreeLocks.lockSubtree(c, subtreeOf(found));
+            Tenant tenant = registry.findById(c, found.id()).orElseThrow();
             if (tenant.status() == to) {
                 return tenant;
             }
-            if (tenant.status() == TenantStatus.DECOMMISSIONED) {
-                throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED, "Tenant '" + tenant.slug() + "' is decommissioned");
-            }
-            if (tenant.status() != from) {
-                throw new StrataException(ErrorCode.INVALID_STATE, "Tenant '" + tenant.slug() + "' is "
-                        + tenant.status().wireName() + "; only " + from.wireName() + " tenants can be " + action);
+            switch (tenant.status()) {
+                case DECOMMISSIONED -> throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED,
+                        "Tenant '" + tenant.slug() + "' is decommissioned");
+                case DECOMMISSIONING -> throw new StrataException(ErrorCode.OPERATION_CONFLICT,
+                        "Tenant '" + tenant.slug() + "' is being decommissioned and cannot be " + action);
+                default -> {
+                    if (tenant.status() != from) {
+                        throw new StrataException(ErrorCode.INVALID_STATE, "Tenant '" + tenant.slug() + "' is "
+                                + tenant.status().wireName() + "; only " + from.wireName() + " tenants can be " + action);
+                    }
+                }
             }
             registry.updateStatus(c, tenant.id(), from, to);
             registry.recordEvent(c, tenant.id(), action, actor, null);
@@ -385,141 +482,67 @@ public final class Provisioner {
         return changed;
     }
 
-    private Tenant lockTenant(Connection c, String key) throws SQLException {
-        Tenant tenant = registry.resolve(c, key);
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM platform.tenants WHERE id = ? FOR UPDATE")) {
-            ps.setObject(1, tenant.id());
-            ps.execute();
-        }
-        return registry.findById(c, tenant.id()).orElseThrow();
+    /** The T1 whose subtree lock covers a T1 or T2 tenant. */
+    static UUID subtreeOf(Tenant tenant) {
+        return tenant.tier() == Tier.T1 ? tenant.id() : tenant.parentId();
     }
 
     // ---------------------------------------------------------------- decommission
 
+    /** See {@link dev.strata.Tenants#decommission}. */
     public Tenant decommission(String key, boolean cascade, String actor) {
-        Tenant tenant = registry.resolve(key);
-        if (tenant.tier() == Tier.T0) {
-            throw new StrataException(ErrorCode.INVALID_HIERARCHY, "The T0 operator cannot be decommissioned");
-        }
-        if (tenant.status() == TenantStatus.DECOMMISSIONED) {
-            throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED, "Tenant '" + tenant.slug() + "' is already decommissioned");
-        }
-        List<Tenant> children = Jdbc.withConnection(management, "list children", c -> registry.liveChildren(c, tenant.id()));
-        if (!children.isEmpty() && !cascade) {
-            throw new StrataException(ErrorCode.HAS_CHILDREN, "Tenant '" + tenant.slug() + "' still has " + children.size()
-                    + " live T2 tenant(s) (" + children.stream().map(Tenant::slug).limit(5).reduce((a, b) -> a + ", " + b).orElse("")
-                    + "): decommission them first or ask for a cascade");
-        }
-        for (Tenant child : children) {
-            decommission(child.id().toString(), false, actor);
-        }
-        UUID operation = Jdbc.inTransaction(management, "start decommissioning '" + tenant.slug() + "'", c -> {
-            Tenant locked = lockTenant(c, tenant.id().toString());
-            if (journal.hasRunning(c, locked.id())) {
-                throw new StrataException(ErrorCode.MOVE_CONFLICT,
-                        "Another operation is running on tenant '" + locked.slug() + "'; try again when it has finished");
-            }
-            if (locked.status() == TenantStatus.ACTIVE) {
-                registry.updateStatus(c, locked.id(), TenantStatus.ACTIVE, TenantStatus.SUSPENDED);
-            } else if (locked.status() != TenantStatus.SUSPENDED) {
-                throw new StrataException(ErrorCode.INVALID_STATE,
-                        "Tenant '" + locked.slug() + "' is " + locked.status().wireName() + " and cannot be decommissioned now");
-            }
-            return journal.begin(c, DECOMMISSION, locked.id(), json("previous_status", locked.status().wireName()));
-        });
-        listener.tenantChanged(tenant.id());
-        return finishDecommission(tenant.id(), operation, actor);
-    }
-
-    private Tenant finishDecommission(UUID id, UUID operation, String actor) {
-        Tenant tenant = registry.findById(id).orElseThrow();
-        Placement placement = tenant.placement();
-        MDC.put("tenant", id.toString());
-        try {
-            if (placement != null) {
-                TenantDatabases dbs = planeOf(placement.dataPlane());
-                Optional<DatabaseRecord> db = Jdbc.withConnection(management, "read database",
-                        c -> DatabaseStore.find(c, placement.dataPlane(), placement.database()));
-                boolean ownDatabase = db.isPresent() && db.get().purpose() == DatabasePurpose.TENANT
-                        && id.equals(db.get().ownerTenantId());
-                if (ownDatabase) {
-                    step(operation, "drop_database", () -> {
-                        listener.databaseDropping(placement.dataPlane(), placement.database());
-                        dbs.dropDatabase(placement.database());
-                        dbs.dropRole(db.get().appRole());
-                    });
-                } else if (placement.mode() == IsolationMode.SCHEMA) {
-                    step(operation, "drop_schema", () -> {
-                        dbs.dropSchema(placement.database(), placement.schema());
-                        dbs.unregisterLocally(placement.database(), id);
-                    });
-                } else {
-                    step(operation, "delete_rows", () -> {
-                        dbs.deleteTenantRows(placement.database(), placement.schema(), id);
-                        dbs.unregisterLocally(placement.database(), id);
-                    });
-                }
-                Jdbc.useTransaction(management, "record the dropped database", c -> {
-                    if (ownDatabase) {
-                        DatabaseStore.markDropped(c, placement.dataPlane(), placement.database());
-                    }
-                });
-            }
-            Tenant done = Jdbc.inTransaction(management, "mark '" + tenant.slug() + "' decommissioned", c -> {
-                registry.updateStatus(c, id, TenantStatus.SUSPENDED, TenantStatus.DECOMMISSIONED);
-                journal.finish(c, operation, "succeeded", null);
-                registry.recordEvent(c, id, "decommissioned", actor, placement == null ? null
-                        : json("mode", placement.mode().wireName(), "database", placement.database(), "schema", placement.schema()));
-                return registry.findById(c, id).orElseThrow();
-            });
-            listener.tenantChanged(id);
-            LOG.info("Decommissioned tenant '{}'", tenant.slug());
-            return done;
-        } catch (RuntimeException e) {
-            journal.finish(operation, "failed", e.getMessage());
-            throw e instanceof StrataException se ? se
-                    : new StrataException(ErrorCode.INTERNAL, "Decommissioning '" + tenant.slug() + "' failed: " + e.getMessage(), e);
-        } finally {
-            MDC.remove("tenant");
-        }
+        return decommissioner.decommission(key, cascade, actor);
     }
 
     // ---------------------------------------------------------------- recovery
 
-    /** Resumes operations a crash interrupted: provisioning is completed, decommissioning finished. */
-    public void resumeInterrupted() {
-        for (OperationJournal.Pending pending : journal.running()) {
-            try {
-                Tenant tenant = registry.findById(pending.tenantId()).orElseThrow();
-                LOG.warn("Resuming interrupted {} of tenant '{}'", pending.kind(), tenant.slug());
-                if (PROVISION.equals(pending.kind()) && loadsInitialData(pending.detailJson())) {
-                    LOG.warn("Rolling back interrupted import of tenant '{}': its data source is gone", tenant.slug());
-                    rollBack(planOf(tenant), pending.id(), new StrataException(ErrorCode.INTERNAL,
-                            "Import of tenant '" + tenant.slug() + "' was interrupted"));
-                    listener.tenantChanged(tenant.id());
-                } else if (PROVISION.equals(pending.kind())) {
-                    resumeProvisioning(tenant, pending.id());
-                } else if (DECOMMISSION.equals(pending.kind())) {
-                    finishDecommission(tenant.id(), pending.id(), "strata-recovery");
-                } else {
-                    LOG.warn("Operation {} of kind {} is left for its own recovery", pending.id(), pending.kind());
-                }
+    /**
+     * Takes over operations whose lease has expired (their process died or gave them up), one
+     * claim at a time: a provisioning is completed, or rolled back if it was an import or had
+     * started rolling back; a decommissioning is finished. Operations of a live owner are never
+     * touched. Runs at start-up and every lease period.
+     */
+    public synchronized void resumeInterrupted() {
+        Set<UUID> tried = new HashSet<>();
+        while (true) {
+            Optional<OperationJournal.Pending> claimed = journal.claimExpired(List.of(PROVISION, DECOMMISSION), tried);
+            if (claimed.isEmpty()) {
+                return;
+            }
+            OperationJournal.Pending pending = claimed.get();
+            tried.add(pending.id());
+            try (RunningOperation operation = leases.track(pending.id(), pending.kind(), journal)) {
+                recover(pending, operation);
             } catch (RuntimeException e) {
                 LOG.error("Could not resume operation {} ({}): {}", pending.id(), pending.kind(), e.getMessage());
             }
         }
     }
 
-    private void resumeProvisioning(Tenant tenant, UUID operation) {
-        PlacementPlan plan = planOf(tenant);
-        build(plan, operation);
-        Jdbc.useTransaction(management, "activate tenant", c -> {
-            registry.updateStatus(c, tenant.id(), TenantStatus.PROVISIONING, TenantStatus.ACTIVE);
-            registry.setPlacementSchemaVersion(c, tenant.id(), Migrations.TENANT_SCHEMA_VERSION);
-            journal.finish(c, operation, "succeeded", null);
-            registry.recordEvent(c, tenant.id(), "created", "strata-recovery", null);
-        });
-        listener.tenantChanged(tenant.id());
+    private void recover(OperationJournal.Pending pending, RunningOperation operation) {
+        Tenant tenant = registry.findById(pending.tenantId()).orElseThrow();
+        MDC.put("tenant", tenant.id().toString());
+        try {
+            if (DECOMMISSION.equals(pending.kind())) {
+                LOG.warn("Taking over the interrupted decommissioning of tenant '{}'", tenant.slug());
+                decommissioner.finish(tenant.id(), operation, "strata-recovery");
+            } else if (tenant.status() != TenantStatus.PROVISIONING) {
+                journal.finish(operation.id(), "succeeded", null);
+            } else if (loadsInitialData(pending.detailJson()) || stepStarted(pending.stepsJson(), ROLLBACK)) {
+                LOG.warn("Rolling back the interrupted provisioning of tenant '{}'", tenant.slug());
+                PlacementPlan plan = planOf(tenant);
+                rollBack(plan, operation, new StrataException(ErrorCode.INTERNAL,
+                        "Provisioning of tenant '" + tenant.slug() + "' was interrupted"));
+            } else {
+                LOG.warn("Completing the interrupted provisioning of tenant '{}'", tenant.slug());
+                PlacementPlan plan = planOf(tenant);
+                build(plan, operation);
+                activate(plan, operation, "strata-recovery",
+                        c -> registry.recordEvent(c, tenant.id(), "created", "strata-recovery", null));
+            }
+        } finally {
+            MDC.remove("tenant");
+        }
     }
 
     /** The plan of a tenant registered earlier (to complete or roll back its provisioning). */
@@ -535,6 +558,19 @@ public final class Provisioner {
     private static boolean loadsInitialData(String detailJson) {
         try {
             return detailJson != null && JSON.readTree(detailJson).path(INITIAL_DATA).asBoolean(false);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean stepStarted(String stepsJson, String step) {
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode entry : JSON.readTree(stepsJson == null ? "[]" : stepsJson)) {
+                if (step.equals(entry.path("step").asText())) {
+                    return true;
+                }
+            }
+            return false;
         } catch (java.io.IOException e) {
             return false;
         }
@@ -570,19 +606,9 @@ public final class Provisioner {
         return dbs;
     }
 
-    @FunctionalInterface
-    private interface Step {
-        void run() throws SQLException;
-    }
-
-    private void step(UUID operation, String name, Step step) {
-        journal.step(operation, name, "started");
-        try {
-            step.run();
-        } catch (SQLException e) {
-            throw Jdbc.databaseError(name.replace('_', ' '), e);
-        }
-        journal.step(operation, name, "done");
+    private TenantRemoval removalOf(String key) {
+        planeOf(key);
+        return removals.get(key);
     }
 
     static String json(String... keyValues) {

@@ -138,69 +138,6 @@ public final class TenantDatabases {
         }
     }
 
-    /** Removes a tenant from a database's local registry. */
-    public void unregisterLocally(String database, UUID id) throws SQLException {
-        try (Connection c = plane.openAdmin(database);
-             PreparedStatement ps = c.prepareStatement("DELETE FROM platform.tenants WHERE id = ?")) {
-            ps.setObject(1, id);
-            ps.executeUpdate();
-        }
-    }
-
-    /**
-     * Deletes a tenant's rows from every tenant table of a shared schema. Runs under the tenant's own
-     * context so forced row level security admits the deletes even for a non-superuser owner.
-     */
-    public void deleteTenantRows(String database, String schema, UUID tenantId) throws SQLException {
-        try (Connection c = plane.openAdmin(database)) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("SELECT platform.set_tenant_context(?, 2)")) {
-                    ps.setObject(1, tenantId);
-                    ps.execute();
-                }
-                for (String table : tenantTables(c, schema)) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "DELETE FROM " + qualified(schema, table) + " WHERE tenant_id = ?")) {
-                        ps.setObject(1, tenantId);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
-    /** Drops a schema-mode tenant's schema and everything in it. */
-    public void dropSchema(String database, String schema) throws SQLException {
-        try (Connection c = plane.openAdmin(database); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + quote(schema) + " CASCADE");
-        }
-    }
-
-    /** Drops a database, terminating any session still connected to it. */
-    public void dropDatabase(String database) throws SQLException {
-        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
-        }
-    }
-
-    /** Drops an app role (after its database is gone). */
-    public void dropRole(String role) throws SQLException {
-        try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
-            s.execute("DROP ROLE IF EXISTS " + quote(role));
-        }
-    }
-
-    public boolean databaseExists(String database) throws SQLException {
-        try (Connection c = plane.openAdmin(plane.server().database())) {
-            return Catalog.databaseExists(c, database);
-        }
-    }
-
     /** Tables of a schema that hold tenant rows: those with a {@code tenant_id} column. */
     public static List<String> tenantTables(Connection c, String schema) throws SQLException {
         List<String> tables = new ArrayList<>();
