@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -285,10 +286,88 @@ public final class Provisioner {
         DatabaseRecord db = plan.database();
         step(operation, "database", () -> ensureDatabaseReady(dbs, db));
         if (plan.ownsSchema()) {
-            step(operation, "schema", () -> dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole()));
+            step(operation, "schema", () -> withGuardLock(db.dataPlane(), db.name(), m -> {
+                dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole(),
+                        SchemaOwners.of(m, db.dataPlane(), db.name(), plan.schema(), null));
+                return null;
+            }));
         }
         step(operation, "register_locally",
                 () -> dbs.registerLocally(db.name(), plan.tenantId(), plan.slug(), plan.tier(), plan.parentId()));
+        if (!plan.ownsSchema() && isTenantSchema(plan.schema())) {
+            // An RLS-mode T2 of a schema-mode T1 lives in the T1's schema: it becomes one of its writers.
+            step(operation, "schema_guard", () -> refreshGuard(dbs, db.dataPlane(), db.name(), plan.schema(), null));
+        }
+    }
+
+    /**
+     * Brings the owner guard of every tenant schema of every database up to date
+     * ({@link TenantSchemaGuard}); run at start-up, after the migrations, so that tenant schemas of
+     * an existing installation, and tables a migration added, get it too. Changes only what differs.
+     */
+    public void guardTenantSchemas() {
+        Map<SchemaOwners.Database, Map<String, Set<UUID>>> all =
+                Jdbc.withConnection(management, "list the tenant schemas", SchemaOwners::all);
+        int changed = 0;
+        for (SchemaOwners.Database db : all.keySet()) {
+            TenantDatabases dbs = planes.get(db.dataPlane());
+            if (dbs == null) {
+                LOG.warn("Database {} is on data plane '{}', which this process is not configured with: its tenant schemas "
+                        + "were not checked for the owner guard", db.name(), db.dataPlane());
+                continue;
+            }
+            try {
+                changed += withGuardLock(db.dataPlane(), db.name(),
+                        m -> dbs.guardTenantSchemas(db.name(), SchemaOwners.all(m).getOrDefault(db, Map.of())));
+            } catch (StrataException e) {
+                if (SqlStates.is(e, SqlStates.INVALID_CATALOG_NAME)) {
+                    LOG.warn("Database {} is registered but missing; its tenant schemas were not guarded", db.name());
+                    continue;
+                }
+                throw e;
+            }
+        }
+        if (changed > 0) {
+            LOG.info("Put the owner guard on {} tenant table(s) of tenant schemas", changed);
+        }
+    }
+
+    /** Whether tenants placed in this schema have it to themselves (a {@code t_<id>} schema, not {@code app}). */
+    private static boolean isTenantSchema(String schema) {
+        return !PhysicalNames.APP_SCHEMA.equals(schema);
+    }
+
+    /** Re-reads who is placed in a tenant schema and guards its tables for exactly them (minus {@code leaving}). */
+    private void refreshGuard(TenantDatabases dbs, String dataPlane, String database, String schema, UUID leaving) {
+        withGuardLock(dataPlane, database, m -> dbs.guardTenantSchemas(database,
+                Map.of(schema, SchemaOwners.of(m, dataPlane, database, schema, leaving))));
+    }
+
+    @FunctionalInterface
+    private interface GuardWork<R> {
+        R run(Connection management) throws SQLException;
+    }
+
+    /**
+     * Runs guard work on a database while holding its guard lock (in the management database), so
+     * that two processes changing the tenants of one schema cannot apply stale owner lists.
+     */
+    private <R> R withGuardLock(String dataPlane, String database, GuardWork<R> work) {
+        String key = "strata:schema-guard:" + dataPlane + "/" + database;
+        return Jdbc.withConnection(management, "guard the tenant schemas of " + database, m -> {
+            try (PreparedStatement ps = m.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                ps.setString(1, key);
+                ps.execute();
+            }
+            try {
+                return work.run(m);
+            } finally {
+                try (PreparedStatement ps = m.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+                    ps.setString(1, key);
+                    ps.execute();
+                }
+            }
+        });
     }
 
     /** Creates a database (own or shared) unless it is already complete; serialised per database. */
@@ -335,6 +414,9 @@ public final class Provisioner {
                         dbs.deleteTenantRows(db.name(), plan.schema(), plan.tenantId());
                     }
                     dbs.unregisterLocally(db.name(), plan.tenantId());
+                    if (!plan.ownsSchema() && isTenantSchema(plan.schema())) {
+                        refreshGuard(dbs, db.dataPlane(), db.name(), plan.schema(), plan.tenantId());
+                    }
                 }
             }
             Jdbc.useTransaction(management, "remove the registration of '" + plan.slug() + "'",
@@ -457,6 +539,9 @@ public final class Provisioner {
                     step(operation, "delete_rows", () -> {
                         dbs.deleteTenantRows(placement.database(), placement.schema(), id);
                         dbs.unregisterLocally(placement.database(), id);
+                        if (isTenantSchema(placement.schema())) {
+                            refreshGuard(dbs, placement.dataPlane(), placement.database(), placement.schema(), id);
+                        }
                     });
                 }
                 Jdbc.useTransaction(management, "record the dropped database", c -> {
