@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schema: the tenant itself and, for a schema-mode T1, its RLS-mode T2s. Every other tenant (its
  * T1, its siblings, the other T1 and its T2s, whether or not they share the database) is refused
  * every way of writing there, even with rows carrying its own {@code tenant_id}; the schema's own
- * tenants keep writing. On every layout of the isolation suite that has schema-mode tenants.
+ * tenants keep writing, and write nowhere else in their database (not into its shared {@code app}
+ * tables either). On every layout of the isolation suite that has schema-mode tenants.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SchemaModeWritesTest {
@@ -73,7 +74,14 @@ class SchemaModeWritesTest {
                     continue;
                 }
                 String pair = attacker.slug() + " → " + table + " of " + owner.slug();
-                for (Attack attack : attacks(table, attacker.id(), owner.id(), ownerRow)) {
+                List<Attack> attacks = attacks(table, attacker.id(), owner.id(), ownerRow);
+                if (!Topology.sameDatabase(attacker, owner)) {
+                    // Another database has no such schema: one try shows it is out of reach.
+                    softly.assertThat(attempt(attacker, attacks.get(1))).as(attacks.get(1).name + ": " + pair)
+                            .isIn("3F000", "42P01");
+                    continue;
+                }
+                for (Attack attack : attacks) {
                     softly.assertThat(attempt(attacker, attack)).as(attack.name + ": " + pair).isIn(REFUSED);
                 }
                 softly.assertThat(updated(attacker, "UPDATE " + table + " SET title = 'pwned', tenant_id = ?", attacker.id()))
@@ -82,6 +90,30 @@ class SchemaModeWritesTest {
                         attacker.id())).as("delete every row: " + pair).isIn(Set.of("0", "3F000", "42P01"));
                 softly.assertThat(copyIn(attacker, table, attacker.id())).as("COPY FROM: " + pair).isIn(REFUSED);
                 softly.assertThat(Documents.allStored(owner.placement().database(), owner.placement().schema()))
+                        .as("rows of " + table + " after " + pair).containsExactlyInAnyOrderElementsOf(before);
+            }
+        }
+        softly.assertAll();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layoutsWithSchemaModeTenants")
+    void no_tenant_of_a_tenant_schema_writes_into_the_shared_tables_of_its_database(Layout layout) throws SQLException {
+        Topology t = Topology.of(strata, layout);
+        SoftAssertions softly = new SoftAssertions();
+        String table = Identifiers.qualified("app", "documents");
+        for (List<Tenant> writers : tenantSchemas(t).values()) {
+            for (Tenant attacker : writers) {
+                List<Doc> before = Documents.allStored(attacker.placement().database(), "app");
+                String pair = attacker.slug() + " → " + table + " of " + attacker.placement().database();
+                UUID anyRow = before.isEmpty() ? UUID.randomUUID() : before.get(0).id();
+                for (Attack attack : attacks(table, attacker.id(), attacker.id(), anyRow)) {
+                    if (attack.name.endsWith("(own id)") || attack.name.equals("TRUNCATE")) {
+                        softly.assertThat(attempt(attacker, attack)).as(attack.name + ": " + pair).isIn(REFUSED);
+                    }
+                }
+                softly.assertThat(copyIn(attacker, table, attacker.id())).as("COPY FROM: " + pair).isIn(REFUSED);
+                softly.assertThat(Documents.allStored(attacker.placement().database(), "app"))
                         .as("rows of " + table + " after " + pair).containsExactlyInAnyOrderElementsOf(before);
             }
         }
@@ -141,6 +173,7 @@ class SchemaModeWritesTest {
     /** Every way of adding or changing rows with one statement, with the attacker's id and with the owner's. */
     private static List<Attack> attacks(String table, UUID attacker, UUID owner, UUID ownerRow) {
         List<Attack> out = new ArrayList<>();
+        out.add(new Attack("TRUNCATE", "TRUNCATE " + table, List.of()));
         for (UUID as : List.of(attacker, owner)) {
             String whose = as.equals(attacker) ? " (own id)" : " (owner's id)";
             out.add(new Attack("INSERT" + whose, "INSERT INTO " + table + " (tenant_id, title) VALUES (?, 'forged')", List.of(as)));

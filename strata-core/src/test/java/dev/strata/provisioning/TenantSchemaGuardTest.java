@@ -50,9 +50,9 @@ class TenantSchemaGuardTest {
     @Test
     void an_installation_without_the_owner_guard_gets_it_at_the_next_start() throws SQLException {
         String table = table(vault, "documents");
-        admin(vault, "DROP POLICY strata_schema_owner ON " + table);
+        admin(vault, "DROP POLICY strata_placement_guard ON " + table);
         assertThat(insertOwnRow(neighbour, table)).as("the hole the guard closes").isNull();
-        assertThat(violations()).containsExactly("schema_owner_guard " + table);
+        assertThat(violations()).containsExactly("placement_guard " + table);
 
         restart();
 
@@ -75,7 +75,7 @@ class TenantSchemaGuardTest {
                         + " WITH CHECK (tenant_id = (SELECT platform.current_tenant_id()))",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + Identifiers.quote(appRole(vault)));
         assertThat(insertOwnRow(neighbour, table)).as("an unguarded new table").isNull();
-        assertThat(violations()).containsExactly("schema_owner_guard " + table);
+        assertThat(violations()).containsExactly("placement_guard " + table);
 
         restart();
 
@@ -91,6 +91,8 @@ class TenantSchemaGuardTest {
         String table = table(gamma, "documents");
         assertThat(resident.placement().schema()).isEqualTo(gamma.placement().schema());
         assertThat(guard(gamma, "documents")).contains(gamma.id().toString(), resident.id().toString());
+        assertThat(sharedGuard(gamma)).as("the shared tables refuse both")
+                .contains(gamma.id().toString(), resident.id().toString());
 
         Documents.insert(strata, resident.id(), "resident doc");
         Documents.insert(strata, gamma.id(), "gamma doc");
@@ -99,9 +101,37 @@ class TenantSchemaGuardTest {
         strata.tenants().decommission(resident.slug(), false);
 
         assertThat(guard(gamma, "documents")).contains(gamma.id().toString()).doesNotContain(resident.id().toString());
+        assertThat(sharedGuard(gamma)).contains(gamma.id().toString()).doesNotContain(resident.id().toString());
         assertThat(Documents.allStored(gamma.placement().database(), gamma.placement().schema()))
                 .extracting(Documents.Doc::tenantId).containsOnly(gamma.id());
         assertThat(violations()).isEmpty();
+    }
+
+    @Test
+    void the_shared_tables_refuse_the_tenant_schemas_of_their_database_until_the_last_one_is_gone() throws SQLException {
+        assertThat(sharedGuard(vault)).contains(vault.id().toString(), neighbour.id().toString());
+        assertThat(insertOwnRow(vault, "app.documents")).isEqualTo("42501");
+
+        strata.tenants().decommission(vault.slug(), false);
+        assertThat(sharedGuard(neighbour)).contains(neighbour.id().toString()).doesNotContain(vault.id().toString());
+        strata.tenants().decommission(neighbour.slug(), false);
+
+        assertThat(sharedGuard(alpha)).as("no tenant schema left, no guard").isNull();
+        assertThat(insertOwnRow(alpha, "app.documents")).as("the T1 still writes its shared tables").isNull();
+        assertThat(violations()).isEmpty();
+    }
+
+    @Test
+    void writes_through_a_view_into_another_tenant_schema_are_refused() throws SQLException {
+        String view = table(vault, "recent");
+        admin(vault, "CREATE VIEW " + view + " WITH (security_invoker = true) AS SELECT tenant_id, title FROM "
+                        + table(vault, "documents"),
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON " + view + " TO " + Identifiers.quote(appRole(vault)));
+
+        assertThat(insertOwnRow(neighbour, view)).isEqualTo("42501");
+        assertThat(insertOwnRow(vault, view)).as("the owner writes through it").isNull();
+        assertThat(Documents.allStored(vault.placement().database(), vault.placement().schema()))
+                .extracting(Documents.Doc::tenantId).containsOnly(vault.id());
     }
 
     @Test
@@ -165,11 +195,22 @@ class TenantSchemaGuardTest {
                 .map(f -> f.check() + " " + f.object()).toList();
     }
 
-    /** The owner guard's USING expression on a table of the tenant's schema. */
+    /** The WITH CHECK of the placement guard on app.documents of the tenant's database. */
+    private static String sharedGuard(Tenant tenant) throws SQLException {
+        try (Connection c = TestStrata.admin(tenant.placement().database());
+             PreparedStatement ps = c.prepareStatement("SELECT pg_get_expr(polwithcheck, polrelid) FROM pg_policy"
+                     + " WHERE polrelid = 'app.documents'::regclass AND polname = 'strata_placement_guard'")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The placement guard's USING expression on a table of the tenant's schema. */
     private static String guard(Tenant tenant, String table) throws SQLException {
         try (Connection c = TestStrata.admin(tenant.placement().database());
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = ?::regclass AND polname = 'strata_schema_owner'")) {
+                     "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = ?::regclass AND polname = 'strata_placement_guard'")) {
             ps.setString(1, table(tenant, table));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;

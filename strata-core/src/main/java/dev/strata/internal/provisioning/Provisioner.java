@@ -288,22 +288,23 @@ public final class Provisioner {
         if (plan.ownsSchema()) {
             step(operation, "schema", () -> withGuardLock(db.dataPlane(), db.name(), m -> {
                 dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole(),
-                        SchemaOwners.of(m, db.dataPlane(), db.name(), plan.schema(), null));
+                        SchemaOwners.inDatabase(m, db.dataPlane(), db.name(), null));
                 return null;
             }));
         }
         step(operation, "register_locally",
                 () -> dbs.registerLocally(db.name(), plan.tenantId(), plan.slug(), plan.tier(), plan.parentId()));
         if (!plan.ownsSchema() && isTenantSchema(plan.schema())) {
-            // An RLS-mode T2 of a schema-mode T1 lives in the T1's schema: it becomes one of its writers.
-            step(operation, "schema_guard", () -> refreshGuard(dbs, db.dataPlane(), db.name(), plan.schema(), null));
+            // An RLS-mode T2 of a schema-mode T1 lives in the T1's schema: it becomes one of its writers
+            // (and one of the tenants the database's app tables refuse).
+            step(operation, "schema_guard", () -> refreshGuard(dbs, db.dataPlane(), db.name(), null));
         }
     }
 
     /**
-     * Brings the owner guard of every tenant schema of every database up to date
-     * ({@link TenantSchemaGuard}); run at start-up, after the migrations, so that tenant schemas of
-     * an existing installation, and tables a migration added, get it too. Changes only what differs.
+     * Brings the placement guard of every database with tenant schemas up to date
+     * ({@link TenantSchemaGuard}); run at start-up, after the migrations, so that an existing
+     * installation, and tables a migration added, get it too. Changes only what differs.
      */
     public void guardTenantSchemas() {
         Map<SchemaOwners.Database, Map<String, Set<UUID>>> all =
@@ -313,22 +314,22 @@ public final class Provisioner {
             TenantDatabases dbs = planes.get(db.dataPlane());
             if (dbs == null) {
                 LOG.warn("Database {} is on data plane '{}', which this process is not configured with: its tenant schemas "
-                        + "were not checked for the owner guard", db.name(), db.dataPlane());
+                        + "were not checked for the placement guard", db.name(), db.dataPlane());
                 continue;
             }
             try {
                 changed += withGuardLock(db.dataPlane(), db.name(),
-                        m -> dbs.guardTenantSchemas(db.name(), SchemaOwners.all(m).getOrDefault(db, Map.of())));
+                        m -> dbs.guardTenantSchemas(db.name(), SchemaOwners.inDatabase(m, db.dataPlane(), db.name(), null)));
             } catch (StrataException e) {
                 if (SqlStates.is(e, SqlStates.INVALID_CATALOG_NAME)) {
-                    LOG.warn("Database {} is registered but missing; its tenant schemas were not guarded", db.name());
+                    LOG.warn("Database {} is registered but missing; its placement guard was not checked", db.name());
                     continue;
                 }
                 throw e;
             }
         }
         if (changed > 0) {
-            LOG.info("Put the owner guard on {} tenant table(s) of tenant schemas", changed);
+            LOG.info("Brought the placement guard of {} tenant table(s) up to date", changed);
         }
     }
 
@@ -337,10 +338,10 @@ public final class Provisioner {
         return !PhysicalNames.APP_SCHEMA.equals(schema);
     }
 
-    /** Re-reads who is placed in a tenant schema and guards its tables for exactly them (minus {@code leaving}). */
-    private void refreshGuard(TenantDatabases dbs, String dataPlane, String database, String schema, UUID leaving) {
+    /** Re-reads who is placed in the tenant schemas of a database (minus {@code leaving}) and guards its tables for them. */
+    private void refreshGuard(TenantDatabases dbs, String dataPlane, String database, UUID leaving) {
         withGuardLock(dataPlane, database, m -> dbs.guardTenantSchemas(database,
-                Map.of(schema, SchemaOwners.of(m, dataPlane, database, schema, leaving))));
+                SchemaOwners.inDatabase(m, dataPlane, database, leaving)));
     }
 
     @FunctionalInterface
@@ -414,8 +415,8 @@ public final class Provisioner {
                         dbs.deleteTenantRows(db.name(), plan.schema(), plan.tenantId());
                     }
                     dbs.unregisterLocally(db.name(), plan.tenantId());
-                    if (!plan.ownsSchema() && isTenantSchema(plan.schema())) {
-                        refreshGuard(dbs, db.dataPlane(), db.name(), plan.schema(), plan.tenantId());
+                    if (plan.ownsSchema() || isTenantSchema(plan.schema())) {
+                        refreshGuard(dbs, db.dataPlane(), db.name(), plan.tenantId());
                     }
                 }
             }
@@ -534,13 +535,14 @@ public final class Provisioner {
                     step(operation, "drop_schema", () -> {
                         dbs.dropSchema(placement.database(), placement.schema());
                         dbs.unregisterLocally(placement.database(), id);
+                        refreshGuard(dbs, placement.dataPlane(), placement.database(), id);
                     });
                 } else {
                     step(operation, "delete_rows", () -> {
                         dbs.deleteTenantRows(placement.database(), placement.schema(), id);
                         dbs.unregisterLocally(placement.database(), id);
                         if (isTenantSchema(placement.schema())) {
-                            refreshGuard(dbs, placement.dataPlane(), placement.database(), placement.schema(), id);
+                            refreshGuard(dbs, placement.dataPlane(), placement.database(), id);
                         }
                     });
                 }

@@ -49,24 +49,22 @@ public final class SchemaOwners {
         return out;
     }
 
-    /** The tenants placed in one schema of one database, leaving out {@code leaving} (may be null). */
-    public static Set<UUID> of(Connection management, String dataPlane, String database, String schema, UUID leaving)
+    /** The tenant schemas of one database with the tenants placed in each, leaving out {@code leaving} (may be null). */
+    public static Map<String, Set<UUID>> inDatabase(Connection management, String dataPlane, String database, UUID leaving)
             throws SQLException {
-        Set<UUID> out = new HashSet<>();
-        try (PreparedStatement ps = management.prepareStatement(
-                LIVE + " AND p.data_plane = ? AND p.database_name = ? AND p.schema_name = ?")) {
+        Map<String, Set<UUID>> out = new TreeMap<>();
+        try (PreparedStatement ps = management.prepareStatement(LIVE + " AND p.data_plane = ? AND p.database_name = ?")) {
             ps.setString(1, PhysicalNames.APP_SCHEMA);
             ps.setString(2, dataPlane);
             ps.setString(3, database);
-            ps.setString(4, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getObject(4, UUID.class));
+                    UUID tenant = rs.getObject(4, UUID.class);
+                    if (!tenant.equals(leaving)) {
+                        out.computeIfAbsent(rs.getString(3), k -> new HashSet<>()).add(tenant);
+                    }
                 }
             }
-        }
-        if (leaving != null) {
-            out.remove(leaving);
         }
         return out;
     }

@@ -115,21 +115,23 @@ public final class TenantDatabases {
     }
 
     /**
-     * Creates a schema-mode tenant's schema with the app tables (through Flyway), puts the owner
-     * guard on its tables ({@link TenantSchemaGuard}: writable only by {@code owners}) and only then
-     * grants the app role access to it, so no other tenant can write into it even for a moment.
+     * Creates a schema-mode tenant's schema with the app tables (through Flyway), puts the
+     * placement guard on the database's tables ({@link TenantSchemaGuard}; {@code ownersBySchema}
+     * includes the new schema) and only then grants the app role access to the schema, so no other
+     * tenant can write into it even for a moment.
      */
-    public void ensureTenantSchema(String database, String schema, String appRole, Set<UUID> owners) throws SQLException {
+    public void ensureTenantSchema(String database, String schema, String appRole,
+                                   Map<String, ? extends Set<UUID>> ownersBySchema) throws SQLException {
         Migrations.migrateAppSchema(plane.adminDataSource(database), schema, names);
         try (Connection c = plane.openAdmin(database)) {
-            TenantSchemaGuard.ensure(c, Map.of(schema, owners));
+            TenantSchemaGuard.ensure(c, ownersBySchema);
             grantSchemaAccess(c, schema, appRole);
             grantSchemaAccess(c, schema, names.t1ContextRole());
         }
     }
 
     /**
-     * Brings the owner guard of tenant schemas of a database up to date ({@link TenantSchemaGuard#ensure}).
+     * Brings the placement guard of a database up to date ({@link TenantSchemaGuard#ensure}).
      *
      * @return the number of tables changed
      */
