@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The owner guard of tenant schemas is kept up to date: schemas of an installation that lacks it,
- * and tables added to a tenant schema, get it at the next start; RLS-mode T2s of a schema-mode T1
- * become writers of its schema when created and stop being so when decommissioned; and no tenant
- * can use the sequences of another tenant's schema.
+ * The placement guard is kept up to date: databases of an installation that lacks it, and tables
+ * added to a tenant schema, get it at the next start; RLS-mode T2s of a schema-mode T1 become
+ * writers of its schema when created and stop being so when decommissioned; the shared tables of a
+ * database refuse the tenants of its tenant schemas while there are any; writes through a view are
+ * held to it; and no tenant can use the sequences of another tenant's schema.
  */
 class TenantSchemaGuardTest {
     private Strata strata;
@@ -48,7 +49,7 @@ class TenantSchemaGuardTest {
     }
 
     @Test
-    void an_installation_without_the_owner_guard_gets_it_at_the_next_start() throws SQLException {
+    void an_installation_without_the_placement_guard_gets_it_at_the_next_start() throws SQLException {
         String table = table(vault, "documents");
         admin(vault, "DROP POLICY strata_placement_guard ON " + table);
         assertThat(insertOwnRow(neighbour, table)).as("the hole the guard closes").isNull();
