@@ -119,6 +119,7 @@ public final class StrataEngine implements AutoCloseable {
             Migrations.migrateManagement(management);
             engine = new StrataEngine(config, names, Map.of(plane.key(), plane), management, observers);
             engine.prepareDataPlanes();
+            engine.provisioner.guardTenantSchemas();
             engine.provisioner.ensureOperator();
             engine.listener.start();
             // Takes over only operations whose lease has expired: those of a live process (even one

@@ -70,7 +70,7 @@ class AuditCleanInstallationTest {
                 "app_role_table_privileges", "rls_enabled_and_forced", "rls_policies", "keys_include_tenant_id",
                 "views_security_invoker", "security_definer_functions", "context_functions",
                 "database_connect_privileges", "tenant_id_indexed", "shared_sequences", "context_defaults",
-                "leakproof_functions");
+                "leakproof_functions", "placement_guard");
     }
 
     @Test

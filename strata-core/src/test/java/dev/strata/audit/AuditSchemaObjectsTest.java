@@ -357,6 +357,111 @@ class AuditSchemaObjectsTest {
     }
 
     @Test
+    void tenant_table_of_a_tenant_schema_without_the_placement_guard_is_a_violation() {
+        String table = f.gammaSchema + ".documents";
+        f.sql(f.schemaDb, "DROP POLICY strata_placement_guard ON " + table);
+        try {
+            AuditReport report = f.audit();
+            assertThat(violations(report)).containsExactly(tuple("placement_guard", f.schemaDb, table));
+            assertThat(report.findings().get(0).message())
+                    .contains("no placement guard", "CREATE POLICY strata_placement_guard", gammaId().toString());
+        } finally {
+            restoreGammaGuard(table);
+        }
+    }
+
+    @Test
+    void placement_guard_that_admits_a_tenant_not_placed_in_the_schema_is_a_violation() {
+        String table = f.gammaSchema + ".documents";
+        UUID stranger = UUID.randomUUID();
+        f.sql(f.schemaDb, "ALTER POLICY strata_placement_guard ON " + table + " USING (tenant_id = ANY ('{" + gammaId() + ","
+                + stranger + "}'::uuid[])) WITH CHECK (tenant_id = ANY ('{" + gammaId() + "," + stranger + "}'::uuid[]))");
+        try {
+            AuditReport report = f.audit();
+            assertThat(violations(report)).containsExactly(tuple("placement_guard", f.schemaDb, table));
+            assertThat(report.findings().get(0).message()).contains(stranger.toString(), "does not place");
+        } finally {
+            restoreGammaGuard(table);
+        }
+    }
+
+    @Test
+    void placement_guard_on_some_commands_only_is_no_guard() {
+        String table = f.gammaSchema + ".documents";
+        f.sql(f.schemaDb, "DROP POLICY strata_placement_guard ON " + table,
+                "CREATE POLICY strata_placement_guard ON " + table + " AS RESTRICTIVE FOR INSERT WITH CHECK (tenant_id = '"
+                        + gammaId() + "'::uuid)");
+        try {
+            assertThat(violations(f.audit())).containsExactly(tuple("placement_guard", f.schemaDb, table));
+        } finally {
+            f.sql(f.schemaDb, "DROP POLICY strata_placement_guard ON " + table);
+            restoreGammaGuard(table);
+        }
+    }
+
+    @Test
+    void placement_guard_with_a_using_clause_that_differs_from_its_check_is_no_guard() {
+        String table = f.gammaSchema + ".documents";
+        f.sql(f.schemaDb, "ALTER POLICY strata_placement_guard ON " + table + " USING (tenant_id = '" + gammaId()
+                + "'::uuid) WITH CHECK (tenant_id IS NOT NULL)");
+        try {
+            assertThat(violations(f.audit())).containsExactly(tuple("placement_guard", f.schemaDb, table));
+        } finally {
+            restoreGammaGuard(table);
+        }
+    }
+
+    @Test
+    void new_tenant_table_in_a_tenant_schema_without_the_placement_guard_is_a_violation() {
+        String table = f.gammaSchema + ".notes";
+        f.createTenantTable(f.schemaDb, table, "id uuid NOT NULL, PRIMARY KEY (tenant_id, id)");
+        try {
+            assertThat(violations(f.audit())).containsExactly(tuple("placement_guard", f.schemaDb, table));
+        } finally {
+            f.sql(f.schemaDb, "DROP TABLE " + table);
+        }
+    }
+
+    @Test
+    void placement_guard_that_shuts_out_a_tenant_placed_in_the_schema_is_a_warning() {
+        String table = f.gammaSchema + ".documents";
+        f.sql(f.schemaDb, "ALTER POLICY strata_placement_guard ON " + table
+                + " USING (tenant_id = ANY ('{}'::uuid[])) WITH CHECK (tenant_id = ANY ('{}'::uuid[]))");
+        try {
+            AuditReport report = f.audit();
+            assertThat(violations(report)).isEmpty();
+            assertThat(warnings(report)).containsExactly(tuple("placement_guard", f.schemaDb, table));
+        } finally {
+            restoreGammaGuard(table);
+        }
+    }
+
+    @Test
+    void shared_table_of_a_database_with_tenant_schemas_without_the_placement_guard_is_a_violation() {
+        f.sql(f.schemaDb, "DROP POLICY strata_placement_guard ON app.documents");
+        try {
+            AuditReport report = f.audit();
+            assertThat(violations(report)).containsExactly(tuple("placement_guard", f.schemaDb, "app.documents"));
+            assertThat(report.findings().get(0).message()).contains(gammaId().toString(), "no placement guard");
+        } finally {
+            restoreSharedGuard();
+        }
+    }
+
+    @Test
+    void placement_guard_of_a_shared_table_that_lets_a_tenant_schema_in_is_a_violation() {
+        f.sql(f.schemaDb, "ALTER POLICY strata_placement_guard ON app.documents USING (true) WITH CHECK (tenant_id <> '"
+                + UUID.randomUUID() + "'::uuid)");
+        try {
+            AuditReport report = f.audit();
+            assertThat(violations(report)).containsExactly(tuple("placement_guard", f.schemaDb, "app.documents"));
+            assertThat(report.findings().get(0).message()).contains(gammaId().toString(), "lets them");
+        } finally {
+            restoreSharedGuard();
+        }
+    }
+
+    @Test
     void leakproof_function_is_a_warning() {
         f.sql(f.alphaDb, "CREATE FUNCTION app.same_title(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE LEAKPROOF"
                 + " AS 'SELECT $1 = $2'");
@@ -383,6 +488,29 @@ class AuditSchemaObjectsTest {
         } finally {
             f.sql(f.management, "DELETE FROM platform.databases WHERE name = '" + ghost + "'");
         }
+    }
+
+    /** The schema-mode T1 gamma's id, from its schema's name {@code t_<id hex>}. */
+    private static UUID gammaId() {
+        String hex = f.gammaSchema.substring(2);
+        return UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
+    }
+
+    /** Puts the guard of the shared schema database's app.documents back exactly as Strata makes it. */
+    private static void restoreSharedGuard() {
+        f.sql(f.schemaDb, "DROP POLICY IF EXISTS strata_placement_guard ON app.documents",
+                "CREATE POLICY strata_placement_guard ON app.documents AS RESTRICTIVE FOR ALL USING (true)"
+                        + " WITH CHECK (tenant_id <> '" + gammaId() + "'::uuid)");
+        assertThat(f.audit().findings()).isEmpty();
+    }
+
+    /** Puts gamma's guard back exactly as Strata makes it. */
+    private static void restoreGammaGuard(String table) {
+        String guard = "(tenant_id = '" + gammaId() + "'::uuid)";
+        f.sql(f.schemaDb, "DROP POLICY IF EXISTS strata_placement_guard ON " + table,
+                "CREATE POLICY strata_placement_guard ON " + table + " AS RESTRICTIVE FOR ALL USING " + guard
+                        + " WITH CHECK " + guard);
+        assertThat(f.audit().findings()).isEmpty();
     }
 
     private static String functionDefinition(String database, String signature) throws Exception {

@@ -21,6 +21,8 @@ enum AuditCheck {
     DATABASE_CONNECT_PRIVILEGES(true),
     RLS_ENABLED_AND_FORCED(false, AuditedDatabase.Kind.TENANT),
     RLS_POLICIES(false, AuditedDatabase.Kind.TENANT),
+    /** Tables of a schema writable only by the tenants placed in it (the placement guard). */
+    PLACEMENT_GUARD(false, AuditedDatabase.Kind.TENANT),
     KEYS_INCLUDE_TENANT_ID(false, AuditedDatabase.Kind.TENANT),
     VIEWS_SECURITY_INVOKER(false, AuditedDatabase.Kind.TENANT),
     SECURITY_DEFINER_FUNCTIONS(false, AuditedDatabase.Kind.MANAGEMENT, AuditedDatabase.Kind.TENANT),

@@ -6,6 +6,7 @@ import dev.strata.audit.AuditSeverity;
 import dev.strata.internal.StrataEngine;
 import dev.strata.internal.provisioning.DatabaseRecord;
 import dev.strata.internal.provisioning.DatabaseStore;
+import dev.strata.internal.provisioning.SchemaOwners;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.Jdbc;
 import dev.strata.internal.sql.PhysicalNames;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * Checks the catalogs of every database Strata manages against the isolation rules of
@@ -56,11 +58,13 @@ public final class Auditor {
         Instant checkedAt = Instant.now();
         long started = System.nanoTime();
         List<DatabaseRecord> live = Jdbc.withConnection(engine.management(), "list the databases to audit", DatabaseStore::live);
+        Map<SchemaOwners.Database, Map<String, Set<UUID>>> owners =
+                Jdbc.withConnection(engine.management(), "list the tenant schemas to audit", SchemaOwners::all);
         List<AuditFinding> findings = new ArrayList<>();
         List<String> checked = new ArrayList<>();
         Map<String, List<AuditedDatabase>> byPlane = targets(live, findings);
         for (Map.Entry<String, List<AuditedDatabase>> plane : byPlane.entrySet()) {
-            auditPlane(engine.plane(plane.getKey()), plane.getValue(), findings, checked);
+            auditPlane(engine.plane(plane.getKey()), plane.getValue(), owners, findings, checked);
         }
         findings.sort(Comparator.comparing(AuditFinding::severity)
                 .thenComparing(f -> AuditCheck.valueOf(f.check().toUpperCase(Locale.ROOT)))
@@ -95,7 +99,8 @@ public final class Auditor {
         return byPlane;
     }
 
-    private void auditPlane(DataPlane plane, List<AuditedDatabase> targets, List<AuditFinding> findings, List<String> checked) {
+    private void auditPlane(DataPlane plane, List<AuditedDatabase> targets, Map<SchemaOwners.Database, Map<String, Set<UUID>>> owners,
+                            List<AuditFinding> findings, List<String> checked) {
         List<String> roles = new ArrayList<>();
         List<String> roleDatabases = new ArrayList<>();
         for (AuditedDatabase db : targets) {
@@ -137,6 +142,14 @@ public final class Auditor {
             arguments.put("own_role", db.appRole());
             arguments.put("t1_role", t1Role);
             arguments.put("app_roles", appRoles);
+            List<String> ownerSchemas = new ArrayList<>();
+            List<String> ownerIds = new ArrayList<>();
+            owners.getOrDefault(new SchemaOwners.Database(plane.key(), db.name()), Map.of()).forEach((schema, ids) -> ids.forEach(id -> {
+                ownerSchemas.add(schema);
+                ownerIds.add(id.toString());
+            }));
+            arguments.put("owner_schemas", ownerSchemas.toArray(String[]::new));
+            arguments.put("owner_ids", ownerIds.toArray(String[]::new));
             try {
                 readOnly(plane, db.name(), "audit database " + db.name(), c -> {
                     for (CatalogQuery query : Queries.DATABASE.get(db.kind())) {

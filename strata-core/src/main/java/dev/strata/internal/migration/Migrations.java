@@ -35,7 +35,12 @@ public final class Migrations {
         migrateAppSchema(dataSource, PhysicalNames.APP_SCHEMA, names);
     }
 
-    /** Creates (if needed) and migrates one app schema. */
+    /**
+     * Creates (if needed) and migrates one app schema. The migrations know nothing of the tenants
+     * placed in a tenant schema ({@code t_<id>}), so its tables are writable only once
+     * {@link dev.strata.internal.provisioning.TenantSchemaGuard} has run after it: provisioning runs
+     * it before granting access, and every start runs it after migrating.
+     */
     public static MigrateResult migrateAppSchema(DataSource dataSource, String schema, PhysicalNames names) {
         return flyway(dataSource, schema, "classpath:db/tenant-app", names).migrate();
     }

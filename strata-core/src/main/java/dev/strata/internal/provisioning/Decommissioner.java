@@ -49,16 +49,21 @@ final class Decommissioner {
     private final OperationJournal journal;
     private final OperationLeases leases;
     private final Map<String, TenantRemoval> removals;
+    private final PlacementGuards guards;
+    private final Map<String, TenantDatabases> planes;
     private final ProvisioningListener listener;
 
     Decommissioner(StrataConfig config, Registry registry, OperationJournal journal, OperationLeases leases,
-                   Map<String, TenantRemoval> removals, ProvisioningListener listener) {
+                   Map<String, TenantRemoval> removals, PlacementGuards guards, Map<String, TenantDatabases> planes,
+                   ProvisioningListener listener) {
         this.config = config;
         this.registry = registry;
         this.management = registry.dataSource();
         this.journal = journal;
         this.leases = leases;
         this.removals = removals;
+        this.guards = guards;
+        this.planes = planes;
         this.listener = listener;
     }
 
@@ -271,13 +276,28 @@ final class Decommissioner {
                     }
                 });
             } else if (p.mode() == IsolationMode.SCHEMA) {
-                operation.step("drop_schema" + suffix,
-                        () -> removal.dropSchema(db.name(), p.schema(), member.id(), db.appRole(), deadline));
+                operation.step("drop_schema" + suffix, () -> {
+                    removal.dropSchema(db.name(), p.schema(), member.id(), db.appRole(), deadline);
+                    refreshGuard(db, member.id());
+                });
             } else {
-                operation.step("delete_rows" + suffix,
-                        () -> removal.deleteRows(db.name(), p.schema(), member.id(), db.appRole(), deadline));
+                operation.step("delete_rows" + suffix, () -> {
+                    removal.deleteRows(db.name(), p.schema(), member.id(), db.appRole(), deadline);
+                    if (PlacementGuards.isTenantSchema(p.schema())) {
+                        refreshGuard(db, member.id());
+                    }
+                });
             }
         }
+    }
+
+    /** The tenants placed in the database's tenant schemas changed: the placement guard follows, without {@code leaving}. */
+    private void refreshGuard(DatabaseRecord db, UUID leaving) {
+        TenantDatabases dbs = planes.get(db.dataPlane());
+        if (dbs == null) {
+            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + db.dataPlane() + "' is configured");
+        }
+        guards.refresh(dbs, db.dataPlane(), db.name(), leaving);
     }
 
     private static boolean ownsDatabase(Tenant tenant, DatabaseRecord db) {

@@ -68,6 +68,7 @@ public final class Provisioner implements AutoCloseable {
     private final OperationLeases leases;
     private final ProvisioningListener listener;
     private final Decommissioner decommissioner;
+    private final PlacementGuards guards;
 
     public Provisioner(StrataConfig config, PhysicalNames names, Registry registry, Map<String, DataPlane> dataPlanes,
                        ProvisioningListener listener) {
@@ -86,7 +87,8 @@ public final class Provisioner implements AutoCloseable {
         });
         this.planes = Map.copyOf(byKey);
         this.removals = Map.copyOf(removalByKey);
-        this.decommissioner = new Decommissioner(config, registry, journal, leases, removals, listener);
+        this.guards = new PlacementGuards(management, planes);
+        this.decommissioner = new Decommissioner(config, registry, journal, leases, removals, guards, planes, listener);
     }
 
     public OperationJournal journal() {
@@ -373,10 +375,28 @@ public final class Provisioner implements AutoCloseable {
         DatabaseRecord db = plan.database();
         operation.step("database", () -> ensureDatabaseReady(dbs, db));
         if (plan.ownsSchema()) {
-            operation.step("schema", () -> dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole()));
+            operation.step("schema", () -> guards.withLock(db.dataPlane(), db.name(), m -> {
+                dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole(),
+                        SchemaOwners.inDatabase(m, db.dataPlane(), db.name(), null));
+                return null;
+            }));
         }
         operation.step("register_locally",
                 () -> dbs.registerLocally(db.name(), plan.tenantId(), plan.slug(), plan.tier(), plan.parentId()));
+        if (!plan.ownsSchema() && PlacementGuards.isTenantSchema(plan.schema())) {
+            // An RLS-mode T2 of a schema-mode T1 lives in the T1's schema: it becomes one of its writers
+            // (and one of the tenants the database's app tables refuse).
+            operation.step("schema_guard", () -> guards.refresh(dbs, db.dataPlane(), db.name(), null));
+        }
+    }
+
+    /**
+     * Brings the placement guard of every database with tenant schemas up to date
+     * ({@link TenantSchemaGuard}); run at start-up, after the migrations, so that an existing
+     * installation, and tables a migration added, get it too. Changes only what differs.
+     */
+    public void guardTenantSchemas() {
+        guards.guardAll();
     }
 
     /** Creates a database (own or shared) unless it is already complete; serialised per database. */
@@ -434,10 +454,15 @@ public final class Provisioner implements AutoCloseable {
         if (plan.ownsDatabase()) {
             listener.databaseDropping(db.dataPlane(), db.name());
             removal.dropDatabase(db.name(), db.appRole());
-        } else if (plan.ownsSchema()) {
-            removal.dropSchema(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
         } else {
-            removal.deleteRows(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
+            if (plan.ownsSchema()) {
+                removal.dropSchema(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
+            } else {
+                removal.deleteRows(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
+            }
+            if (plan.ownsSchema() || PlacementGuards.isTenantSchema(plan.schema())) {
+                guards.refresh(planeOf(db.dataPlane()), db.dataPlane(), db.name(), plan.tenantId());
+            }
         }
     }
 

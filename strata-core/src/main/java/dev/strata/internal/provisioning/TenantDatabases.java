@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static dev.strata.internal.sql.Identifiers.literal;
@@ -113,14 +115,29 @@ public final class TenantDatabases {
     }
 
     /**
-     * Creates a schema-mode tenant's schema with the app tables (through Flyway), and grants the
-     * app role access to it.
+     * Creates a schema-mode tenant's schema with the app tables (through Flyway), puts the
+     * placement guard on the database's tables ({@link TenantSchemaGuard}; {@code ownersBySchema}
+     * includes the new schema) and only then grants the app role access to the schema, so no other
+     * tenant can write into it even for a moment.
      */
-    public void ensureTenantSchema(String database, String schema, String appRole) throws SQLException {
+    public void ensureTenantSchema(String database, String schema, String appRole,
+                                   Map<String, ? extends Set<UUID>> ownersBySchema) throws SQLException {
         Migrations.migrateAppSchema(plane.adminDataSource(database), schema, names);
         try (Connection c = plane.openAdmin(database)) {
+            TenantSchemaGuard.ensure(c, ownersBySchema);
             grantSchemaAccess(c, schema, appRole);
             grantSchemaAccess(c, schema, names.t1ContextRole());
+        }
+    }
+
+    /**
+     * Brings the placement guard of a database up to date ({@link TenantSchemaGuard#ensure}).
+     *
+     * @return the number of tables changed
+     */
+    public int guardTenantSchemas(String database, Map<String, ? extends Set<UUID>> ownersBySchema) throws SQLException {
+        try (Connection c = plane.openAdmin(database)) {
+            return TenantSchemaGuard.ensure(c, ownersBySchema);
         }
     }
 

@@ -1,0 +1,214 @@
+package dev.strata.internal.provisioning;
+
+import dev.strata.internal.sql.PhysicalNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import static dev.strata.internal.sql.Identifiers.literal;
+import static dev.strata.internal.sql.Identifiers.qualified;
+import static dev.strata.internal.sql.Identifiers.quote;
+
+/**
+ * The placement guard: the rows of each schema of a tenant database can be written only by the
+ * tenants placed in that schema. The app role has {@code USAGE} on every schema of its database and
+ * the permissive policies only compare {@code tenant_id} with the context, so without the guard any
+ * tenant of the database could write rows carrying its own id into another tenant's tables.
+ *
+ * <ul>
+ * <li>In a tenant schema ({@code t_<id>}), whose tenants are the schema-mode tenant and, for a
+ * schema-mode T1, its RLS-mode T2s, every tenant table gets the restrictive policy {@value #POLICY}
+ * for all commands and roles, {@code USING} and {@code WITH CHECK} limiting {@code tenant_id} to
+ * those tenants as constants:
+ * <pre>
+ * CREATE POLICY strata_placement_guard ON t_&lt;id&gt;.documents AS RESTRICTIVE FOR ALL
+ *     USING (tenant_id = '&lt;id&gt;'::uuid) WITH CHECK (tenant_id = '&lt;id&gt;'::uuid)
+ * </pre>
+ * A constant comparison costs nothing on the request path: the planner merges it with the
+ * context's equality into a once-per-statement test and keeps the index condition. Reads still
+ * admit a T1 reading its schema-mode T2's rows (they carry the T2's id).</li>
+ * <li>In the shared {@code app} schema of a database that also holds tenant schemas, every tenant
+ * table gets the same policy with {@code USING (true)} (reads are untouched) and a
+ * {@code WITH CHECK} refusing the tenants placed in the database's other schemas:
+ * {@code (tenant_id <> ALL ('{...}'::uuid[]))}. A database without tenant schemas needs none.</li>
+ * </ul>
+ * Restrictive policies are AND-ed with the permissive ones, so a write passes only when the
+ * context's tenant is placed in the schema: INSERT (also {@code INSERT ... SELECT},
+ * {@code ON CONFLICT DO UPDATE}, {@code MERGE}) and UPDATE everywhere, and in tenant schemas
+ * DELETE too. The tables of tenant schemas are also made {@code ENABLE} + {@code FORCE ROW LEVEL
+ * SECURITY} (without it no policy applies).
+ *
+ * <p>{@link #ensure} is idempotent and changes only what differs, so it runs after every migration
+ * of a tenant schema, whenever the tenants placed in a database's schemas change, and over every
+ * database at start-up (which brings an existing installation up to date). A table whose
+ * {@code tenant_id} is not a {@code uuid} is left alone with a warning (the audit reports it).
+ * Stateless and thread-safe; callers serialise changes to one database.
+ */
+public final class TenantSchemaGuard {
+    /** The name of the guard policy on every tenant table of a database with tenant schemas. */
+    public static final String POLICY = "strata_placement_guard";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantSchemaGuard.class);
+    private static final String LOCK_TIMEOUT = "10s";
+
+    private TenantSchemaGuard() {
+    }
+
+    /**
+     * The guard's expression admitting a set of tenants, in the form PostgreSQL prints it back
+     * ({@code pg_get_expr}): {@code (tenant_id = '<id>'::uuid)} for one tenant,
+     * {@code (tenant_id = ANY ('{<id>,...}'::uuid[]))} otherwise, ids sorted. No tenant admits nothing.
+     */
+    public static String admitting(Collection<UUID> tenants) {
+        TreeSet<String> ids = sorted(tenants);
+        if (ids.size() == 1) {
+            return "(tenant_id = " + literal(ids.first()) + "::uuid)";
+        }
+        return "(tenant_id = ANY (" + literal("{" + String.join(",", ids) + "}") + "::uuid[]))";
+    }
+
+    /** The guard's expression refusing a non-empty set of tenants, in the form PostgreSQL prints it back. */
+    public static String refusing(Collection<UUID> tenants) {
+        TreeSet<String> ids = sorted(tenants);
+        if (ids.size() == 1) {
+            return "(tenant_id <> " + literal(ids.first()) + "::uuid)";
+        }
+        return "(tenant_id <> ALL (" + literal("{" + String.join(",", ids) + "}") + "::uuid[]))";
+    }
+
+    private static TreeSet<String> sorted(Collection<UUID> tenants) {
+        TreeSet<String> ids = new TreeSet<>();
+        for (UUID tenant : tenants) {
+            ids.add(tenant.toString());
+        }
+        return ids;
+    }
+
+    /**
+     * Puts the guard on every tenant table of the database {@code c} is connected to (as the
+     * administrator), in one transaction: on the tables of the given tenant schemas, and on the
+     * tables of the {@code app} schema against every tenant of those schemas.
+     *
+     * @param ownersBySchema every tenant schema of the database, with the tenants placed in it
+     * @return the number of tables changed
+     */
+    public static int ensure(Connection c, Map<String, ? extends Collection<UUID>> ownersBySchema) throws SQLException {
+        Set<UUID> placedElsewhere = new HashSet<>();
+        ownersBySchema.forEach((schema, owners) -> placedElsewhere.addAll(owners));
+        List<String> schemas = new ArrayList<>(ownersBySchema.keySet());
+        schemas.add(PhysicalNames.APP_SCHEMA);
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            List<String> statements = new ArrayList<>();
+            int changed = 0;
+            for (GuardState table : read(c, schemas)) {
+                List<String> fixes;
+                if (PhysicalNames.APP_SCHEMA.equals(table.schema)) {
+                    fixes = placedElsewhere.isEmpty() ? table.withoutGuard() : table.fixes("true", refusing(placedElsewhere), false);
+                } else {
+                    String admitted = admitting(ownersBySchema.get(table.schema));
+                    fixes = table.fixes(admitted, admitted, true);
+                }
+                if (!fixes.isEmpty()) {
+                    statements.addAll(fixes);
+                    changed++;
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                if (!statements.isEmpty()) {
+                    // Policy DDL takes an exclusive lock on each table: give up rather than queue tenant
+                    // transactions behind a long one indefinitely (the caller fails and rolls back).
+                    s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                }
+                for (String statement : statements) {
+                    s.execute(statement);
+                }
+            }
+            c.commit();
+            return changed;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static List<GuardState> read(Connection c, Collection<String> schemas) throws SQLException {
+        List<GuardState> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT n.nspname, c.relname, a.atttypid = 'uuid'::regtype, c.relrowsecurity, c.relforcerowsecurity,
+                       p.polname IS NOT NULL, NOT coalesce(p.polpermissive, true) AND p.polcmd = '*' AND p.polroles = '{0}',
+                       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+                  FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                  LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = ?
+                 WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')
+                 ORDER BY n.nspname, c.relname""")) {
+            ps.setString(1, POLICY);
+            Array names = c.createArrayOf("text", schemas.toArray(String[]::new));
+            ps.setArray(2, names);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new GuardState(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+                            rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getString(8), rs.getString(9)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What one tenant table has now. */
+    private record GuardState(String schema, String table, boolean uuidTyped, boolean rowSecurity, boolean forced,
+                              boolean hasPolicy, boolean policyShaped, String using, String check) {
+
+        /** The statements that give it exactly the guard {@code USING (using) WITH CHECK (check)}. */
+        List<String> fixes(String wantUsing, String wantCheck, boolean forceRowSecurity) {
+            List<String> out = new ArrayList<>();
+            String name = qualified(schema, table);
+            if (!uuidTyped) {
+                LOG.warn("Table {} has a tenant_id column that is not a uuid: it gets no placement guard, so other tenants "
+                        + "of the database may write into it. Make tenant_id a uuid referencing platform.tenants (id)", name);
+                return out;
+            }
+            if (forceRowSecurity && !rowSecurity) {
+                out.add("ALTER TABLE " + name + " ENABLE ROW LEVEL SECURITY");
+            }
+            if (forceRowSecurity && !forced) {
+                out.add("ALTER TABLE " + name + " FORCE ROW LEVEL SECURITY");
+            }
+            if (hasPolicy && !policyShaped) {
+                out.add("DROP POLICY " + quote(POLICY) + " ON " + name);
+            }
+            if (!hasPolicy || !policyShaped) {
+                out.add("CREATE POLICY " + quote(POLICY) + " ON " + name + " AS RESTRICTIVE FOR ALL TO PUBLIC USING ("
+                        + wantUsing + ") WITH CHECK (" + wantCheck + ")");
+            } else if (!wantUsing.equals(using) || !wantCheck.equals(check)) {
+                out.add("ALTER POLICY " + quote(POLICY) + " ON " + name + " USING (" + wantUsing + ") WITH CHECK ("
+                        + wantCheck + ")");
+            }
+            return out;
+        }
+
+        /** The statements that remove the guard (a shared table of a database without tenant schemas). */
+        List<String> withoutGuard() {
+            return hasPolicy ? List.of("DROP POLICY " + quote(POLICY) + " ON " + qualified(schema, table)) : List.of();
+        }
+    }
+}
