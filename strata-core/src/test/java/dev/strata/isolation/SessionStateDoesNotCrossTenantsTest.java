@@ -172,7 +172,7 @@ class SessionStateDoesNotCrossTenantsTest {
     void session_state_left_by_one_tenant_never_reaches_the_next_tenant_on_the_same_connection(Attack attack, Pair pair)
             throws Exception {
         int before = topology.backendPid(pair.earlier());
-        String t1Role = single(topology, pair.earlier());
+        String t1Role = t1ContextRole(topology, pair.earlier());
         Attack bound = attack.name().startsWith("SET ROLE")
                 ? sql(attack.name(), "SET ROLE \"" + t1Role + "\"") : attack;
         try {
@@ -193,7 +193,7 @@ class SessionStateDoesNotCrossTenantsTest {
     }
 
     /** The T1 context role's name, read from a T1 transaction of the pair's database. */
-    private static String single(OneConnectionTopology topology, Tenant anyTenant) throws SQLException {
+    private static String t1ContextRole(OneConnectionTopology topology, Tenant anyTenant) throws SQLException {
         Tenant t1 = anyTenant.parentId() == null || anyTenant.tier() == dev.strata.Tier.T1 ? anyTenant
                 : topology.strata.tenants().get(anyTenant.parentId().toString());
         return topology.strata.inTenant(t1.id(), scope -> OneConnectionTopology.single(scope.connection(),
@@ -261,6 +261,25 @@ class SessionStateDoesNotCrossTenantsTest {
             }
         }
         topology.assertUnaffected(topology.a1);
+    }
+
+    @Test
+    void a_session_default_on_an_app_role_is_reported_by_the_audit() throws SQLException {
+        String role = topology.strata.inTenant(topology.a1.id(), scope ->
+                single(scope.connection(), "SELECT session_user::text", String.class));
+        try (Connection admin = dev.strata.testing.TestStrata.admin("postgres"); Statement s = admin.createStatement()) {
+            s.execute("ALTER ROLE " + Identifiers.quote(role) + " SET search_path = evil");
+            try {
+                assertThat(topology.strata.audit().findings())
+                        .anySatisfy(f -> {
+                            assertThat(f.check()).isEqualTo("context_defaults");
+                            assertThat(f.message()).contains("RESET search_path");
+                        });
+            } finally {
+                s.execute("ALTER ROLE " + Identifiers.quote(role) + " RESET search_path");
+            }
+        }
+        assertThat(topology.strata.audit().findings()).noneSatisfy(f -> assertThat(f.check()).isEqualTo("context_defaults"));
     }
 
     @Test

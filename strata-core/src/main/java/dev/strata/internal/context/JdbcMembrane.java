@@ -1,5 +1,6 @@
 package dev.strata.internal.context;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -77,9 +78,26 @@ final class JdbcMembrane implements InvocationHandler {
         return value;
     }
 
+    /** The proxy constructors, made once per interface: result sets are wrapped on the hot path. */
+    private static final ClassValue<Constructor<?>> CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> type) {
+            Object sample = Proxy.newProxyInstance(JdbcMembrane.class.getClassLoader(), new Class<?>[] {type},
+                    (proxy, method, args) -> null);
+            try {
+                return sample.getClass().getConstructor(InvocationHandler.class);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
+
     private static Object wrap(ContextConnection owner, Object target, Class<?> type, Statement statement) {
-        return Proxy.newProxyInstance(JdbcMembrane.class.getClassLoader(), new Class<?>[] {type},
-                new JdbcMembrane(owner, target, statement));
+        try {
+            return CONSTRUCTORS.get(type).newInstance(new JdbcMembrane(owner, target, statement));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot wrap a " + type.getSimpleName(), e);
+        }
     }
 
     @Override
