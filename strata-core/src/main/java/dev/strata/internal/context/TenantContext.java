@@ -17,9 +17,11 @@ import java.util.UUID;
  * every transaction, whatever the session holds, so that nothing earlier work did at session level
  * on a pooled connection changes where a transaction reads and writes or as which role and tier it
  * runs: {@code app.tenant_id}; {@code app.tenant_tier} (also {@code 2} for T2s); {@code search_path}
- * (the tenant's schema, or {@code app, platform}); {@code statement_timeout} (the tenant's limit,
- * {@code 0} without one); and {@code role} (for a T1 the role of T1 contexts, whose policy lets it
- * read its T2s' rows; for everyone else {@code none}, the app role the connection logged in as).
+ * (the tenant's schema, or {@code app, platform}); and {@code role} (for a T1 the role of T1
+ * contexts, whose policy lets it read its T2s' rows; for everyone else {@code none}, the app role
+ * the connection logged in as). A tenant with a statement limit also gets {@code statement_timeout};
+ * without one the server's own setting stays in force (a session-level change of it is session
+ * state, which the connection wrapper detects and cleans, see {@link StatementEffects}).
  * Only the tenant id is a bind parameter; the other values are the same for every transaction of
  * the route and are inlined as literals (quoted by {@link Identifiers}), one bind value per
  * transaction. Immutable and thread-safe; one per route.
@@ -80,7 +82,8 @@ public final class TenantContext {
 
         String constants = ", set_config('app.tenant_tier', " + Identifiers.literal(tierText) + ", true)"
                 + ", set_config('search_path', " + Identifiers.literal(searchPath) + ", true)"
-                + ", set_config('statement_timeout', " + Identifiers.literal(timeout) + ", true)"
+                + (statementTimeout.isZero() ? ""
+                        : ", set_config('statement_timeout', " + Identifiers.literal(timeout) + ", true)")
                 + ", set_config('role', " + Identifiers.literal(role) + ", true)";
         this.complete = new Statement("SELECT set_config('app.tenant_id', ?, true)" + constants,
                 "SELECT set_config('app.tenant_id', " + Identifiers.literal(id) + ", true)" + constants,
