@@ -1,6 +1,7 @@
 package dev.strata.bench;
 
 import dev.strata.internal.StrataEngine;
+import dev.strata.internal.context.PooledGuarantees;
 import dev.strata.internal.context.TenantTransactions;
 import dev.strata.internal.context.TransactionObserver;
 import dev.strata.internal.pool.TenantPools;
@@ -29,8 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>the same SQL on a connection from Strata's cached route and budgeted pool;</li>
  *   <li>Strata without its transaction observer (concurrency limits, per-tenant meters and
  *       activity counters): its scope, wrappers and commit on top of 5;</li>
+ *   <li>Strata without the pooled-connection guarantees (the minimal context, no SQL
+ *       classification, no lease checks, raw result sets), through the same observer as 8;</li>
  *   <li>Strata.</li>
  * </ol>
+ * 7 and 8 differ only in the guarantees: their ratio is what the clean-state guarantee costs a
+ * callback that leaves no session state.
  * Layers 1–4 borrow from plain HikariCP pools.
  */
 final class CostBreakdown {
@@ -59,6 +64,8 @@ final class CostBreakdown {
                 variant("strata-route-and-pool", routed(engine), CONTEXT + StrataRead.SQL, fx),
                 new StrataRead("strata-without-observer", fx,
                         new TenantTransactions(engine.router(), engine.pools(), TransactionObserver.NONE)),
+                new StrataRead("strata-without-pooled-guarantees", fx, new TenantTransactions(engine.router(),
+                        engine.pools(), engine.observer(), PooledGuarantees.OFF_FOR_BENCHMARKS)),
                 new StrataRead(fx));
         return Throughput.measure(variants, threads, warmup, measured, slice, serverCpu);
     }

@@ -146,6 +146,10 @@ public final class Main implements Callable<Integer> {
                                     raw.serverCpuMicros()));
                         }
                     });
+                    // What the pooled-connection guarantees cost, measured against Strata without them in the same run.
+                    Throughput.Measurement without = layers.get("strata-without-pooled-guarantees");
+                    report.add(Result.reported("breakdown_pooled_guarantees_strata_vs_without" + suffix,
+                            layers.get("strata").tps(), "tx/s", without.tps()));
                 }
             }
             if (selected(3)) {

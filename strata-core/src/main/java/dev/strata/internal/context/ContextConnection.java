@@ -7,13 +7,20 @@ import org.postgresql.core.TransactionState;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * The connection a {@link dev.strata.TenantScope} hands out. It guarantees that the tenant
@@ -23,43 +30,108 @@ import java.util.Set;
  *       execution in a transaction (a multi-statement query: {@code SELECT set_config(...); <sql>});</li>
  *   <li>batches, callable statements, generated-key inserts, cursor fetches and savepoints
  *       apply it first with a statement of its own;</li>
- *   <li>after a commit or rollback, by JDBC or by SQL text, it is applied again to the next
- *       transaction: whether a transaction is open is read from the driver, not guessed;</li>
+ *   <li>"in force" means this wrapper sent it in the transaction now open: the flag is cleared
+ *       whenever the driver reports no transaction and after SQL that ends or rolls back a
+ *       transaction; a transaction open on the connection that this wrapper did not start with
+ *       the context is refused (fail closed) and the connection retired;</li>
  *   <li>autocommit, which would run statements outside any transaction-local context, is refused.</li>
  * </ul>
+ * And that nothing of the callback reaches later tenants on the same pooled connection: every SQL
+ * text is classified ({@link StatementEffects}); one that may leave session state marks the
+ * connection for a clean-up before it serves anyone else, one whose effect outlives the session is
+ * refused. JDBC calls with session effects mark it too. No driver object escapes: {@code unwrap}
+ * refuses driver types, and result sets, metadata and arrays lead back only to wrappers.
  * Not thread-safe: a scope belongs to the thread running its callback.
  */
 public final class ContextConnection extends DelegatingConnection {
     private static final Set<String> EXECUTE_METHODS = Set.of("execute", "executeQuery", "executeUpdate",
             "executeBatch", "executeLargeUpdate", "executeLargeBatch");
 
-    private final TenantContext context;
+    private final TenantContext.Statement context;
     private final String schema;
     private final BaseConnection driver;
+    private final boolean guarded;
     private boolean closed;
+    /** The context was sent by this wrapper in the transaction now open (valid while not IDLE). */
+    private boolean contextSent;
+    /** SQL since the context was sent may have ended the transaction it was sent in. */
+    private boolean boundaryCrossed;
+    /** The callback may have left session state: clean the connection before reuse. */
+    private boolean sessionState;
+    /** The connection must not be reused at all (driver-side state, or a transaction not ours). */
+    private boolean retire;
 
     /**
-     * @param delegate a pooled pgjdbc connection with autocommit off
+     * @param delegate a pooled pgjdbc connection with autocommit off and no transaction open
      * @throws SQLException if it does not wrap a pgjdbc connection
      */
     public ContextConnection(Connection delegate, TenantContext context, String schema) throws SQLException {
+        this(delegate, context, schema, PooledGuarantees.ENFORCED);
+    }
+
+    public ContextConnection(Connection delegate, TenantContext context, String schema, PooledGuarantees guarantees)
+            throws SQLException {
         super(delegate);
-        this.context = context;
+        this.guarded = guarantees == PooledGuarantees.ENFORCED;
+        this.context = guarded ? context.statement() : context.minimalStatement();
         this.schema = schema;
         this.driver = delegate.unwrap(BaseConnection.class);
     }
 
-    TenantContext context() {
+    TenantContext.Statement context() {
         return context;
     }
 
+    boolean guarded() {
+        return guarded;
+    }
+
+    /** The driver's view of the transaction on the physical connection. */
+    TransactionState transactionState() {
+        return driver.getTransactionState();
+    }
+
+    /** Whether the callback may have left session state on the connection (clean it before reuse). */
+    public boolean mayCarrySessionState() {
+        return sessionState;
+    }
+
+    /** Whether the connection must be closed instead of going back to its pool. */
+    public boolean mustRetire() {
+        return retire;
+    }
+
     /**
-     * Whether the next statement runs in a transaction that already has the context: true once a
-     * transaction is open (Strata opened it with the context) or failed (every statement fails until
-     * it ends); false between transactions, where the driver sends {@code BEGIN} with the next one.
+     * Whether the next statement runs in a transaction that already has the context: true once
+     * this wrapper sent the context in the transaction now open (or failed: every statement fails
+     * until it ends); false between transactions, where the driver sends {@code BEGIN} with the next
+     * one, and after SQL that ended the transaction the context was sent in.
+     *
+     * @throws SQLException (fail closed, the connection is retired) if a transaction is open that
+     *         this wrapper did not start with the context
      */
-    boolean contextInForce() {
-        return driver.getTransactionState() != TransactionState.IDLE;
+    boolean contextInForce() throws SQLException {
+        if (driver.getTransactionState() == TransactionState.IDLE) {
+            contextSent = false;
+            boundaryCrossed = false;
+            return false;
+        }
+        if (contextSent || !guarded) {
+            return true;
+        }
+        if (boundaryCrossed) {
+            return false;
+        }
+        retire = true;
+        throw new SQLException("A transaction is open on this tenant connection that Strata did not start with the "
+                + "tenant's context; nothing runs in it. The connection will be closed. Do not run statements through "
+                + "driver objects obtained outside Strata's wrappers", "25000");
+    }
+
+    /** Called right before a statement carrying the context is sent. */
+    void contextSending() {
+        contextSent = true;
+        boundaryCrossed = false;
     }
 
     /** Puts the context in force with a statement of its own, unless it already is. */
@@ -67,10 +139,49 @@ public final class ContextConnection extends DelegatingConnection {
         if (contextInForce()) {
             return;
         }
+        contextSending();
         try (PreparedStatement ps = delegate.prepareStatement(context.sql())) {
             context.bind(ps);
             ps.executeQuery().close();
         }
+    }
+
+    /**
+     * What a SQL text about to run does beyond its transaction.
+     *
+     * @throws SQLException (SQLSTATE 42501) if Strata refuses to run it on a tenant connection
+     */
+    StatementEffects.Effect classify(String sql) throws SQLException {
+        if (!guarded || sql == null) {
+            return null;
+        }
+        StatementEffects.Effect effect = StatementEffects.of(sql);
+        if (effect.refused()) {
+            throw new SQLException(effect.refusal(), "42501");
+        }
+        return effect;
+    }
+
+    /** Records that a classified SQL text is about to run. */
+    void executing(StatementEffects.Effect effect) {
+        if (effect != null && effect.sessionState()) {
+            sessionState = true;
+        }
+    }
+
+    /** Records that a classified SQL text ran (or failed): it may have ended the context's transaction. */
+    void executed(StatementEffects.Effect effect) {
+        if (effect != null && effect.transactionBoundary()) {
+            contextSent = false;
+            boundaryCrossed = true;
+        }
+    }
+
+    /** Classifies and records a SQL text about to run; returns its effect for {@link #executed}. */
+    StatementEffects.Effect admit(String sql) throws SQLException {
+        StatementEffects.Effect effect = classify(sql);
+        executing(effect);
+        return effect;
     }
 
     Connection physical() {
@@ -86,6 +197,25 @@ public final class ContextConnection extends DelegatingConnection {
         if (closed) {
             throw new SQLException("This tenant connection belongs to a transaction that has ended", "08003");
         }
+    }
+
+    /** Wraps a result set so that it leads back only to tenant wrappers. */
+    ResultSet results(ResultSet rs, Statement statement) {
+        return guarded ? JdbcMembrane.resultSet(this, rs, statement) : rs;
+    }
+
+    /** Marks statements that keep result sets open past commit: their portals are session state. */
+    private void holdability(int resultSetHoldability) {
+        if (guarded && resultSetHoldability == ResultSet.HOLD_CURSORS_OVER_COMMIT) {
+            sessionState = true;
+        }
+    }
+
+    static SQLException refusedUnwrap(Class<?> iface) {
+        return new SQLException("A tenant connection does not hand out driver objects (" + iface.getName() + "): they "
+                + "would bypass the tenant context and could outlive the transaction on a pooled connection that "
+                + "serves other tenants next. Use the java.sql interfaces of the objects Strata hands out; for bulk "
+                + "loads use batches or multi-row INSERTs", "42501");
     }
 
     // ---------------------------------------------------------------- statements
@@ -106,6 +236,7 @@ public final class ContextConnection extends DelegatingConnection {
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
         checkOpen();
+        holdability(resultSetHoldability);
         return new ContextStatement(this, delegate.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
@@ -126,6 +257,7 @@ public final class ContextConnection extends DelegatingConnection {
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
                                               int resultSetHoldability) throws SQLException {
         checkOpen();
+        holdability(resultSetHoldability);
         return new ContextPreparedStatement(this, sql, true,
                 s -> delegate.prepareStatement(s, resultSetType, resultSetConcurrency, resultSetHoldability));
     }
@@ -152,39 +284,73 @@ public final class ContextConnection extends DelegatingConnection {
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
         checkOpen();
-        return guard(delegate.prepareCall(sql));
+        StatementEffects.Effect effect = classify(sql);
+        return guard(delegate.prepareCall(sql), effect);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
         checkOpen();
-        return guard(delegate.prepareCall(sql, resultSetType, resultSetConcurrency));
+        StatementEffects.Effect effect = classify(sql);
+        return guard(delegate.prepareCall(sql, resultSetType, resultSetConcurrency), effect);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
                                          int resultSetHoldability) throws SQLException {
         checkOpen();
-        return guard(delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+        StatementEffects.Effect effect = classify(sql);
+        holdability(resultSetHoldability);
+        return guard(delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), effect);
     }
 
-    /** Callable statements are rare: a proxy applies the context before each execution. */
-    private CallableStatement guard(CallableStatement callable) {
+    /**
+     * Callable statements are rare: a proxy applies the context before each execution, records
+     * the statement's effect, and keeps its results and driver objects inside the membrane.
+     */
+    private CallableStatement guard(CallableStatement callable, StatementEffects.Effect effect) {
+        CallableStatement[] self = new CallableStatement[1];
         InvocationHandler handler = (proxy, method, args) -> {
-            if (EXECUTE_METHODS.contains(method.getName())) {
-                checkOpen();
-                ensureContext();
-            } else if (method.getName().equals("getConnection") && method.getParameterCount() == 0) {
+            String name = method.getName();
+            if (name.equals("unwrap") && guarded) {
+                if (((Class<?>) args[0]).isInstance(proxy)) {
+                    return proxy;
+                }
+                throw refusedUnwrap((Class<?>) args[0]);
+            }
+            if (name.equals("isWrapperFor") && guarded) {
+                return ((Class<?>) args[0]).isInstance(proxy);
+            }
+            if (name.equals("getConnection") && method.getParameterCount() == 0) {
                 return this;
             }
+            if (name.equals("addBatch") && method.getParameterCount() == 1) {
+                checkOpen();
+                executing(classify((String) args[0]));
+            }
+            boolean executes = EXECUTE_METHODS.contains(name);
+            if (executes) {
+                checkOpen();
+                if (method.getParameterCount() > 0 && args[0] instanceof String sql) {
+                    executing(classify(sql));
+                }
+                ensureContext();
+                executing(effect);
+            }
             try {
-                return method.invoke(callable, args);
+                Object result = method.invoke(callable, args);
+                return guarded ? JdbcMembrane.any(this, result, self[0]) : result;
             } catch (InvocationTargetException e) {
                 throw e.getCause();
+            } finally {
+                if (executes) {
+                    executed(effect);
+                }
             }
         };
-        return (CallableStatement) Proxy.newProxyInstance(ContextConnection.class.getClassLoader(),
+        self[0] = (CallableStatement) Proxy.newProxyInstance(ContextConnection.class.getClassLoader(),
                 new Class<?>[] {CallableStatement.class}, handler);
+        return self[0];
     }
 
     // ---------------------------------------------------------------- transactions
@@ -229,6 +395,26 @@ public final class ContextConnection extends DelegatingConnection {
         return delegate.setSavepoint(name);
     }
 
+    /** Rolling back to a savepoint may undo a context sent after it: the next statement sends it again. */
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        try {
+            delegate.rollback(savepoint);
+        } finally {
+            if (guarded) {
+                contextSent = false;
+                boundaryCrossed = true;
+            }
+        }
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        delegate.releaseSavepoint(savepoint);
+    }
+
     @Override
     public void setSchema(String newSchema) throws SQLException {
         if (!schema.equals(newSchema)) {
@@ -239,6 +425,106 @@ public final class ContextConnection extends DelegatingConnection {
     @Override
     public String getSchema() {
         return schema;
+    }
+
+    // ---------------------------------------------------------------- session-level JDBC state
+
+    /** Sent as {@code SET SESSION CHARACTERISTICS}: session state (HikariCP also resets it). */
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        if (guarded) {
+            sessionState = true;
+        }
+        delegate.setTransactionIsolation(level);
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        if (guarded) {
+            ensureContext(); // the driver asks the server
+        }
+        return delegate.getTransactionIsolation();
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        checkOpen();
+        if (guarded) {
+            sessionState = true;
+        }
+        delegate.setReadOnly(readOnly);
+    }
+
+    /** The driver keeps client info (and sends application_name): the connection is not reused. */
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (guarded) {
+            retire = true;
+        }
+        delegate.setClientInfo(name, value);
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        if (guarded) {
+            retire = true;
+        }
+        delegate.setClientInfo(properties);
+    }
+
+    /** Driver-side defaults that HikariCP does not reset: the connection is not reused. */
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        checkOpen();
+        if (guarded) {
+            retire = true;
+        }
+        delegate.setHoldability(holdability);
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        if (guarded) {
+            retire = true;
+        }
+        delegate.setTypeMap(map);
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        retire = true;
+        delegate.abort(executor);
+    }
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        checkOpen();
+        DatabaseMetaData md = delegate.getMetaData();
+        return guarded ? JdbcMembrane.metaData(this, md) : md;
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        checkOpen();
+        if (guarded) {
+            ensureContext(); // the driver may look the type up
+        }
+        Array array = delegate.createArrayOf(typeName, elements);
+        return guarded ? JdbcMembrane.array(this, array) : array;
+    }
+
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (closed) {
+            return false;
+        }
+        if (guarded) {
+            ensureContext();
+        }
+        return delegate.isValid(timeout);
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -255,12 +541,24 @@ public final class ContextConnection extends DelegatingConnection {
     }
 
     /**
-     * Driver-level access (e.g. pgjdbc's COPY API) bypasses this wrapper and gets no context of
-     * its own: used before any statement of the transaction it sees no rows (fail closed).
+     * Only this wrapper itself: driver-level access (pgjdbc's {@code PGConnection}, its COPY and
+     * large object APIs, the pool's proxy) would bypass the tenant context and the session-state
+     * checks, and a reference kept past the callback would reach the next tenant's transaction.
      */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         checkOpen();
-        return super.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (!guarded) {
+            return super.unwrap(iface);
+        }
+        throw refusedUnwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || !guarded && super.isWrapperFor(iface);
     }
 }

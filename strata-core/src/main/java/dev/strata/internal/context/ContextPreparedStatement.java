@@ -51,6 +51,7 @@ final class ContextPreparedStatement implements PreparedStatement {
     private final String sql;
     private final boolean piggybackable;
     private final Factory factory;
+    private final StatementEffects.Effect effect;
 
     private PreparedStatement plain;
     private PreparedStatement prefixed;
@@ -75,6 +76,7 @@ final class ContextPreparedStatement implements PreparedStatement {
         this.sql = sql;
         this.piggybackable = piggybackable;
         this.factory = factory;
+        this.effect = owner.classify(sql);
         this.plain = null;
         if (!piggybackable) {
             this.plain = configure(factory.prepare(sql));
@@ -85,17 +87,23 @@ final class ContextPreparedStatement implements PreparedStatement {
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        if (piggyback()) {
-            PreparedStatement ps = prefixedWithBindings();
-            ps.execute();
-            skipContextResult(ps);
-            ResultSet rs = ps.getResultSet();
-            if (rs == null) {
-                throw new PSQLException("No results were returned by the query.", PSQLState.NO_DATA);
+        owner.executing(effect);
+        try {
+            if (piggyback()) {
+                PreparedStatement ps = prefixedWithBindings();
+                owner.contextSending();
+                ps.execute();
+                skipContextResult(ps);
+                ResultSet rs = ps.getResultSet();
+                if (rs == null) {
+                    throw new PSQLException("No results were returned by the query.", PSQLState.NO_DATA);
+                }
+                return owner.results(rs, this);
             }
-            return rs;
+            return owner.results(plainWithBindings().executeQuery(), this);
+        } finally {
+            owner.executed(effect);
         }
-        return plainWithBindings().executeQuery();
     }
 
     @Override
@@ -105,25 +113,37 @@ final class ContextPreparedStatement implements PreparedStatement {
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        if (piggyback()) {
-            PreparedStatement ps = prefixedWithBindings();
-            ps.execute();
-            if (skipContextResult(ps)) {
-                throw new PSQLException("A result was returned when none was expected.", PSQLState.TOO_MANY_RESULTS);
+        owner.executing(effect);
+        try {
+            if (piggyback()) {
+                PreparedStatement ps = prefixedWithBindings();
+                owner.contextSending();
+                ps.execute();
+                if (skipContextResult(ps)) {
+                    throw new PSQLException("A result was returned when none was expected.", PSQLState.TOO_MANY_RESULTS);
+                }
+                return Math.max(0, ps.getLargeUpdateCount());
             }
-            return Math.max(0, ps.getLargeUpdateCount());
+            return plainWithBindings().executeLargeUpdate();
+        } finally {
+            owner.executed(effect);
         }
-        return plainWithBindings().executeLargeUpdate();
     }
 
     @Override
     public boolean execute() throws SQLException {
-        if (piggyback()) {
-            PreparedStatement ps = prefixedWithBindings();
-            ps.execute();
-            return skipContextResult(ps);
+        owner.executing(effect);
+        try {
+            if (piggyback()) {
+                PreparedStatement ps = prefixedWithBindings();
+                owner.contextSending();
+                ps.execute();
+                return skipContextResult(ps);
+            }
+            return plainWithBindings().execute();
+        } finally {
+            owner.executed(effect);
         }
-        return plainWithBindings().execute();
     }
 
     @Override
@@ -168,7 +188,12 @@ final class ContextPreparedStatement implements PreparedStatement {
             ps.addBatch();
         }
         current = ps;
-        return ps.executeLargeBatch();
+        owner.executing(effect);
+        try {
+            return ps.executeLargeBatch();
+        } finally {
+            owner.executed(effect);
+        }
     }
 
     /** Whether this execution carries the context (the first of its transaction, and allowed to). */
@@ -304,7 +329,7 @@ final class ContextPreparedStatement implements PreparedStatement {
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return current == null ? null : current.getResultSet();
+        return current == null ? null : owner.results(current.getResultSet(), this);
     }
 
     @Override
@@ -329,21 +354,23 @@ final class ContextPreparedStatement implements PreparedStatement {
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
-        return last().getGeneratedKeys();
+        return owner.results(last().getGeneratedKeys(), this);
     }
 
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
         owner.ensureContext();
-        return plain().getMetaData();
+        ResultSetMetaData md = plain().getMetaData();
+        return owner.guarded() ? JdbcMembrane.resultSetMetaData(owner, md) : md;
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
         owner.ensureContext();
-        return plain().getParameterMetaData();
+        ParameterMetaData md = plain().getParameterMetaData();
+        return owner.guarded() ? JdbcMembrane.parameterMetaData(owner, md) : md;
     }
 
     @Override
@@ -520,13 +547,16 @@ final class ContextPreparedStatement implements PreparedStatement {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
+        if (owner.guarded()) {
+            throw ContextConnection.refusedUnwrap(iface);
+        }
         owner.ensureContext();
         return last().unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || last().isWrapperFor(iface);
+        return iface.isInstance(this) || !owner.guarded() && last().isWrapperFor(iface);
     }
 
     // ---------------------------------------------------------------- SQL-text methods (not for prepared statements)

@@ -8,6 +8,9 @@ import dev.strata.Tier;
 import dev.strata.internal.pool.TenantPools;
 import dev.strata.internal.routing.Route;
 import dev.strata.internal.routing.Router;
+import org.postgresql.core.TransactionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.sql.Connection;
@@ -16,18 +19,33 @@ import java.util.UUID;
 
 /**
  * Runs work in a tenant's transaction: route (cached), borrow a connection from the database's
- * pool, wrap it so the context travels with the first statement, run the work, commit or roll
- * back, return the connection. Thread-safe.
+ * pool (one that carries no open transaction: any other is retired), wrap it so the context
+ * travels with the first statement, run the work, commit or roll back, and return the connection
+ * as clean as it came: as is when the work left no session state, after a clean-up when it may
+ * have, closed when it must not be reused. Thread-safe.
  */
 public final class TenantTransactions {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantTransactions.class);
+
     private final Router router;
     private final TenantPools pools;
     private final TransactionObserver observer;
+    private final PooledGuarantees guarantees;
+
+    /** How often a lease is retried when the pool hands out connections that carry a transaction. */
+    private static final int LEASE_ATTEMPTS = 3;
 
     public TenantTransactions(Router router, TenantPools pools, TransactionObserver observer) {
+        this(router, pools, observer, PooledGuarantees.ENFORCED);
+    }
+
+    /** @param guarantees {@link PooledGuarantees#ENFORCED} but in the benchmarks */
+    public TenantTransactions(Router router, TenantPools pools, TransactionObserver observer,
+                              PooledGuarantees guarantees) {
         this.router = router;
         this.pools = pools;
         this.observer = observer;
+        this.guarantees = guarantees;
     }
 
     public <R, X extends Exception> R inTenant(UUID tenantId, TenantWork<R, X> work) throws X {
@@ -40,16 +58,17 @@ public final class TenantTransactions {
         MDC.put("tenant", tenantId.toString());
         boolean failed = true;
         try {
-            TenantPools.Lease lease = pools.lease(route.database(), route.credentials());
-            Connection physical = lease.connection();
-            ContextConnection connection = wrap(lease, route);
+            Leased leased = connect(route);
+            TenantPools.Lease lease = leased.lease();
+            ContextConnection connection = leased.connection();
+            Connection physical = connection.physical();
             R result;
             try {
                 result = work.run(new TenantScopeImpl(route, connection));
             } catch (Throwable e) {
                 connection.invalidate();
                 rollback(physical, e);
-                release(lease, e);
+                release(lease, connection, e);
                 throw e;
             }
             connection.invalidate();
@@ -59,10 +78,10 @@ public final class TenantTransactions {
                 StrataException failure = new StrataException(ErrorCode.DATABASE_ERROR,
                         "Commit of tenant '" + route.slug() + "' failed: " + e.getMessage(), e);
                 rollback(physical, failure);
-                release(lease, failure);
+                release(lease, connection, failure);
                 throw failure;
             }
-            release(lease, null);
+            release(lease, connection, null);
             failed = false;
             return result;
         } finally {
@@ -75,19 +94,56 @@ public final class TenantTransactions {
         }
     }
 
-    private static ContextConnection wrap(TenantPools.Lease lease, Route route) {
-        try {
-            return new ContextConnection(lease.connection(), route.context(), route.schema());
-        } catch (SQLException e) {
-            StrataException failure = new StrataException(ErrorCode.INTERNAL,
-                    "A tenant pool handed out a connection that is not pgjdbc's: " + e.getMessage(), e);
-            release(lease, failure);
-            throw failure;
+    /**
+     * Leases and wraps a connection that carries no transaction. One that does (something outside
+     * Strata's wrappers began one on it after it was returned) is rolled back and retired, never
+     * used: whatever context that transaction holds is not this tenant's.
+     */
+    private record Leased(TenantPools.Lease lease, ContextConnection connection) {
+    }
+
+    private Leased connect(Route route) {
+        for (int attempt = 1; ; attempt++) {
+            TenantPools.Lease lease = pools.lease(route.database(), route.credentials());
+            ContextConnection connection;
+            try {
+                connection = new ContextConnection(lease.connection(), route.context(), route.schema(), guarantees);
+            } catch (SQLException e) {
+                StrataException failure = new StrataException(ErrorCode.INTERNAL,
+                        "A tenant pool handed out a connection that is not pgjdbc's: " + e.getMessage(), e);
+                lease.retire();
+                throw failure;
+            }
+            if (guarantees != PooledGuarantees.ENFORCED || connection.transactionState() == TransactionState.IDLE) {
+                return new Leased(lease, connection);
+            }
+            LOG.warn("A pooled connection to {} carried an open transaction that Strata did not start; closed it",
+                    route.database());
+            lease.retire();
+            if (attempt >= LEASE_ATTEMPTS) {
+                throw new StrataException(ErrorCode.DATABASE_ERROR, "The pool of " + route.database() + " handed out "
+                        + attempt + " connections in a row that carried an open transaction; refusing to run tenant '"
+                        + route.slug() + "' on any of them");
+            }
         }
     }
 
-    /** Returns the connection to its pool; a failure there never hides the work's own outcome. */
-    private static void release(TenantPools.Lease lease, Throwable outcome) {
+    /**
+     * Gives the connection back: as is when the work left nothing behind, after a clean-up when it
+     * may have left session state, closed when it must not be reused or still has a transaction.
+     * A failure here never hides the work's own outcome.
+     */
+    private void release(TenantPools.Lease lease, ContextConnection connection, Throwable outcome) {
+        if (guarantees == PooledGuarantees.ENFORCED) {
+            if (connection.mustRetire() || connection.transactionState() != TransactionState.IDLE) {
+                lease.retire();
+                return;
+            }
+            if (connection.mayCarrySessionState()) {
+                lease.cleanAndClose();
+                return;
+            }
+        }
         try {
             lease.close();
         } catch (SQLException e) {

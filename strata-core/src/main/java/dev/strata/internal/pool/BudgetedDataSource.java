@@ -76,7 +76,7 @@ final class BudgetedDataSource implements DataSource {
      * whose tables are there (all but schema-mode tenants and their T2s) need not set
      * {@code search_path} in every transaction; the others set it transaction-locally.
      */
-    private static final String DEFAULT_SEARCH_PATH = "SET search_path TO " + Identifiers.quote(PhysicalNames.APP_SCHEMA)
+    static final String DEFAULT_SEARCH_PATH = "SET search_path TO " + Identifiers.quote(PhysicalNames.APP_SCHEMA)
             + ", " + Identifiers.quote(PhysicalNames.PLATFORM_SCHEMA);
 
     /** SQLSTATE of the budget-exhausted failure (class 53: insufficient resources). */

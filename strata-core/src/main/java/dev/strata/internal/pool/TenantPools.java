@@ -6,11 +6,14 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataConfig;
 import dev.strata.StrataException;
 import dev.strata.internal.sql.DataPlane;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -56,6 +59,56 @@ public final class TenantPools implements AutoCloseable {
                 connection.close();
             } finally {
                 pool.release();
+            }
+        }
+
+        /**
+         * Closes the physical connection instead of returning it: it may carry state that must
+         * reach no one else (an open transaction, driver-side settings). Never fails.
+         */
+        public void retire() {
+            try {
+                try {
+                    connection.rollback();
+                } catch (SQLException | RuntimeException ignored) {
+                    // closing ends the transaction anyway
+                }
+                pool.dataSource.evictConnection(connection);
+            } catch (RuntimeException e) {
+                LOG.warn("Retiring a connection of pool {} failed: {}", pool.key, e.toString());
+            } finally {
+                pool.release();
+            }
+        }
+
+        /**
+         * Returns a connection that may carry session state after bringing it back to the state a
+         * new connection starts in: {@code DISCARD ALL} (settings, role, prepared statements,
+         * cursors, temporary objects, LISTEN registrations, session advisory locks), then the pool's
+         * session defaults again. If any of that fails, or a transaction is still open, the
+         * connection is retired instead. Never fails.
+         */
+        public void cleanAndClose() {
+            boolean clean = false;
+            try {
+                connection.setAutoCommit(true);
+                try (Statement s = connection.createStatement()) {
+                    s.execute("DISCARD ALL");
+                    s.execute(BudgetedDataSource.DEFAULT_SEARCH_PATH);
+                }
+                connection.setAutoCommit(false);
+                clean = connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Cleaning a connection of pool {} failed, retiring it: {}", pool.key, e.toString());
+            }
+            if (!clean) {
+                retire();
+                return;
+            }
+            try {
+                close();
+            } catch (SQLException e) {
+                LOG.debug("Returning a cleaned connection of pool {} failed: {}", pool.key, e.toString());
             }
         }
     }
