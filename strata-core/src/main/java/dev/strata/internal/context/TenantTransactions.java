@@ -169,6 +169,8 @@ public final class TenantTransactions {
         throw switch (route.status()) {
             case SUSPENDED -> new StrataException(ErrorCode.TENANT_SUSPENDED, who + " is suspended: resume it to work with its data");
             case DECOMMISSIONED -> new StrataException(ErrorCode.TENANT_DECOMMISSIONED, who + " is decommissioned: its data is gone");
+            case DECOMMISSIONING -> new StrataException(ErrorCode.TENANT_DECOMMISSIONED,
+                    who + " is being decommissioned: its data is being deleted");
             default -> new StrataException(ErrorCode.INVALID_STATE,
                     who + " is " + route.status().wireName() + "; try again when it is active");
         };
