@@ -1,5 +1,6 @@
 package dev.strata;
 
+import dev.strata.archive.ArchiveLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  * @param meterRegistry        where per-tenant metrics go
  * @param statsFlushInterval   how often per-tenant activity is written to the management database
  *                             (read by {@code strata tenants top}); {@link Duration#ZERO} disables it
+ * @param archiveLimits        bounds on an archive being imported (upload, inflated sizes, entries)
  */
 public record StrataConfig(
         PostgresServer server,
@@ -41,7 +43,8 @@ public record StrataConfig(
         int schemaLimit,
         Map<Tier, TenantLimits> tierLimits,
         MeterRegistry meterRegistry,
-        Duration statsFlushInterval) {
+        Duration statsFlushInterval,
+        ArchiveLimits archiveLimits) {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
 
@@ -49,6 +52,7 @@ public record StrataConfig(
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(namespace, "namespace");
         tierLimits = Map.copyOf(tierLimits);
+        archiveLimits = archiveLimits == null ? ArchiveLimits.DEFAULT : archiveLimits;
     }
 
     /** Limits for a tenant of the given tier. */
@@ -75,6 +79,7 @@ public record StrataConfig(
         private final Map<Tier, TenantLimits> tierLimits = new EnumMap<>(Tier.class);
         private MeterRegistry meterRegistry;
         private Duration statsFlushInterval = Duration.ofSeconds(10);
+        private ArchiveLimits archiveLimits = ArchiveLimits.DEFAULT;
 
         private Builder() {
         }
@@ -140,6 +145,12 @@ public record StrataConfig(
             return this;
         }
 
+        /** Bounds on imported archives (default {@link ArchiveLimits#DEFAULT}). */
+        public Builder archiveLimits(ArchiveLimits value) {
+            this.archiveLimits = Objects.requireNonNull(value, "archiveLimits");
+            return this;
+        }
+
         /**
          * Validates and seals the configuration.
          *
@@ -170,7 +181,7 @@ public record StrataConfig(
             }
             return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
                     connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
-                    meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval);
+                    meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval, archiveLimits);
         }
 
         /** Builds the configuration and starts Strata with it. */
