@@ -87,7 +87,8 @@ public final class Availability {
             state.lastFailure = null;
         }
         if (ended) {
-            LOG.info("{} is available again after {} s", capitalized(database), (System.nanoTime() - since) / 1_000_000_000L);
+            LOG.info("{} is available again after {} s", capitalized(database),
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e9));
         }
     }
 

@@ -39,7 +39,9 @@ final class ErrorResponses {
                         ? e.getMessage() : unavailableDetail(e)));
                 return;
             }
-            if (e.code().httpStatus() >= 500) {
+            if (e.code() == ErrorCode.SERVICE_UNAVAILABLE || e.code() == ErrorCode.CONNECTION_BUDGET_EXHAUSTED) {
+                LOG.debug("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            } else if (e.code().httpStatus() >= 500) {
                 LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
             }
             write(ctx, Problem.of(e.code(), e.getMessage()));
