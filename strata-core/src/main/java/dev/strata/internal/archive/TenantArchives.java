@@ -152,7 +152,7 @@ public final class TenantArchives {
         return Jdbc.withConnection(engine.management(), "plan the import of '" + slug + "'", c -> {
             if (liveSlugTaken(c, slug)) {
                 throw new StrataException(ErrorCode.DUPLICATE_SLUG, "A live tenant already has the slug '" + slug
-                        + "': import the archive under another slug");
+                        + "': import the archive under another slug (the import's new slug; --as-new-slug on the command line)");
             }
             String parent = manifest.tier() == Tier.T1 ? blankToNull(opts.parent()) : parentOfT2(c, manifest, opts);
             UUID id = registry.findById(c, manifest.tenantId()).isPresent() ? UUID.randomUUID() : manifest.tenantId();
@@ -175,14 +175,14 @@ public final class TenantArchives {
                 + "' (" + manifest.parentId() + ")";
         Tenant parent = registry.findById(c, manifest.parentId()).orElseThrow(() -> new StrataException(
                 ErrorCode.TENANT_NOT_FOUND, archived + " does not exist here: name the T1 to restore the tenant under "
-                + "(the import's parent option)"));
+                + "(the import's parent; --parent on the command line)"));
         if (parent.tier() != Tier.T1) {
             throw new StrataException(ErrorCode.INVALID_HIERARCHY, archived + " is a " + parent.tier()
-                    + " here: name the T1 to restore the tenant under (the import's parent option)");
+                    + " here: name the T1 to restore the tenant under (the import's parent; --parent on the command line)");
         }
         if (parent.status() == TenantStatus.DECOMMISSIONED) {
             throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED, archived + " is decommissioned: name another "
-                    + "T1 to restore the tenant under (the import's parent option)");
+                    + "T1 to restore the tenant under (the import's parent; --parent on the command line)");
         }
         return parent.id().toString();
     }

@@ -28,6 +28,9 @@ final class ArchiveCommands {
     static CliFailure withOptionHint(CliFailure failure) {
         String message = failure.getMessage();
         String hint = null;
+        if (message.contains("--as-new-slug") || message.contains("--parent")) {
+            return failure;
+        }
         if (message.endsWith("(DUPLICATE_SLUG)")) {
             hint = "pass --as-new-slug SLUG to restore it under another slug";
         } else if (message.contains("parent") && (message.endsWith("(TENANT_NOT_FOUND)") || message.endsWith("(INVALID_HIERARCHY)")
