@@ -48,10 +48,21 @@ final class RequestBodies {
             throw invalid(field.isEmpty() ? "The request body must be a JSON object"
                     : "Field '" + field + "' must be " + expected(e.getTargetType()) + " (JSON values are not converted: "
                     + "no quotes around numbers or booleans, no numbers for booleans or text)");
+        } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
+            String field = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p ? currentName(p) : null;
+            throw invalid((field == null ? "A number" : "Field '" + field + "'") + " is out of range: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw invalid("Malformed JSON in the request body: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw invalid("Could not read the request body: " + e.getMessage());
+        }
+    }
+
+    private static String currentName(com.fasterxml.jackson.core.JsonParser parser) {
+        try {
+            return parser.currentName();
+        } catch (IOException e) {
+            return null;
         }
     }
 
