@@ -39,7 +39,12 @@ final class ArchiveCommands {
         } else if (message.endsWith("(ARCHIVE_TOO_LARGE)")) {
             hint = "the server's import limits are set with 'strata serve --max-import-bytes ...'";
         }
-        return hint == null ? failure : new CliFailure(failure.exitCode(), message + "; " + hint, failure);
+        if (hint == null) {
+            return failure;
+        }
+        int code = message.lastIndexOf(" (");
+        String withHint = code < 0 ? message + "; " + hint : message.substring(0, code) + "; " + hint + message.substring(code);
+        return new CliFailure(failure.exitCode(), withHint, failure);
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
