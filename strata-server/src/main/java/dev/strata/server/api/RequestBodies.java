@@ -48,8 +48,13 @@ final class RequestBodies {
             throw invalid(field.isEmpty() ? "The request body must be a JSON object"
                     : "Field '" + field + "' must be " + expected(e.getTargetType()) + " (JSON values are not converted: "
                     + "no quotes around numbers or booleans, no numbers for booleans or text)");
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
+                    .collect(Collectors.joining("."));
+            String reason = e.getCause() instanceof JsonProcessingException cause ? cause.getOriginalMessage() : e.getOriginalMessage();
+            throw invalid((field.isEmpty() ? "The request body" : "Field '" + field + "'") + " is invalid: " + reason);
         } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
-            String field = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p ? currentName(p) : null;
+            String field = e.getProcessor() == null ? null : currentName(e.getProcessor());
             throw invalid((field == null ? "A number" : "Field '" + field + "'") + " is out of range: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw invalid("Malformed JSON in the request body: " + e.getOriginalMessage());
