@@ -68,6 +68,10 @@ final class ArchiveCommands {
                 return toStandardOutput(api);
             }
             Path target = Path.of(file).toAbsolutePath();
+            if (Files.isDirectory(target)) {
+                throw CliFailure.invalid(target + " is a directory: give the archive's file name, e.g. "
+                        + target.resolve(key + ".strata.zip"));
+            }
             if (Files.exists(target) && !force) {
                 throw CliFailure.invalid(target + " exists: pass --force to overwrite it");
             }

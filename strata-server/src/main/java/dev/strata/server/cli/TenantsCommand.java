@@ -115,6 +115,17 @@ public final class TenantsCommand implements Runnable {
         boolean all;
 
         @Override
+        void checkOptions() {
+            if (tier != null && !java.util.Set.of("0", "1", "2").contains(tier.strip())) {
+                throw CliFailure.invalid("invalid --tier '" + tier + "': use 0 (the operator), 1 (partners) or 2 (customers)"
+                        + " (INVALID_ARGUMENT)");
+            }
+            if (tier != null) {
+                tier = tier.strip();
+            }
+        }
+
+        @Override
         int run(ApiClient api) {
             Map<String, String> filters = new LinkedHashMap<>();
             filters.put("tier", tier);

@@ -101,6 +101,26 @@ class CliRoughEdgesTest {
     }
 
     @Test
+    void option_values_are_checked_with_messages_that_name_the_option_not_a_json_field() throws Exception {
+        Run tier = strata("tenants", "list", "--tier", "T1");
+        assertFailed(tier, ErrorCode.INVALID_ARGUMENT);
+        assertThat(tier.err()).contains("--tier").doesNotContain("Query parameter");
+        Run max = strata("tenants", "limits", "edge-t1", "--max-concurrent", "0", "--acquire-timeout", "1s",
+                "--statement-timeout", "1s");
+        assertFailed(max, ErrorCode.INVALID_ARGUMENT);
+        assertThat(max.err()).contains("--max-concurrent").doesNotContain("max_concurrent_transactions");
+        Run timeout = strata("tenants", "limits", "edge-t1", "--max-concurrent", "2", "--acquire-timeout", "30d",
+                "--statement-timeout", "1s");
+        assertFailed(timeout, ErrorCode.INVALID_ARGUMENT);
+        assertThat(timeout.err()).contains("--acquire-timeout").doesNotContain("acquire_timeout_ms");
+        Path dir = Files.createDirectories(home.resolve("archives"));
+        Run intoDirectory = strata("tenants", "export", "edge-t1", "--out", dir.toString(), "--force");
+        assertFailed(intoDirectory, ErrorCode.INVALID_ARGUMENT);
+        assertThat(intoDirectory.err()).contains("is a directory");
+        assertThat(Files.isDirectory(dir)).isTrue();
+    }
+
+    @Test
     void export_to_dash_writes_the_archive_to_standard_output_and_import_from_dash_reads_standard_input() throws Exception {
         api.strata().tenants().create(NewTenant.t2("edge-stream", "edge-t1"));
         BinaryRun exported = Cli.runWithStdio(home, env, new byte[0], "tenants", "export", "edge-stream", "--out", "-");
