@@ -205,7 +205,8 @@ public final class TenantsCommand implements Runnable {
                 JsonNode tenant = api.get(Show.tenantPath(api, key));
                 throw new CliFailure(ErrorCode.CONFIRMATION_REQUIRED.exitCode(), "decommissioning '"
                         + text(tenant, "slug") + "' deletes its data for good: pass --confirm"
-                        + (cascade ? "" : " (and --cascade for a T1 whose T2s go too)") + " (CONFIRMATION_REQUIRED)");
+                        + (cascade || tenant.path("tier").asInt() != 1 ? "" : " (and --cascade if its T2s are to go too)")
+                        + " (CONFIRMATION_REQUIRED)");
             }
             ObjectNode body = Json.mapper().createObjectNode().put("confirm", confirm).put("cascade", cascade);
             JsonNode t = api.post("/v1/tenants/" + segment(key) + "/decommission", body);
