@@ -42,6 +42,11 @@ public enum ErrorCode {
     OPERATION_CONFLICT(409, 5),
     /** An export archive is unreadable, truncated, or fails its checksums. */
     ARCHIVE_CORRUPT(422, 8),
+    /**
+     * An import is larger than a configured bound: the upload, the whole archive inflated, one of
+     * its entries inflated, or its number of entries. The message names the bound.
+     */
+    ARCHIVE_TOO_LARGE(413, 8),
     /** An export archive was written by a newer schema version than this Strata knows. */
     ARCHIVE_VERSION_UNSUPPORTED(422, 8),
     /** The connection budget of a data plane is exhausted and no connection freed up in time. */
@@ -54,11 +59,22 @@ public enum ErrorCode {
     UNAUTHORIZED(401, 11),
     /** A REST request's method and path match no endpoint of the API. */
     ROUTE_NOT_FOUND(404, 2),
+    /** A REST request's path exists but not with this method; the answer's {@code Allow} header lists those it has. */
+    METHOD_NOT_ALLOWED(405, 2),
     /** Strata, or the management database it depends on, cannot be reached right now. */
     SERVICE_UNAVAILABLE(503, 12),
+    /**
+     * A database Strata needs for the request (the management database, or the tenant's own
+     * database) does not accept connections right now: it is down, starting, shutting down, or
+     * refusing connections. Nothing was changed; retry once it is back (Strata reconnects by itself).
+     */
+    DATABASE_UNAVAILABLE(503, 12),
     /** The configuration is contradictory or incomplete. */
     INVALID_CONFIGURATION(400, 2),
-    /** A database operation failed for a reason outside the caller's control. */
+    /**
+     * A database operation failed for a reason outside the caller's control (other than the
+     * database being unreachable, which is {@link #DATABASE_UNAVAILABLE}).
+     */
     DATABASE_ERROR(500, 1),
     /** Strata itself failed; the message says what it was doing. */
     INTERNAL(500, 1);

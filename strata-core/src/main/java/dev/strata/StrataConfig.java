@@ -1,5 +1,6 @@
 package dev.strata;
 
+import dev.strata.archive.ArchiveLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * @param decommissionDrainTimeout how long a decommission waits for transactions already in flight
  *                             in the tenant's database to end before it ends the sessions that
  *                             still hold it up (default 5 s)
+ * @param archiveLimits        bounds on an archive being imported (upload, inflated sizes, entries)
  */
 public record StrataConfig(
         PostgresServer server,
@@ -50,7 +52,8 @@ public record StrataConfig(
         MeterRegistry meterRegistry,
         Duration statsFlushInterval,
         Duration operationLease,
-        Duration decommissionDrainTimeout) {
+        Duration decommissionDrainTimeout,
+        ArchiveLimits archiveLimits) {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
 
@@ -60,6 +63,7 @@ public record StrataConfig(
         tierLimits = Map.copyOf(tierLimits);
         Objects.requireNonNull(operationLease, "operationLease");
         Objects.requireNonNull(decommissionDrainTimeout, "decommissionDrainTimeout");
+        archiveLimits = archiveLimits == null ? ArchiveLimits.DEFAULT : archiveLimits;
     }
 
     /** Limits for a tenant of the given tier. */
@@ -88,6 +92,7 @@ public record StrataConfig(
         private Duration statsFlushInterval = Duration.ofSeconds(10);
         private Duration operationLease = Duration.ofSeconds(30);
         private Duration decommissionDrainTimeout = Duration.ofSeconds(5);
+        private ArchiveLimits archiveLimits = ArchiveLimits.DEFAULT;
 
         private Builder() {
         }
@@ -165,6 +170,12 @@ public record StrataConfig(
             return this;
         }
 
+        /** Bounds on imported archives (default {@link ArchiveLimits#DEFAULT}). */
+        public Builder archiveLimits(ArchiveLimits value) {
+            this.archiveLimits = Objects.requireNonNull(value, "archiveLimits");
+            return this;
+        }
+
         /**
          * Validates and seals the configuration.
          *
@@ -202,7 +213,7 @@ public record StrataConfig(
             return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
                     connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
                     meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval,
-                    operationLease, decommissionDrainTimeout);
+                    operationLease, decommissionDrainTimeout, archiveLimits);
         }
 
         /** Builds the configuration and starts Strata with it. */

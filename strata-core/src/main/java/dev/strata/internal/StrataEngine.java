@@ -21,7 +21,9 @@ import dev.strata.internal.provisioning.TenantDatabases;
 import dev.strata.internal.registry.Registry;
 import dev.strata.internal.routing.Router;
 import dev.strata.internal.routing.RoutingListener;
+import dev.strata.internal.sql.Availability;
 import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.TrackedPool;
 import dev.strata.internal.sql.Jdbc;
 import dev.strata.internal.sql.PhysicalNames;
 import dev.strata.internal.sql.SqlStates;
@@ -62,9 +64,11 @@ public final class StrataEngine implements AutoCloseable {
     private final TransactionObserver observer;
     private final TenantLimitStore limitStore;
     private final ScheduledExecutorService scheduler;
+    private final Availability availability;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
-                         HikariDataSource management, TransactionObserverFactory observers) {
+                         HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
+        this.availability = availability;
         this.config = config;
         this.names = names;
         this.planes = planes;
@@ -88,7 +92,8 @@ public final class StrataEngine implements AutoCloseable {
                 pools.closePool(new DatabaseKey(dataPlane, database));
             }
         });
-        this.listener = new RoutingListener(planes.get(DataPlane.DEFAULT_KEY), names.managementDatabase(), router);
+        this.listener = new RoutingListener(planes.get(DataPlane.DEFAULT_KEY), names.managementDatabase(), router,
+                availability, managementDescription(names));
         this.limitStore = new TenantLimitStore(management, registry, router, config);
         this.observer = observers.create(this);
         this.transactions = new TenantTransactions(router, pools, observer);
@@ -113,11 +118,17 @@ public final class StrataEngine implements AutoCloseable {
         PhysicalNames names = new PhysicalNames(config.namespace());
         DataPlane plane = new DataPlane(DataPlane.DEFAULT_KEY, config.server());
         ensureManagementDatabase(plane, names);
-        HikariDataSource management = managementPool(plane, names);
+        Availability availability = new Availability();
+        HikariDataSource management;
+        try {
+            management = managementPool(plane, names, availability);
+        } catch (RuntimeException e) {
+            throw SqlStates.isUnavailable(e) ? unreachable(plane, e) : e;
+        }
         StrataEngine engine = null;
         try {
             Migrations.migrateManagement(management);
-            engine = new StrataEngine(config, names, Map.of(plane.key(), plane), management, observers);
+            engine = new StrataEngine(config, names, Map.of(plane.key(), plane), management, availability, observers);
             engine.prepareDataPlanes();
             engine.provisioner.guardTenantSchemas();
             engine.provisioner.ensureOperator();
@@ -134,9 +145,26 @@ public final class StrataEngine implements AutoCloseable {
             } else {
                 management.close();
             }
+            if (e instanceof StrataException se && se.code() != ErrorCode.DATABASE_ERROR && se.code() != ErrorCode.INTERNAL) {
+                throw se;
+            }
+            if (SqlStates.isUnavailable(e)) {
+                throw unreachable(plane, e);
+            }
             throw e instanceof StrataException se ? se
                     : new StrataException(ErrorCode.INTERNAL, "Strata failed to start: " + e.getMessage(), e);
         }
+    }
+
+    /** How logs and errors name the management database. */
+    private static String managementDescription(PhysicalNames names) {
+        return "the management database '" + names.managementDatabase() + "'";
+    }
+
+    private static StrataException unreachable(DataPlane plane, Throwable cause) {
+        return new StrataException(ErrorCode.DATABASE_UNAVAILABLE, "Strata cannot start: PostgreSQL at "
+                + plane.server().host() + ":" + plane.server().port() + " is unavailable (" + SqlStates.rootMessage(cause)
+                + "). Start it, or check the database URL", cause);
     }
 
     private static void ensureManagementDatabase(DataPlane plane, PhysicalNames names) {
@@ -154,21 +182,30 @@ public final class StrataEngine implements AutoCloseable {
                 s.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
             }
         } catch (SQLException e) {
+            if (SqlStates.isUnavailableAtConnect(e)) {
+                throw unreachable(plane, e);
+            }
             throw new StrataException(ErrorCode.DATABASE_ERROR, "Cannot prepare the management database '" + database
                     + "' on " + plane.server() + ": " + e.getMessage()
                     + ". Strata needs a superuser or a role with CREATEDB and CREATEROLE", e);
         }
     }
 
-    private static HikariDataSource managementPool(DataPlane plane, PhysicalNames names) {
+    /**
+     * How long a caller waits for a management connection: with the management database down,
+     * every request that needs it fails with {@link ErrorCode#DATABASE_UNAVAILABLE} after this.
+     */
+    static final long MANAGEMENT_CONNECTION_TIMEOUT_MILLIS = 2_000;
+
+    private static HikariDataSource managementPool(DataPlane plane, PhysicalNames names, Availability availability) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("strata:management");
         hc.setDataSource(plane.adminDataSource(names.managementDatabase()));
         hc.setMaximumPoolSize(6);
         hc.setMinimumIdle(1);
-        hc.setConnectionTimeout(10_000);
+        hc.setConnectionTimeout(MANAGEMENT_CONNECTION_TIMEOUT_MILLIS);
         hc.setRegisterMbeans(false);
-        return new HikariDataSource(hc);
+        return new TrackedPool(hc, availability, managementDescription(names));
     }
 
     /** Registers the data planes, brings the template up to date and migrates what is behind. */
@@ -251,6 +288,11 @@ public final class StrataEngine implements AutoCloseable {
 
     public HikariDataSource management() {
         return management;
+    }
+
+    /** Which databases are reachable, as the last connection attempts said. */
+    public Availability availability() {
+        return availability;
     }
 
     public Registry registry() {

@@ -18,6 +18,13 @@ final class ArchiveFormat {
     private ArchiveFormat() {
     }
 
+    /** Whether an entry name is a table's data ({@code tables/<name>.copy}, nothing nested). */
+    static boolean isTableEntry(String name) {
+        return name.startsWith(TABLE_PREFIX) && name.endsWith(TABLE_SUFFIX)
+                && name.length() > TABLE_PREFIX.length() + TABLE_SUFFIX.length()
+                && name.indexOf('/', TABLE_PREFIX.length()) < 0;
+    }
+
     static String tableEntry(String table) {
         return TABLE_PREFIX + table + TABLE_SUFFIX;
     }

@@ -159,7 +159,7 @@ public final class TenantArchives {
         if (opts.parent() != null && !opts.parent().isBlank()) {
             TenantRules.parseIdOrValidateSlug(opts.parent());
         }
-        try (VerifiedArchive archive = VerifiedArchive.open(in)) {
+        try (VerifiedArchive archive = VerifiedArchive.open(in, engine.config().archiveLimits())) {
             ArchiveManifest manifest = archive.manifest();
             NewTenant request = plan(manifest, opts);
             precheckSchema(manifest, request);
@@ -178,7 +178,7 @@ public final class TenantArchives {
         return Jdbc.withConnection(engine.management(), "plan the import of '" + slug + "'", c -> {
             if (liveSlugTaken(c, slug)) {
                 throw new StrataException(ErrorCode.DUPLICATE_SLUG, "A live tenant already has the slug '" + slug
-                        + "': import the archive under another slug (ImportOptions.withSlug, --as-new-slug)");
+                        + "': import the archive under another slug (the import's new slug; --as-new-slug on the command line)");
             }
             String parent = manifest.tier() == Tier.T1 ? blankToNull(opts.parent()) : parentOfT2(c, manifest, opts);
             UUID id = registry.findById(c, manifest.tenantId()).isPresent() ? UUID.randomUUID() : manifest.tenantId();
@@ -201,14 +201,14 @@ public final class TenantArchives {
                 + "' (" + manifest.parentId() + ")";
         Tenant parent = registry.findById(c, manifest.parentId()).orElseThrow(() -> new StrataException(
                 ErrorCode.TENANT_NOT_FOUND, archived + " does not exist here: name the T1 to restore the tenant under "
-                + "(ImportOptions.withParent, --parent)"));
+                + "(the import's parent; --parent on the command line)"));
         if (parent.tier() != Tier.T1) {
             throw new StrataException(ErrorCode.INVALID_HIERARCHY, archived + " is a " + parent.tier()
-                    + " here: name the T1 to restore the tenant under (ImportOptions.withParent, --parent)");
+                    + " here: name the T1 to restore the tenant under (the import's parent; --parent on the command line)");
         }
         if (parent.status() == TenantStatus.DECOMMISSIONED) {
             throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED, archived + " is decommissioned: name another "
-                    + "T1 to restore the tenant under (ImportOptions.withParent, --parent)");
+                    + "T1 to restore the tenant under (the import's parent; --parent on the command line)");
         }
         return parent.id().toString();
     }

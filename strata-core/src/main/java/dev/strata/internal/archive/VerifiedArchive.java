@@ -2,6 +2,7 @@ package dev.strata.internal.archive;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.archive.ArchiveLimits;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.TableSummary;
 
@@ -43,12 +44,14 @@ final class VerifiedArchive implements AutoCloseable {
     }
 
     /**
-     * Spools and verifies an archive; the stream is read to its end but not closed.
+     * Spools and verifies an archive; the stream is read to its end (or until it exceeds
+     * {@code limits}) but not closed.
      *
-     * @throws StrataException {@link ErrorCode#ARCHIVE_CORRUPT} or {@link ErrorCode#ARCHIVE_VERSION_UNSUPPORTED}
+     * @throws StrataException {@link ErrorCode#ARCHIVE_CORRUPT}, {@link ErrorCode#ARCHIVE_VERSION_UNSUPPORTED},
+     *         or {@link ErrorCode#ARCHIVE_TOO_LARGE} when it exceeds a bound of {@code limits}
      */
-    static VerifiedArchive open(InputStream in) {
-        Path file = spool(in);
+    static VerifiedArchive open(InputStream in, ArchiveLimits limits) {
+        Path file = spool(in, limits);
         ZipFile zip = null;
         try {
             try {
@@ -56,8 +59,9 @@ final class VerifiedArchive implements AutoCloseable {
             } catch (ZipException e) {
                 throw corrupt("it is not a readable ZIP file (" + e.getMessage() + "); it may be truncated");
             }
+            checkEntries(zip, limits);
             ArchiveManifest manifest = ManifestCodec.read(readManifest(zip));
-            verifyEntries(zip, manifest);
+            verifyEntries(zip, manifest, limits);
             return new VerifiedArchive(file, zip, manifest);
         } catch (IOException e) {
             closeQuietly(zip);
@@ -85,7 +89,7 @@ final class VerifiedArchive implements AutoCloseable {
         delete(file);
     }
 
-    private static Path spool(InputStream in) {
+    private static Path spool(InputStream in, ArchiveLimits limits) {
         Path file;
         try {
             file = Files.createTempFile("strata-import-", ".zip");
@@ -94,6 +98,7 @@ final class VerifiedArchive implements AutoCloseable {
         }
         try (OutputStream out = Files.newOutputStream(file)) {
             byte[] buffer = new byte[BUFFER];
+            long total = 0;
             while (true) {
                 int n;
                 try {
@@ -103,6 +108,11 @@ final class VerifiedArchive implements AutoCloseable {
                 }
                 if (n < 0) {
                     return file;
+                }
+                total += n;
+                if (total > limits.maxArchiveBytes()) {
+                    throw tooLarge("it is larger than the " + ArchiveLimits.bytes(limits.maxArchiveBytes())
+                            + " an archive may have (maxArchiveBytes)");
                 }
                 out.write(buffer, 0, n);
             }
@@ -135,8 +145,61 @@ final class VerifiedArchive implements AutoCloseable {
         }
     }
 
-    private static void verifyEntries(ZipFile zip, ArchiveManifest manifest) throws IOException {
+    /**
+     * Before anything is inflated: the number of entries, their names (each once, and only the
+     * manifest or table data) and their declared sizes. The sizes are checked again while inflating,
+     * since a ZIP's directory can lie.
+     */
+    private static void checkEntries(ZipFile zip, ArchiveLimits limits) {
+        if (zip.size() > limits.maxEntries()) {
+            throw tooLarge("it holds " + zip.size() + " entries, more than the " + limits.maxEntries()
+                    + " an archive may have (maxEntries)");
+        }
+        Set<String> names = new HashSet<>();
+        long declared = 0;
+        for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
+            ZipEntry entry = entries.nextElement();
+            String name = entry.getName();
+            if (!names.add(name)) {
+                throw corrupt("it holds the entry " + printable(name) + " more than once; a Strata archive "
+                        + "holds each entry once");
+            }
+            if (!name.equals(ArchiveFormat.MANIFEST_ENTRY) && !ArchiveFormat.isTableEntry(name)) {
+                throw corrupt("it holds an entry " + printable(name) + " that is not part of a Strata archive (only "
+                        + ArchiveFormat.MANIFEST_ENTRY + " and " + ArchiveFormat.TABLE_PREFIX + "<table>.copy)");
+            }
+            if (entry.getSize() > limits.maxEntryBytes()) {
+                throw tooLarge(entryTooLarge(name, limits));
+            }
+            declared += Math.max(0, entry.getSize());
+            if (declared > limits.maxInflatedBytes()) {
+                throw tooLarge(inflatedTooLarge(limits));
+            }
+        }
+    }
+
+    private static String entryTooLarge(String name, ArchiveLimits limits) {
+        return "its entry " + printable(name) + " inflates to more than the " + ArchiveLimits.bytes(limits.maxEntryBytes())
+                + " an entry may have (maxEntryBytes)";
+    }
+
+    private static String inflatedTooLarge(ArchiveLimits limits) {
+        return "its entries inflate to more than the " + ArchiveLimits.bytes(limits.maxInflatedBytes())
+                + " an archive may hold in total (maxInflatedBytes)";
+    }
+
+    private static String printable(String name) {
+        return "'" + dev.strata.internal.registry.TenantRules.printable(name) + "'";
+    }
+
+    static StrataException tooLarge(String reason) {
+        return new StrataException(ErrorCode.ARCHIVE_TOO_LARGE, "The archive is refused: " + reason
+                + ". Nothing was imported; raise the server's import limits if the archive is genuine");
+    }
+
+    private static void verifyEntries(ZipFile zip, ArchiveManifest manifest, ArchiveLimits limits) throws IOException {
         Set<String> listed = new HashSet<>();
+        long inflated = 0;
         for (TableSummary table : manifest.tables()) {
             String name = ArchiveFormat.tableEntry(table.name());
             listed.add(name);
@@ -146,7 +209,9 @@ final class VerifiedArchive implements AutoCloseable {
             }
             RowDigest digest = RowDigest.discarding();
             try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
-                in.transferTo(digest);
+                long size = copyBounded(in, digest, limits.maxEntryBytes(), limits.maxInflatedBytes() - inflated,
+                        name, limits);
+                inflated += size;
                 requireCrc(entry, in.getChecksum().getValue(), name);
             } catch (ZipException | java.io.EOFException e) {
                 throw corrupt("the data of table '" + table.name() + "' is unreadable (" + e.getMessage() + ")");
@@ -167,6 +232,24 @@ final class VerifiedArchive implements AutoCloseable {
                 throw corrupt("it holds table data (" + name + ") that its manifest does not list");
             }
         }
+    }
+
+    /** Copies an entry, refusing it as soon as it exceeds the entry bound or what is left of the total. */
+    private static long copyBounded(InputStream in, OutputStream out, long entryBound, long totalLeft, String name,
+                                    ArchiveLimits limits) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        long copied = 0;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            copied += n;
+            if (copied > entryBound) {
+                throw tooLarge(entryTooLarge(name, limits));
+            }
+            if (copied > totalLeft) {
+                throw tooLarge(inflatedTooLarge(limits));
+            }
+            out.write(buffer, 0, n);
+        }
+        return copied;
     }
 
     private static void requireCrc(ZipEntry entry, long actual, String name) {

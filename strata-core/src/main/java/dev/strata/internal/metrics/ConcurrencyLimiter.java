@@ -59,7 +59,7 @@ final class ConcurrencyLimiter {
         if (!admitted) {
             throw new StrataException(ErrorCode.TENANT_THROTTLED, "Tenant '" + route.slug() + "' already runs " + max
                     + " transaction(s) at once, its limit, and none finished within " + limits.acquireTimeout().toMillis()
-                    + " ms: retry later, or raise its limit (tenants().setLimits) if it needs more");
+                    + " ms: retry later, or raise its limit if it needs more");
         }
         return current;
     }

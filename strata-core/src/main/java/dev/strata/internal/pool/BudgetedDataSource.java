@@ -1,9 +1,11 @@
 package dev.strata.internal.pool;
 
+import dev.strata.internal.sql.Availability;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.DelegatingConnection;
 import dev.strata.internal.sql.Identifiers;
 import dev.strata.internal.sql.PhysicalNames;
+import dev.strata.internal.sql.SqlStates;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -28,9 +30,17 @@ final class BudgetedDataSource implements DataSource {
     private final ConnectionBudget budget;
     private final BooleanSupplier evictor;
     private final long timeoutNanos;
+    private final Availability availability;
+    private final String description;
 
+    /**
+     * @param availability where each connection attempt is reported (as {@code description}): an
+     *                     unreachable database marks it down, a connection marks it up
+     */
     BudgetedDataSource(DataPlane plane, String database, String role, String password, ConnectionBudget budget,
-                       BooleanSupplier evictor, long timeoutNanos) {
+                       BooleanSupplier evictor, long timeoutNanos, Availability availability, String description) {
+        this.availability = availability;
+        this.description = description;
         this.plane = plane;
         this.database = database;
         this.role = role;
@@ -57,8 +67,12 @@ final class BudgetedDataSource implements DataSource {
             try (Statement s = physical.createStatement()) {
                 s.execute(DEFAULT_SEARCH_PATH);
             }
+            availability.succeeded(description);
             return new BudgetedConnection(physical, budget);
         } catch (SQLException | RuntimeException e) {
+            if (SqlStates.isUnavailableAtConnect(e)) {
+                availability.failed(description, e);
+            }
             if (physical != null) {
                 try {
                     physical.close();

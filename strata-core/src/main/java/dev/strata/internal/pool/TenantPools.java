@@ -5,7 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.strata.ErrorCode;
 import dev.strata.StrataConfig;
 import dev.strata.StrataException;
+import dev.strata.internal.sql.Availability;
 import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.SqlStates;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
@@ -118,6 +120,7 @@ public final class TenantPools implements AutoCloseable {
     private final Map<String, ConnectionBudget> budgets;
     private final ConcurrentHashMap<DatabaseKey, DatabasePool> pools = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final Availability availability = new Availability();
 
     public TenantPools(StrataConfig config, Map<String, DataPlane> planes, ScheduledExecutorService scheduler) {
         this.config = config;
@@ -134,8 +137,9 @@ public final class TenantPools implements AutoCloseable {
      * Borrows a connection (in a transaction: autocommit off) to a database as its app role.
      *
      * @throws StrataException {@link ErrorCode#CONNECTION_BUDGET_EXHAUSTED} when the data plane's
-     *         budget stays exhausted for the connection timeout, {@link ErrorCode#DATABASE_ERROR}
-     *         when the database cannot be reached
+     *         budget stays exhausted for the connection timeout, {@link ErrorCode#DATABASE_UNAVAILABLE}
+     *         when the database cannot be reached (at once while it is known to be down, else as soon
+     *         as a connection attempt fails), {@link ErrorCode#DATABASE_ERROR} for other failures
      */
     public Lease lease(DatabaseKey key, Credentials credentials) {
         while (true) {
@@ -148,7 +152,9 @@ public final class TenantPools implements AutoCloseable {
                 continue;
             }
             try {
-                return new Lease(pool, pool.dataSource.getConnection());
+                DatabasePool p = pool;
+                return new Lease(pool, availability.connect(describe(key),
+                        () -> p.dataSource.getDataSource().getConnection(), p.dataSource::getConnection));
             } catch (SQLException e) {
                 pool.release();
                 throw translate(key, e);
@@ -203,7 +209,7 @@ public final class TenantPools implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("strata:" + key);
         hc.setDataSource(new BudgetedDataSource(plane, key.database(), credentials.role(), credentials.password(), budget,
-                () -> evictLeastRecentlyUsed(key), config.connectionTimeout().toNanos()));
+                () -> evictLeastRecentlyUsed(key), config.connectionTimeout().toNanos(), availability, describe(key)));
         hc.setMaximumPoolSize(config.poolSizePerDatabase());
         hc.setMinimumIdle(0);
         hc.setAutoCommit(false);
@@ -261,6 +267,15 @@ public final class TenantPools implements AutoCloseable {
                     + config.connectionTimeout().toMillis() + " ms: the connection budget of data plane '"
                     + key.dataPlane() + "' (" + budget.size() + ") is exhausted", e);
         }
+        if (SqlStates.isUnavailableAtConnect(e)) {
+            return Availability.unavailableError(describe(key), e);
+        }
         return new StrataException(ErrorCode.DATABASE_ERROR, "Cannot connect to database " + key + ": " + e.getMessage(), e);
+    }
+
+    /** How logs and errors name a tenant database. */
+    private static String describe(DatabaseKey key) {
+        return "tenant database '" + key.database() + "'"
+                + (DataPlane.DEFAULT_KEY.equals(key.dataPlane()) ? "" : " on data plane '" + key.dataPlane() + "'");
     }
 }

@@ -268,8 +268,8 @@ public final class Provisioner implements AutoCloseable {
             return registry.resolve(c, key);
         } catch (StrataException e) {
             if (e.code() == ErrorCode.TENANT_NOT_FOUND) {
-                throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "Parent " + Character.toLowerCase(e.getMessage().charAt(0))
-                        + e.getMessage().substring(1), e);
+                throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "The parent '" + TenantRules.printable(key.trim())
+                        + "' does not exist: name an existing T1 by its id or slug", e);
             }
             throw e;
         }

@@ -18,7 +18,11 @@ public final class TenantRules {
     private TenantRules() {
     }
 
-    /** Checks a slug for a new tenant. */
+    /**
+     * Checks a slug for a new tenant: 2-63 characters of a-z, 0-9 and '-', starting with a letter,
+     * and not shaped like a tenant id (a slug such as {@code abcdef01-2345-...} would be read as
+     * an id wherever a tenant is named by id or slug).
+     */
     public static String requireValidSlug(String slug) {
         if (slug == null || slug.isEmpty()) {
             throw new StrataException(ErrorCode.INVALID_SLUG, "A slug is required: 2-63 characters of a-z, 0-9 and '-', starting with a letter");
@@ -27,19 +31,55 @@ public final class TenantRules {
             throw new StrataException(ErrorCode.INVALID_SLUG, "Invalid slug '" + printable(slug)
                     + "': use 2-63 characters of a-z, 0-9 and '-', starting with a letter");
         }
+        if (UUID_TEXT.matcher(slug).matches()) {
+            throw new StrataException(ErrorCode.INVALID_SLUG, "Invalid slug '" + slug
+                    + "': it has the shape of a tenant id (UUID), so it would be read as an id; choose a slug that is not a UUID");
+        }
         return slug;
     }
 
-    /** Checks a display name (optional, bounded, no control characters). */
+    /**
+     * Checks a display name (optional: blank gives {@code fallback}): at most
+     * {@value #MAX_DISPLAY_NAME} characters (code points), surrounding white space stripped, and
+     * none of the characters that can disguise text: controls (Unicode Cc, including tab and line
+     * feed), format characters (Cf: bidirectional overrides and isolates, zero-width characters,
+     * the byte-order mark, ...), line and paragraph separators (Zl, Zp), unpaired surrogates,
+     * private-use and unassigned code points.
+     */
     public static String requireValidDisplayName(String name, String fallback) {
         if (name == null || name.isBlank()) {
             return fallback;
         }
-        if (name.length() > MAX_DISPLAY_NAME || name.chars().anyMatch(c -> c < 0x20)) {
+        String stripped = name.strip();
+        int length = stripped.codePointCount(0, stripped.length());
+        if (length > MAX_DISPLAY_NAME) {
             throw new StrataException(ErrorCode.INVALID_ARGUMENT,
-                    "Display name must be at most " + MAX_DISPLAY_NAME + " characters without control characters");
+                    "Display name is " + length + " characters long: at most " + MAX_DISPLAY_NAME + " are allowed");
         }
-        return name.strip();
+        for (int i = 0; i < stripped.length(); ) {
+            int cp = stripped.codePointAt(i);
+            String kind = disallowed(cp);
+            if (kind != null) {
+                throw new StrataException(ErrorCode.INVALID_ARGUMENT, String.format(
+                        "Display name contains %s U+%04X at character %d: use visible characters and spaces only",
+                        kind, cp, stripped.codePointCount(0, i) + 1));
+            }
+            i += Character.charCount(cp);
+        }
+        return stripped;
+    }
+
+    /** What kind of character a display name may not hold, or {@code null} if it may hold it. */
+    private static String disallowed(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL -> "the control character";
+            case Character.FORMAT -> "the invisible format character";
+            case Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> "the line separator";
+            case Character.SURROGATE -> "an unpaired surrogate";
+            case Character.PRIVATE_USE -> "the private-use character";
+            case Character.UNASSIGNED -> "the unassigned code point";
+            default -> null;
+        };
     }
 
     /** Checks a region label (optional). */
@@ -83,7 +123,8 @@ public final class TenantRules {
         if (text == null) {
             return "null";
         }
-        String cleaned = text.replaceAll("\\p{Cntrl}", "?");
-        return cleaned.length() > 80 ? cleaned.substring(0, 77) + "..." : cleaned;
+        StringBuilder cleaned = new StringBuilder();
+        text.codePoints().forEach(cp -> cleaned.appendCodePoint(disallowed(cp) == null ? cp : '?'));
+        return cleaned.length() > 80 ? cleaned.substring(0, 77) + "..." : cleaned.toString();
     }
 }

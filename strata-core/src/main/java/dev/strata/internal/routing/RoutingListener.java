@@ -1,6 +1,8 @@
 package dev.strata.internal.routing;
 
+import dev.strata.internal.sql.Availability;
 import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.SqlStates;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -28,10 +30,22 @@ public final class RoutingListener implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Connection connection;
 
-    public RoutingListener(DataPlane plane, String database, Router router) {
+    private final Availability availability;
+    private final String description;
+    /** Whether this listener logged a loss of its own (not an outage of the database) not yet followed by recovery. */
+    private boolean lossLogged;
+
+    /**
+     * @param availability where an unreachable management database is reported (it logs the outage
+     *                     once); other losses of the connection are logged here, once until it listens again
+     * @param description  how logs name the management database
+     */
+    public RoutingListener(DataPlane plane, String database, Router router, Availability availability, String description) {
         this.plane = plane;
         this.database = database;
         this.router = router;
+        this.availability = availability;
+        this.description = description;
         this.thread = new Thread(this::run, "strata-routing-listener");
         this.thread.setDaemon(true);
     }
@@ -55,6 +69,11 @@ public final class RoutingListener implements AutoCloseable {
                     s.execute("LISTEN strata_routing");
                 }
                 router.setCacheEnabled(true);
+                availability.succeeded(description);
+                if (lossLogged) {
+                    LOG.info("Routing change listener is listening again; routes are cached again");
+                    lossLogged = false;
+                }
                 firstListen.countDown();
                 backoff = 100;
                 PGConnection pg = c.unwrap(PGConnection.class);
@@ -75,8 +94,13 @@ public final class RoutingListener implements AutoCloseable {
                 router.setCacheEnabled(false);
                 firstListen.countDown();
                 if (running) {
-                    LOG.warn("Routing change listener lost its connection ({}); routes are not cached until it is back",
-                            e.getMessage());
+                    if (SqlStates.isUnavailableAtConnect(e)) {
+                        availability.failed(description, e);
+                    } else if (!lossLogged) {
+                        LOG.warn("Routing change listener lost its connection ({}); routes are not cached until it is back",
+                                e.getMessage());
+                        lossLogged = true;
+                    }
                     sleep(backoff);
                     backoff = Math.min(backoff * 2, 5000);
                 }

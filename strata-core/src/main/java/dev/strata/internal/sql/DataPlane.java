@@ -7,6 +7,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -21,6 +22,15 @@ public final class DataPlane {
     public static final String DEFAULT_KEY = "default";
 
     private static final Driver DRIVER = new Driver();
+    /**
+     * pgjdbc's TCP connect and login time-outs (seconds) unless the server's options set their own:
+     * an unreachable server is reported within about two seconds, not after pgjdbc's ten (connect)
+     * or never (login).
+     */
+    static final String CONNECT_TIMEOUT_SECONDS = "2";
+    static final String LOGIN_TIMEOUT_SECONDS = "3";
+    /** SQLSTATE 08004: the server rejected the connection. */
+    static final String REJECTED_CONNECTION = "08004";
 
     private final String key;
     private final PostgresServer server;
@@ -59,7 +69,18 @@ public final class DataPlane {
         props.setProperty("ApplicationName", applicationName);
         props.setProperty("assumeMinServerVersion", "15");
         props.setProperty("tcpKeepAlive", "true");
-        Connection connection = DRIVER.connect(jdbcUrl(database), props);
+        props.putIfAbsent("connectTimeout", CONNECT_TIMEOUT_SECONDS);
+        props.putIfAbsent("loginTimeout", LOGIN_TIMEOUT_SECONDS);
+        Connection connection;
+        try {
+            connection = DRIVER.connect(jdbcUrl(database), props);
+        } catch (SQLException e) {
+            if (SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE.equals(e.getSQLState())) {
+                // "database ... is not currently accepting connections": the server refused the connection
+                throw new SQLNonTransientConnectionException(e.getMessage(), REJECTED_CONNECTION, e);
+            }
+            throw e;
+        }
         if (connection == null) {
             throw new SQLException("The PostgreSQL driver did not accept " + jdbcUrl(database));
         }
@@ -76,6 +97,8 @@ public final class DataPlane {
         }
         ds.setApplicationName("strata-admin");
         ds.setAssumeMinServerVersion("15");
+        ds.setConnectTimeout(Integer.parseInt(CONNECT_TIMEOUT_SECONDS));
+        ds.setLoginTimeout(Integer.parseInt(LOGIN_TIMEOUT_SECONDS));
         for (Map.Entry<String, String> option : server.options().entrySet()) {
             try {
                 ds.setProperty(option.getKey(), option.getValue());

@@ -27,7 +27,7 @@ public final class Jdbc {
     /**
      * Runs work in one transaction: commits if it returns, rolls back if it throws. A
      * {@link StrataException} passes through; an {@link SQLException} becomes
-     * {@link ErrorCode#DATABASE_ERROR} with {@code what} in its message.
+     * {@link ErrorCode#DATABASE_ERROR} (or {@link ErrorCode#DATABASE_UNAVAILABLE}) with {@code what} in its message.
      */
     public static <R> R inTransaction(DataSource dataSource, String what, SqlWork<R> work) {
         try (Connection connection = dataSource.getConnection()) {
@@ -44,7 +44,7 @@ public final class Jdbc {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw databaseError(what, e);
+            throw databaseError(what, e, dataSource);
         }
     }
 
@@ -61,14 +61,33 @@ public final class Jdbc {
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw databaseError(what, e);
+            throw databaseError(what, e, dataSource);
         }
     }
 
-    /** The {@link ErrorCode#DATABASE_ERROR} for a failed step, with the server's message. */
+    /**
+     * The error for a failed step: {@link ErrorCode#DATABASE_UNAVAILABLE} when the database could
+     * not be reached or the connection broke ({@link SqlStates#isUnavailable}), else
+     * {@link ErrorCode#DATABASE_ERROR} with the server's message.
+     */
     public static StrataException databaseError(String what, SQLException e) {
+        return databaseError(what, e, null);
+    }
+
+    private static StrataException databaseError(String what, SQLException e, DataSource dataSource) {
+        if (SqlStates.isUnavailable(e)) {
+            return new StrataException(ErrorCode.DATABASE_UNAVAILABLE, "Failed to " + what + ": " + nameOf(dataSource)
+                    + " is unavailable (" + SqlStates.rootMessage(e) + "). Retry once it is back; Strata reconnects by itself", e);
+        }
         return new StrataException(ErrorCode.DATABASE_ERROR,
                 "Failed to " + what + ": " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
+    }
+
+    private static String nameOf(DataSource dataSource) {
+        if (dataSource instanceof TrackedPool pool) {
+            return pool.database();
+        }
+        return dataSource instanceof TrackedDataSource tracked ? tracked.database() : "the database";
     }
 
     private static void rollbackQuietly(Connection connection, Throwable cause) {

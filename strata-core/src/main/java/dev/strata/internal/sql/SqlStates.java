@@ -13,6 +13,14 @@ public final class SqlStates {
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
     public static final String INVALID_CATALOG_NAME = "3D000";
     public static final String QUERY_CANCELED = "57014";
+    /** Class 08: the connection could not be made or broke. */
+    public static final String CONNECTION_EXCEPTION_CLASS = "08";
+    public static final String ADMIN_SHUTDOWN = "57P01";
+    public static final String CRASH_SHUTDOWN = "57P02";
+    public static final String CANNOT_CONNECT_NOW = "57P03";
+    public static final String TOO_MANY_CONNECTIONS = "53300";
+    /** Raised by PostgreSQL when connecting to a database with {@code ALLOW_CONNECTIONS false}, among others. */
+    public static final String OBJECT_NOT_IN_PREREQUISITE_STATE = "55000";
 
     private SqlStates() {
     }
@@ -25,6 +33,55 @@ public final class SqlStates {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the failure (or one it wraps) says the database cannot be used right now: the
+     * connection could not be made or broke (class 08, also for a refused or timed-out connect),
+     * the server is shutting down, crashed or starting ({@code 57P01}-{@code 57P03}), or it refuses
+     * more connections ({@code 53300}). A pool's time-out counts when its last connection attempt
+     * failed in one of these ways.
+     */
+    public static boolean isUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && unavailableState(sql.getSQLState())) {
+                return true;
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #isUnavailable} for a failure to open a connection, where PostgreSQL also answers
+     * {@code 55000} for a database that does not accept connections ({@code ALLOW_CONNECTIONS false}).
+     */
+    public static boolean isUnavailableAtConnect(Throwable e) {
+        return isUnavailable(e) || is(e, OBJECT_NOT_IN_PREREQUISITE_STATE);
+    }
+
+    private static boolean unavailableState(String state) {
+        return state != null && (state.startsWith(CONNECTION_EXCEPTION_CLASS) || state.equals(ADMIN_SHUTDOWN)
+                || state.equals(CRASH_SHUTDOWN) || state.equals(CANNOT_CONNECT_NOW) || state.equals(TOO_MANY_CONNECTIONS));
+    }
+
+    /** The innermost message of a failure, for one-line logs and answers. */
+    public static String rootMessage(Throwable e) {
+        Throwable root = e;
+        String message = e.getMessage();
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            if (root.getMessage() != null) {
+                message = root.getMessage();
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message.strip();
     }
 
     /** Whether the exception, or one it wraps, has the given SQLSTATE. */

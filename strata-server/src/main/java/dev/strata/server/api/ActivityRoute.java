@@ -8,9 +8,6 @@ import io.javalin.http.HandlerType;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Per-tenant activity over HTTP: the busiest tenants of a recent window, summed over every Strata
@@ -20,7 +17,6 @@ import java.util.stream.Collectors;
  */
 final class ActivityRoute {
     static final String PATH = "/v1/tenants/top";
-    private static final Set<String> PARAMETERS = Set.of("limit", "window");
     private static final int DEFAULT_LIMIT = 10;
     private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
 
@@ -35,14 +31,9 @@ final class ActivityRoute {
     }
 
     private void top(Context ctx) {
-        Set<String> unknown = ctx.queryParamMap().keySet().stream().filter(k -> !PARAMETERS.contains(k))
-                .collect(Collectors.toCollection(TreeSet::new));
-        if (!unknown.isEmpty()) {
-            throw invalid("Unknown query parameter " + unknown + ": use limit (1-1000, default " + DEFAULT_LIMIT
-                    + ") and window (default 5m)");
-        }
-        int limit = limit(ctx.queryParam("limit"));
-        Duration window = window(ctx.queryParam("window"));
+        QueryParameters query = QueryParameters.of(ctx, "limit", "window");
+        int limit = query.integer("limit", 1, 1000, DEFAULT_LIMIT);
+        Duration window = window(query.value("window"));
         List<ActivityView> tenants = strata.activity().top(limit, window).stream().map(ActivityView::of).toList();
         ctx.json(new TopView(window.toSeconds(), tenants));
     }
@@ -51,24 +42,13 @@ final class ActivityRoute {
     record TopView(long windowSeconds, List<ActivityView> tenants) {
     }
 
-    private static int limit(String text) {
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw invalid("Query parameter 'limit' must be a whole number from 1 to 1000, was '" + text + "'");
-        }
-    }
-
     private static Duration window(String text) {
         if (text == null) {
             return DEFAULT_WINDOW;
         }
-        return DurationText.parse(text).orElseThrow(() -> invalid("Query parameter 'window' must be a duration of "
+        return (text.equals(text.strip()) ? DurationText.parse(text) : java.util.Optional.<Duration>empty()).orElseThrow(() -> invalid("Query parameter 'window' must be a duration of "
                 + "one minute to seven days, written as a whole number with s, m, h or d (90s, 5m, 2h, 1d) or in ISO-8601 "
-                + "(PT5M); was '" + text + "'"));
+                + "(PT5M); was '" + QueryParameters.printable(text) + "'"));
     }
 
     private static StrataException invalid(String message) {

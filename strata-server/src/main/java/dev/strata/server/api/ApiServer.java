@@ -60,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
         for (ApiEndpoint endpoint : endpoints) {
             app.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
         }
-        ErrorResponses.install(app);
+        ErrorResponses.install(app, endpoints);
         app.after(ctx -> MDC.remove("tenant"));
         app.start(host, port);
         return new ApiServer(app, endpoints, host);

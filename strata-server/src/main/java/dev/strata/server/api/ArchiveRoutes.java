@@ -5,8 +5,10 @@ import dev.strata.IsolationMode;
 import dev.strata.Strata;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
+import dev.strata.archive.ArchiveLimits;
 import dev.strata.archive.ImportOptions;
 import dev.strata.archive.ImportResult;
+import dev.strata.internal.archive.TenantArchives;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,9 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Per-tenant archives over HTTP, streamed both ways in constant memory: the export is written to
@@ -29,12 +28,13 @@ import java.util.stream.Collectors;
  */
 final class ArchiveRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);
-    private static final Set<String> IMPORT_PARAMETERS = Set.of("mode", "parent", "slug");
 
     private final Strata strata;
+    private final TenantArchives archives;
 
     ArchiveRoutes(Strata strata) {
         this.strata = strata;
+        this.archives = new TenantArchives(strata.internals());
     }
 
     List<ApiEndpoint> endpoints() {
@@ -49,6 +49,7 @@ final class ArchiveRoutes {
      * a complete one.
      */
     private void export(Context ctx) throws IOException {
+        QueryParameters.of(ctx);
         Tenant tenant = strata.tenants().get(ctx.pathParam("key"));
         MDC.put("tenant", tenant.id().toString());
         HttpServletResponse res = ctx.res();
@@ -58,7 +59,7 @@ final class ArchiveRoutes {
         res.setHeader("Content-Disposition", "attachment; filename=\"" + tenant.slug() + ".strata.zip\"");
         OutputStream out = res.getOutputStream();
         try {
-            strata.exportTenant(tenant.id().toString(), out);
+            archives.export(tenant.id().toString(), out, Authenticator.key(ctx).actor());
             out.flush();
         } catch (RuntimeException | IOException e) {
             if (!res.isCommitted()) {
@@ -71,19 +72,24 @@ final class ArchiveRoutes {
         }
     }
 
+    /**
+     * Refuses a body over the archive bound before reading it when its {@code Content-Length} says
+     * so; a body without one (chunked) is counted while it is spooled and refused at the bound.
+     */
     private void importArchive(Context ctx) throws IOException {
-        Set<String> unknown = ctx.queryParamMap().keySet().stream().filter(k -> !IMPORT_PARAMETERS.contains(k))
-                .collect(Collectors.toCollection(TreeSet::new));
-        if (!unknown.isEmpty()) {
-            throw new StrataException(ErrorCode.INVALID_ARGUMENT,
-                    "Unknown query parameter " + unknown + ": use mode, parent or slug");
+        QueryParameters query = QueryParameters.of(ctx, "mode", "parent", "slug");
+        IsolationMode mode = query.mode("mode");
+        ImportOptions options = new ImportOptions(mode, query.get("parent"), query.get("slug"));
+        long max = strata.config().archiveLimits().maxArchiveBytes();
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw new StrataException(ErrorCode.ARCHIVE_TOO_LARGE, "The archive is refused: the upload is " + declared
+                    + " bytes, more than the " + ArchiveLimits.bytes(max) + " an archive may have. Nothing was imported; "
+                    + "raise the server's --max-import-bytes if the archive is genuine");
         }
-        String modeText = ctx.queryParam("mode");
-        IsolationMode mode = modeText == null || modeText.isBlank() ? null : IsolationMode.parse(modeText);
-        ImportOptions options = new ImportOptions(mode, blankToNull(ctx.queryParam("parent")), blankToNull(ctx.queryParam("slug")));
         ImportResult result;
         try (InputStream in = ctx.req().getInputStream()) {
-            result = strata.importTenant(in, options);
+            result = archives.importArchive(in, options, Authenticator.key(ctx).actor());
         }
         Tenant tenant = result.tenant();
         MDC.put("tenant", tenant.id().toString());
@@ -96,7 +102,4 @@ final class ArchiveRoutes {
     record ImportView(TenantView tenant, ManifestView manifest) {
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
 }

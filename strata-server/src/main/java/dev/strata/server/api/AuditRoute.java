@@ -19,6 +19,7 @@ final class AuditRoute {
     }
 
     private void audit(Context ctx) {
+        QueryParameters.of(ctx);
         ctx.json(AuditView.of(strata.audit()));
     }
 }

@@ -45,6 +45,7 @@ final class LimitRoutes {
     }
 
     private void show(Context ctx) {
+        QueryParameters.of(ctx);
         Tenant tenant = resolve(ctx);
         Optional<TenantLimits> own = strata.tenants().ownLimits(tenant.id().toString());
         ctx.json(own.map(limits -> LimitsView.of(tenant, limits, Source.TENANT))
@@ -52,12 +53,15 @@ final class LimitRoutes {
     }
 
     private void set(Context ctx) {
+        QueryParameters.of(ctx);
         Tenant tenant = resolve(ctx);
         TenantLimits limits = limits(RequestBodies.read(ctx, LimitsRequest.class));
         ctx.json(LimitsView.of(tenant, tenants(ctx).setLimits(tenant.id().toString(), limits), Source.TENANT));
     }
 
     private void clear(Context ctx) {
+        QueryParameters.of(ctx);
+        RequestBodies.requireNone(ctx);
         Tenant tenant = resolve(ctx);
         ctx.json(LimitsView.of(tenant, tenants(ctx).clearLimits(tenant.id().toString()), Source.TIER));
     }

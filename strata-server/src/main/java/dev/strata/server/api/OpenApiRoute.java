@@ -34,6 +34,7 @@ final class OpenApiRoute {
     }
 
     private void serve(Context ctx) {
+        QueryParameters.of(ctx);
         ctx.contentType("application/json").result(document);
     }
 }

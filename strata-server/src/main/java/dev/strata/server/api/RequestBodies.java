@@ -22,6 +22,14 @@ final class RequestBodies {
     private RequestBodies() {
     }
 
+    /** Refuses a request body on an endpoint that takes none (white space counts as none). */
+    static void requireNone(Context ctx) {
+        byte[] bytes = readBounded(ctx);
+        if (bytes.length > 0 && !new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw invalid("This endpoint takes no request body: send none");
+        }
+    }
+
     /** The parsed body, or {@code null} if the request has none. */
     static <T> T read(Context ctx, Class<T> type) {
         byte[] bytes = readBounded(ctx);
@@ -38,12 +46,53 @@ final class RequestBodies {
             String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
                     .collect(Collectors.joining("."));
             throw invalid(field.isEmpty() ? "The request body must be a JSON object"
-                    : "Field '" + field + "' has the wrong type");
+                    : "Field '" + field + "' must be " + expected(e.getTargetType()) + " (JSON values are not converted: "
+                    + "no quotes around numbers or booleans, no numbers for booleans or text)");
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
+                    .collect(Collectors.joining("."));
+            String reason = e.getCause() instanceof JsonProcessingException cause ? cause.getOriginalMessage() : e.getOriginalMessage();
+            throw invalid((field.isEmpty() ? "The request body" : "Field '" + field + "'") + " is invalid: " + reason);
+        } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
+            String field = e.getProcessor() == null ? null : currentName(e.getProcessor());
+            throw invalid((field == null ? "A number" : "Field '" + field + "'") + " is out of range: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw invalid("Malformed JSON in the request body: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw invalid("Could not read the request body: " + e.getMessage());
         }
+    }
+
+    private static String currentName(com.fasterxml.jackson.core.JsonParser parser) {
+        try {
+            return parser.currentName();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The JSON type a Java field type needs, in words. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
     }
 
     private static byte[] readBounded(Context ctx) {

@@ -22,10 +22,8 @@ import java.util.stream.Collectors;
 
 /** The tenant registry over HTTP: create, list, show, suspend, resume, decommission, history. */
 final class TenantRoutes {
-    private static final Set<String> LIST_FILTERS = Set.of("tier", "parent", "status");
-
-    /** Body of {@code POST /v1/tenants}; {@code tier} accepts 1, 2, "1", "T1", ... */
-    record CreateRequest(String tier, String slug, String parent, String name, String mode, String region) {
+    /** Body of {@code POST /v1/tenants}; {@code tier} is the JSON number 1 or 2. */
+    record CreateRequest(Integer tier, String slug, String parent, String name, String mode, String region) {
     }
 
     /** Body of {@code POST /v1/tenants/{key}/decommission}. */
@@ -50,36 +48,45 @@ final class TenantRoutes {
     }
 
     private void create(Context ctx) {
+        QueryParameters.of(ctx);
         CreateRequest body = RequestBodies.read(ctx, CreateRequest.class);
         if (body == null) {
             throw invalid("A JSON body is required: {\"tier\": 1 or 2, \"slug\": ..., \"parent\": ... (for a T2), "
                     + "\"name\", \"mode\", \"region\" optional}");
         }
-        if (body.tier() == null || body.tier().isBlank()) {
-            throw invalid("Field 'tier' is required: 1 (partner) or 2 (customer)");
-        }
-        Tier tier = Tier.parse(body.tier());
-        IsolationMode mode = body.mode() == null || body.mode().isBlank() ? null : IsolationMode.parse(body.mode());
+        Tier tier = creatableTier(body.tier());
+        IsolationMode mode = QueryParameters.mode("mode", body.mode());
         NewTenant request = new NewTenant(tier, body.slug(), body.parent(), body.name(), mode, body.region(), null);
         Tenant created = tenants(ctx).create(request);
         MDC.put("tenant", created.id().toString());
         ctx.status(201).header("Location", "/v1/tenants/" + created.id()).json(view(created));
     }
 
-    private void list(Context ctx) {
-        Set<String> unknown = ctx.queryParamMap().keySet().stream().filter(k -> !LIST_FILTERS.contains(k))
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
-        if (!unknown.isEmpty()) {
-            throw invalid("Unknown query parameter " + unknown + ": filter with tier, parent or status");
+    /** The tier of a tenant to create: the JSON number 1 or 2 (the T0 exists once and is never created). */
+    private static Tier creatableTier(Integer tier) {
+        if (tier == null) {
+            throw invalid("Field 'tier' is required: 1 (partner) or 2 (customer)");
         }
-        Tier tier = ctx.queryParam("tier") == null ? null : Tier.parse(ctx.queryParam("tier"));
-        TenantStatus status = ctx.queryParam("status") == null ? null : TenantStatus.parse(ctx.queryParam("status"));
-        UUID parent = ctx.queryParam("parent") == null ? null : strata.tenants().get(ctx.queryParam("parent")).id();
-        List<Tenant> all = strata.tenants().list();
-        Map<UUID, String> slugs = all.stream().collect(Collectors.toMap(Tenant::id, Tenant::slug));
-        List<TenantView> views = all.stream()
+        return switch (tier) {
+            case 1 -> Tier.T1;
+            case 2 -> Tier.T2;
+            case 0 -> throw new StrataException(ErrorCode.INVALID_HIERARCHY,
+                    "Tier 0 is the platform operator, which exists once and is not created: use 1 (partner) or 2 (customer)");
+            default -> throw invalid("Unknown tier " + tier + ": use 1 (partner) or 2 (customer)");
+        };
+    }
+
+    private void list(Context ctx) {
+        QueryParameters query = QueryParameters.of(ctx, "tier", "parent", "status", "all");
+        Tier tier = query.tier("tier");
+        TenantStatus status = query.status("status");
+        boolean all = query.flag("all");
+        UUID parent = query.get("parent") == null ? null : strata.tenants().get(query.get("parent")).id();
+        List<Tenant> tenants = strata.tenants().list();
+        Map<UUID, String> slugs = tenants.stream().collect(Collectors.toMap(Tenant::id, Tenant::slug));
+        List<TenantView> views = tenants.stream()
                 .filter(t -> tier == null || t.tier() == tier)
-                .filter(t -> status == null || t.status() == status)
+                .filter(t -> status != null ? t.status() == status : all || t.status() != TenantStatus.DECOMMISSIONED)
                 .filter(t -> parent == null || parent.equals(t.parentId()))
                 .map(t -> TenantView.of(t, t.parentId() == null ? null : slugs.get(t.parentId())))
                 .toList();
@@ -87,29 +94,37 @@ final class TenantRoutes {
     }
 
     private void show(Context ctx) {
+        QueryParameters.of(ctx);
         ctx.json(view(resolve(ctx)));
     }
 
     private void suspend(Context ctx) {
+        QueryParameters.of(ctx);
+        RequestBodies.requireNone(ctx);
         change(ctx, tenants -> tenants.suspend(resolve(ctx).id().toString()));
     }
 
     private void resume(Context ctx) {
+        QueryParameters.of(ctx);
+        RequestBodies.requireNone(ctx);
         change(ctx, tenants -> tenants.resume(resolve(ctx).id().toString()));
     }
 
     private void decommission(Context ctx) {
+        QueryParameters.of(ctx);
         Tenant tenant = resolve(ctx);
         DecommissionRequest body = RequestBodies.read(ctx, DecommissionRequest.class);
         if (body == null || !Boolean.TRUE.equals(body.confirm())) {
             throw new StrataException(ErrorCode.CONFIRMATION_REQUIRED, "Decommissioning '" + tenant.slug()
-                    + "' deletes its data for good: confirm it ({\"confirm\": true}; on the command line --confirm)");
+                    + "' deletes its data for good: confirm it by sending the JSON body {\"confirm\": true}"
+                    + " (with \"cascade\": true for a T1 whose T2s go too)");
         }
         boolean cascade = Boolean.TRUE.equals(body.cascade());
         change(ctx, tenants -> tenants.decommission(tenant.id().toString(), cascade));
     }
 
     private void history(Context ctx) {
+        QueryParameters.of(ctx);
         Tenant tenant = resolve(ctx);
         List<EventView> events = strata.tenants().history(tenant.id().toString()).stream().map(EventView::of).toList();
         ctx.json(new HistoryView(tenant.id(), tenant.slug(), events));

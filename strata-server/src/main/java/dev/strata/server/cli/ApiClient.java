@@ -86,15 +86,46 @@ final class ApiClient {
         return json(send(request(path).header("Content-Type", contentType).POST(publisher).build()));
     }
 
+    /** Streams standard input (or any stream) as the request body; the stream is not closed. */
+    JsonNode upload(String path, InputStream body, String contentType) {
+        InputStream unclosed = new java.io.FilterInputStream(body) {
+            @Override
+            public void close() {
+                // standard input stays open for the process
+            }
+        };
+        return json(send(request(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> unclosed)).build()));
+    }
+
     /** Streams the answer's body to a file (the caller chooses the file and cleans up on failure). */
     long download(String path, Path target) {
+        return download(path, out -> Files.copy(out, target));
+    }
+
+    /** Streams the answer's body to a stream (flushed, not closed). */
+    long download(String path, java.io.OutputStream target) {
+        return download(path, in -> {
+            long n = in.transferTo(target);
+            target.flush();
+            return n;
+        });
+    }
+
+    /** What to do with a successful answer's body. */
+    @FunctionalInterface
+    private interface BodySink {
+        long take(InputStream body) throws IOException;
+    }
+
+    private long download(String path, BodySink sink) {
         HttpResponse<InputStream> response = send(request(path).GET().build());
         try (InputStream in = response.body()) {
             if (response.statusCode() != 200) {
                 throw failure(response.statusCode(), in.readNBytes(64 * 1024),
                         response.headers().firstValue("Content-Type").orElse(""));
             }
-            return Files.copy(in, target);
+            return sink.take(in);
         } catch (IOException e) {
             throw new CliFailure(CliFailure.GENERAL, "the download from " + base + path + " broke off: " + e.getMessage(), e);
         }

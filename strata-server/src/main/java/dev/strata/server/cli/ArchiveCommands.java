@@ -16,9 +16,35 @@ import java.util.UUID;
 
 import static dev.strata.server.cli.ApiClient.segment;
 
-/** {@code strata tenants export|import}: per-tenant archives, streamed to and from files. */
+/** {@code strata tenants export|import}: per-tenant archives, streamed to and from files ({@code -}: standard output or input). */
 final class ArchiveCommands {
+    /** The file name that means standard output (export) or standard input (import). */
+    static final String STDIO = "-";
+
     private ArchiveCommands() {
+    }
+
+    /** Names the option that fixes a refused import, where the server's message cannot know it. */
+    static CliFailure withOptionHint(CliFailure failure) {
+        String message = failure.getMessage();
+        String hint = null;
+        if (message.contains("--as-new-slug") || message.contains("--parent")) {
+            return failure;
+        }
+        if (message.endsWith("(DUPLICATE_SLUG)")) {
+            hint = "pass --as-new-slug SLUG to restore it under another slug";
+        } else if (message.contains("parent") && (message.endsWith("(TENANT_NOT_FOUND)") || message.endsWith("(INVALID_HIERARCHY)")
+                || message.endsWith("(TENANT_DECOMMISSIONED)"))) {
+            hint = "pass --parent KEY to name the T1 to restore it under";
+        } else if (message.endsWith("(ARCHIVE_TOO_LARGE)")) {
+            hint = "the server's import limits are set with 'strata serve --max-import-bytes ...'";
+        }
+        if (hint == null) {
+            return failure;
+        }
+        int code = message.lastIndexOf(" (");
+        String withHint = code < 0 ? message + "; " + hint : message.substring(0, code) + "; " + hint + message.substring(code);
+        return new CliFailure(failure.exitCode(), withHint, failure);
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
@@ -26,8 +52,9 @@ final class ArchiveCommands {
     static final class Export extends ClientCommand {
         @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
         String key;
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The archive file to write.")
-        Path file;
+        @Option(names = "--out", required = true, paramLabel = "FILE",
+                description = "The archive file to write; - for standard output.")
+        String file;
         @Option(names = "--force", description = "Overwrite FILE if it exists.")
         boolean force;
 
@@ -37,7 +64,14 @@ final class ArchiveCommands {
          */
         @Override
         int run(ApiClient api) {
-            Path target = file.toAbsolutePath();
+            if (STDIO.equals(file)) {
+                return toStandardOutput(api);
+            }
+            Path target = Path.of(file).toAbsolutePath();
+            if (Files.isDirectory(target)) {
+                throw CliFailure.invalid(target + " is a directory: give the archive's file name, e.g. "
+                        + target.resolve(key + ".strata.zip"));
+            }
             if (Files.exists(target) && !force) {
                 throw CliFailure.invalid(target + " exists: pass --force to overwrite it");
             }
@@ -64,6 +98,18 @@ final class ArchiveCommands {
             }
         }
 
+        /** Streams the archive to standard output; the summary goes to standard error. */
+        private int toStandardOutput(ApiClient api) {
+            long bytes = api.download("/v1/tenants/" + segment(key) + "/export", environment().stdout());
+            if (json()) {
+                err().println(dev.strata.server.api.Json.mapper().createObjectNode().put("file", STDIO).put("bytes", bytes).toPrettyString());
+            } else {
+                err().println("Exported tenant '" + key + "' to standard output (" + bytes + " bytes).");
+            }
+            err().flush();
+            return 0;
+        }
+
         private static void move(Path temp, Path target) {
             try {
                 try {
@@ -80,8 +126,8 @@ final class ArchiveCommands {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Restore a tenant from an archive file, in any mode, after verifying its counts and checksums.")
     static final class Import extends ClientCommand {
-        @Parameters(paramLabel = "FILE", description = "The archive written by 'strata tenants export'.")
-        Path file;
+        @Parameters(paramLabel = "FILE", description = "The archive written by 'strata tenants export'; - for standard input.")
+        String file;
         @Option(names = "--mode", paramLabel = "rls|schema|database", description = "Isolation mode of the restored tenant (default: hybrid).")
         String mode;
         @Option(names = "--parent", paramLabel = "KEY", description = "Parent T1 of a restored T2 (default: the archived parent).")
@@ -91,14 +137,22 @@ final class ArchiveCommands {
 
         @Override
         int run(ApiClient api) {
-            if (!Files.isRegularFile(file)) {
-                throw CliFailure.invalid("cannot read " + file.toAbsolutePath() + ": no such file");
+            Path path = STDIO.equals(file) ? null : Path.of(file);
+            if (path != null && !Files.isRegularFile(path)) {
+                throw CliFailure.invalid("cannot read " + path.toAbsolutePath() + ": no such file");
             }
             Map<String, String> query = new LinkedHashMap<>();
             query.put("mode", mode);
             query.put("parent", parent);
             query.put("slug", newSlug);
-            JsonNode answer = api.upload("/v1/tenants/import" + ApiClient.query(query), file, "application/zip");
+            String route = "/v1/tenants/import" + ApiClient.query(query);
+            JsonNode answer;
+            try {
+                answer = path == null ? api.upload(route, environment().stdin(), "application/zip")
+                        : api.upload(route, path, "application/zip");
+            } catch (CliFailure failure) {
+                throw withOptionHint(failure);
+            }
             if (json()) {
                 printJson(answer);
                 return 0;

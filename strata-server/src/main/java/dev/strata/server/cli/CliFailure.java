@@ -39,9 +39,13 @@ public final class CliFailure extends RuntimeException {
         return new CliFailure(exit, detail + " (" + code + ")");
     }
 
-    /** A local usage problem (bad file, bad option value), with {@link ErrorCode#INVALID_ARGUMENT}'s exit code. */
+    /**
+     * A local usage problem (bad file, bad option value), with {@link ErrorCode#INVALID_ARGUMENT}'s
+     * exit code and, like the API's errors, its code at the end of the message.
+     */
     public static CliFailure invalid(String message) {
-        return new CliFailure(ErrorCode.INVALID_ARGUMENT.exitCode(), message);
+        String suffix = " (" + ErrorCode.INVALID_ARGUMENT + ")";
+        return new CliFailure(ErrorCode.INVALID_ARGUMENT.exitCode(), message.endsWith(suffix) ? message : message + suffix);
     }
 
     public int exitCode() {

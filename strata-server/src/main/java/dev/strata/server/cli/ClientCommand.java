@@ -23,8 +23,18 @@ abstract class ClientCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         checkOptions();
-        Environment env = ((Main) spec.root().userObject()).environment();
+        Environment env = environment();
         return run(new ApiClient(options.api(env), options.key(env)));
+    }
+
+    /** The environment the command runs in. */
+    Environment environment() {
+        return ((Main) spec.root().userObject()).environment();
+    }
+
+    /** Where messages go when standard output carries data (an archive written to {@code -}). */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
     }
 
     /**

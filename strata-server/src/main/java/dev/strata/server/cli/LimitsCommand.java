@@ -56,6 +56,18 @@ final class LimitsCommand extends ClientCommand {
             throw new ParameterException(spec.commandLine(), "Missing " + and(missing) + ": "
                     + SET_OPTIONS + " set a tenant's limits together");
         }
+        if (maxConcurrent != null && maxConcurrent < 1) {
+            throw CliFailure.invalid("--max-concurrent must be 1 or more, was " + maxConcurrent + " (INVALID_ARGUMENT)");
+        }
+        requireTimeout("--acquire-timeout", acquireTimeout);
+        requireTimeout("--statement-timeout", statementTimeout);
+    }
+
+    private static void requireTimeout(String option, Duration value) {
+        if (value != null && (value.isNegative() || value.compareTo(dev.strata.TenantLimits.MAX_TIMEOUT) > 0)) {
+            throw CliFailure.invalid(option + " must be from 0 to " + DurationText.format(dev.strata.TenantLimits.MAX_TIMEOUT)
+                    + ", was " + value + " (INVALID_ARGUMENT)");
+        }
     }
 
     private static String and(List<String> options) {

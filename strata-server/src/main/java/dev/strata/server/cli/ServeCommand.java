@@ -3,6 +3,7 @@ package dev.strata.server.cli;
 import dev.strata.ErrorCode;
 import dev.strata.Strata;
 import dev.strata.StrataException;
+import dev.strata.archive.ArchiveLimits;
 import dev.strata.server.Main;
 import dev.strata.server.api.ApiKeys;
 import dev.strata.server.api.ApiServer;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -47,6 +49,20 @@ public final class ServeCommand implements Callable<Integer> {
                     + "as postgresql://user:password@host:port/db or a JDBC URL.")
     String databaseUrl;
 
+    @Option(names = "--max-import-bytes", paramLabel = "SIZE",
+            description = "Largest archive an import may upload (default: $STRATA_MAX_IMPORT_BYTES, else 256m); "
+                    + "a larger Content-Length is refused before the body is read.")
+    String maxImportBytes;
+
+    @Option(names = "--max-import-inflated-bytes", paramLabel = "SIZE",
+            description = "Most bytes an imported archive's entries may inflate to, in total and each "
+                    + "(default: $STRATA_MAX_IMPORT_INFLATED_BYTES, else 512m).")
+    String maxImportInflatedBytes;
+
+    @Option(names = "--max-import-entries", paramLabel = "N",
+            description = "Most entries an imported archive may hold (default: $STRATA_MAX_IMPORT_ENTRIES, else 1000).")
+    String maxImportEntries;
+
     @Option(names = "--namespace", hidden = true, defaultValue = "strata", description = "Prefix of every database and role (tests).")
     String namespace;
 
@@ -60,7 +76,8 @@ public final class ServeCommand implements Callable<Integer> {
         Path home = env.dataDir(dataDir);
         String url = databaseUrl != null ? databaseUrl : env.get("STRATA_DATABASE_URL").orElse(null);
 
-        Running running = Running.start(home, url, namespace, bind, port, out);
+        ArchiveLimits limits = archiveLimits(env);
+        Running running = Running.start(home, url, namespace, bind, port, limits, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -70,15 +87,48 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The import bounds from the options, else the environment, else the defaults; refused if malformed. */
+    ArchiveLimits archiveLimits(Environment env) {
+        ArchiveLimits limits = ArchiveLimits.DEFAULT;
+        Long upload = size("--max-import-bytes", maxImportBytes, env, "STRATA_MAX_IMPORT_BYTES");
+        if (upload != null) {
+            limits = limits.withMaxArchiveBytes(upload);
+        }
+        Long inflated = size("--max-import-inflated-bytes", maxImportInflatedBytes, env, "STRATA_MAX_IMPORT_INFLATED_BYTES");
+        if (inflated != null) {
+            limits = limits.withMaxInflatedBytes(inflated).withMaxEntryBytes(inflated);
+        }
+        String entriesText = maxImportEntries != null ? maxImportEntries : env.get("STRATA_MAX_IMPORT_ENTRIES").orElse(null);
+        if (entriesText != null) {
+            String source = maxImportEntries != null ? "--max-import-entries" : "STRATA_MAX_IMPORT_ENTRIES";
+            if (!entriesText.strip().matches("[1-9][0-9]{0,8}") || Integer.parseInt(entriesText.strip()) < 2) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for " + source + ": '" + entriesText
+                        + "': use a whole number of 2 or more");
+            }
+            limits = limits.withMaxEntries(Integer.parseInt(entriesText.strip()));
+        }
+        return limits;
+    }
+
+    private Long size(String option, String value, Environment env, String variable) {
+        String text = value != null ? value : env.get(variable).orElse(null);
+        if (text == null) {
+            return null;
+        }
+        return ByteSize.parse(text).orElseThrow(() -> new ParameterException(spec.commandLine(), "Invalid value for "
+                + (value != null ? option : variable) + ": '" + text + "': use " + ByteSize.ACCEPTED));
+    }
+
     /** Everything serve runs, closed in reverse order of start. */
     private record Running(PostgresBackend backend, Strata strata, ApiServer api) implements AutoCloseable {
 
-        static Running start(Path home, String url, String namespace, String bind, int port, PrintWriter out) {
+        static Running start(Path home, String url, String namespace, String bind, int port, ArchiveLimits limits,
+                             PrintWriter out) {
             // closed by serve's own shutdown hook, after the HTTP server and Strata
             PostgresBackend backend = PostgresBackend.open(url, home, false);
             Strata strata = null;
             try {
-                strata = Strata.configure().server(backend.server()).namespace(namespace).start();
+                strata = Strata.configure().server(backend.server()).namespace(namespace).archiveLimits(limits).start();
                 out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
                 ApiKeys keys = new ApiKeys(strata.internals().management());
                 Optional<ApiKeys.Created> admin = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(home, secret));

@@ -2,6 +2,7 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.ErrorCode;
 import dev.strata.server.api.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ import static dev.strata.server.cli.ApiClient.segment;
                 TenantsCommand.History.class, TopCommand.class, LimitsCommand.class, ArchiveCommands.Export.class,
                 ArchiveCommands.Import.class})
 public final class TenantsCommand implements Runnable {
+    /** Literal path segments under {@code /v1/tenants/} that a GET of a tenant's key would hit instead. */
+    static final java.util.Set<String> RESERVED_SEGMENTS = java.util.Set.of("top");
+
     @Spec
     CommandSpec spec;
 
@@ -64,8 +68,26 @@ public final class TenantsCommand implements Runnable {
         String region;
 
         @Override
+        void checkOptions() {
+            level();
+        }
+
+        /** The tier as the API takes it: the number 1 or 2. */
+        private int level() {
+            return switch (tier.strip()) {
+                case "1" -> 1;
+                case "2" -> 2;
+                case "0" -> throw new CliFailure(ErrorCode.INVALID_HIERARCHY.exitCode(), "tier 0 is the platform operator, "
+                        + "which exists once and is not created: --tier 1 creates a partner, --tier 2 a customer ("
+                        + ErrorCode.INVALID_HIERARCHY + ")");
+                default -> throw new CliFailure(ErrorCode.INVALID_ARGUMENT.exitCode(), "invalid --tier '" + tier
+                        + "': use 1 for a partner or 2 for a customer (" + ErrorCode.INVALID_ARGUMENT + ")");
+            };
+        }
+
+        @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode().put("tier", tier).put("slug", slug);
+            ObjectNode body = Json.mapper().createObjectNode().put("tier", level()).put("slug", slug);
             putIfSet(body, "parent", parent);
             putIfSet(body, "name", name);
             putIfSet(body, "mode", mode);
@@ -89,6 +111,19 @@ public final class TenantsCommand implements Runnable {
         String parent;
         @Option(names = "--status", paramLabel = "STATUS", description = "Only tenants in this status (active, suspended, decommissioned, ...).")
         String status;
+        @Option(names = "--all", description = "Also list decommissioned tenants (left out by default).")
+        boolean all;
+
+        @Override
+        void checkOptions() {
+            if (tier != null && !java.util.Set.of("0", "1", "2").contains(tier.strip())) {
+                throw CliFailure.invalid("invalid --tier '" + tier + "': use 0 (the operator), 1 (partners) or 2 (customers)"
+                        + " (INVALID_ARGUMENT)");
+            }
+            if (tier != null) {
+                tier = tier.strip();
+            }
+        }
 
         @Override
         int run(ApiClient api) {
@@ -96,6 +131,7 @@ public final class TenantsCommand implements Runnable {
             filters.put("tier", tier);
             filters.put("parent", parent);
             filters.put("status", status);
+            filters.put("all", all ? "true" : null);
             JsonNode answer = api.get("/v1/tenants" + ApiClient.query(filters));
             if (json()) {
                 printJson(answer);
@@ -113,7 +149,18 @@ public final class TenantsCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            return print(api.get("/v1/tenants/" + segment(key)), null);
+            return print(api.get(tenantPath(api, key)), null);
+        }
+
+        /**
+         * The path that shows the tenant {@code key}. {@code /v1/tenants/top} is the activity
+         * route, so a tenant slugged {@code top} is looked up through its history, which names its id.
+         */
+        private static String tenantPath(ApiClient api, String key) {
+            if (RESERVED_SEGMENTS.contains(key)) {
+                return "/v1/tenants/" + segment(api.get("/v1/tenants/" + segment(key) + "/history").get("tenant_id").asText());
+            }
+            return "/v1/tenants/" + segment(key);
         }
     }
 
@@ -154,6 +201,13 @@ public final class TenantsCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
+            if (!confirm) {
+                JsonNode tenant = api.get(Show.tenantPath(api, key));
+                throw new CliFailure(ErrorCode.CONFIRMATION_REQUIRED.exitCode(), "decommissioning '"
+                        + text(tenant, "slug") + "' deletes its data for good: pass --confirm"
+                        + (cascade || tenant.path("tier").asInt() != 1 ? "" : " (and --cascade if its T2s are to go too)")
+                        + " (CONFIRMATION_REQUIRED)");
+            }
             ObjectNode body = Json.mapper().createObjectNode().put("confirm", confirm).put("cascade", cascade);
             JsonNode t = api.post("/v1/tenants/" + segment(key) + "/decommission", body);
             return print(t, "Decommissioned tenant '" + text(t, "slug") + "'.");

@@ -1,20 +1,30 @@
 package dev.strata.server.runtime;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a command reads from its surroundings: environment variables and the user's home. Passed
- * in rather than read from {@link System} so tests can run commands with an environment of their own.
+ * What a command reads from its surroundings: environment variables, the user's home, and the raw
+ * standard input and output (for archives given as {@code -}). Passed in rather than read from
+ * {@link System} so tests can run commands with an environment of their own.
  *
  * @param variables environment variables
  * @param userHome  the user's home directory
+ * @param stdin     standard input, as bytes
+ * @param stdout    standard output, as bytes (commands print text through picocli's writer instead)
  */
-public record Environment(Map<String, String> variables, Path userHome) {
+public record Environment(Map<String, String> variables, Path userHome, InputStream stdin, OutputStream stdout) {
 
     public Environment {
         variables = Map.copyOf(variables);
+    }
+
+    /** An environment with this process's standard input and output. */
+    public Environment(Map<String, String> variables, Path userHome) {
+        this(variables, userHome, System.in, System.out);
     }
 
     /** This process's environment. */

@@ -100,7 +100,7 @@ class RestApiTest {
     @Test
     void unknown_routes_with_a_key_are_404_problem() {
         assertProblem(http.get("/v1/nothing-here"), ErrorCode.ROUTE_NOT_FOUND);
-        assertProblem(http.send("DELETE", "/v1/tenants"), ErrorCode.ROUTE_NOT_FOUND);
+        assertProblem(http.send("DELETE", "/v1/tenants"), ErrorCode.METHOD_NOT_ALLOWED);
         assertProblem(http.get("/nothing"), ErrorCode.ROUTE_NOT_FOUND);
     }
 
@@ -178,7 +178,7 @@ class RestApiTest {
         assertThat(t1.get("region").asText()).isEqualTo("eu-west");
         assertThat(t1.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
-        Answer child = http.post("/v1/tenants", "{\"tier\": \"2\", \"slug\": \"life-kid\", \"parent\": \"life\"}");
+        Answer child = http.post("/v1/tenants", "{\"tier\": 2, \"slug\": \"life-kid\", \"parent\": \"life\"}");
         assertThat(child.status()).isEqualTo(201);
         assertThat(child.json().get("mode").asText()).isEqualTo("rls");
         assertThat(child.json().get("database").asText()).isEqualTo(t1.get("database").asText());

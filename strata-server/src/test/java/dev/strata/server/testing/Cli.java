@@ -24,6 +24,24 @@ public final class Cli {
         }
     }
 
+    /** What one command line did, with its raw standard output (for archives written to {@code -}). */
+    public record BinaryRun(int exitCode, byte[] stdout, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " (" + stdout.length + " bytes on stdout)\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** Runs with the given standard input and captures standard output as bytes. */
+    public static BinaryRun runWithStdio(Path home, Map<String, String> env, byte[] stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        int code = Main.execute(new Environment(env, home, new java.io.ByteArrayInputStream(stdin), stdout),
+                new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new BinaryRun(code, stdout.toByteArray(), out.toString(), err.toString());
+    }
+
     /** Runs with no environment variables and a home directory of its own. */
     public static Run run(Path home, Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();

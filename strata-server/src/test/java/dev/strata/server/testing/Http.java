@@ -47,6 +47,22 @@ public final class Http {
         }
     }
 
+    /** A GET whose body is bytes (an archive); fails unless the answer is 200. */
+    public byte[] getBytes(String path) {
+        try {
+            HttpResponse<byte[]> r = client.send(builder(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + r.statusCode());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Answer get(String path) {
         return send(builder(path).GET());
     }
@@ -64,6 +80,16 @@ public final class Http {
 
     public Answer post(String path, byte[] body, String contentType) {
         return send(builder(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** A body of unknown length, sent chunked (no Content-Length). */
+    public Answer postChunked(String path, java.io.InputStream body, String contentType) {
+        return send(builder(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)));
+    }
+
+    public Answer send(String method, String path, String jsonBody) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)));
     }
 
     public Answer send(String method, String path) {

@@ -33,7 +33,12 @@ public final class RunningApi implements AutoCloseable {
     }
 
     public static RunningApi start() {
-        Strata strata = TestStrata.start();
+        return start(b -> b);
+    }
+
+    /** {@link #start()} with the test's own configuration on top of {@link TestStrata#configure()}. */
+    public static RunningApi start(java.util.function.UnaryOperator<dev.strata.StrataConfig.Builder> customize) {
+        Strata strata = TestStrata.start(customize);
         try {
             Path dataDir = Files.createTempDirectory("strata-server-test");
             ApiKeys keys = new ApiKeys(strata.internals().management());
