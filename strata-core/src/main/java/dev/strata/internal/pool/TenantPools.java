@@ -257,8 +257,8 @@ public final class TenantPools implements AutoCloseable {
             if (t instanceof SQLException s && BudgetedDataSource.BUDGET_EXHAUSTED.equals(s.getSQLState())) {
                 return new StrataException(ErrorCode.CONNECTION_BUDGET_EXHAUSTED, "No connection to " + key + " within "
                         + config.connectionTimeout().toMillis() + " ms: all " + config.connectionBudget()
-                        + " connections of data plane '" + key.dataPlane() + "' are in use. Raise connectionBudget or "
-                        + "shorten transactions", e);
+                        + " connections of the connection budget of data plane '" + key.dataPlane() + "' are in use. "
+                        + "Raise connectionBudget or shorten transactions", e);
             }
         }
         ConnectionBudget budget = budgets.get(key.dataPlane());
