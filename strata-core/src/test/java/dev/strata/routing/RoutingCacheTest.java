@@ -59,10 +59,19 @@ class RoutingCacheTest {
         throw new AssertionError("The change never reached the other process's routing cache");
     }
 
+    /**
+     * The set-up's own changes notify every process asynchronously, and each notification drops
+     * cached routes; once they have arrived, nothing changes and the cached route is served as is.
+     */
     @Test
-    void a_cached_route_is_served_again_without_loading_it() {
+    void a_cached_route_is_served_again_without_loading_it() throws InterruptedException {
         Router router = first.internals().router();
         Route once = router.route(c1.id());
+        for (int i = 0; i < 100 && router.route(c1.id()) != once; i++) {
+            Thread.sleep(50);
+            once = router.route(c1.id());
+        }
+        assertThat(router.route(c1.id())).isSameAs(once);
         assertThat(router.route(c1.id())).isSameAs(once);
     }
 
