@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * tenant transaction committed. Stops by itself after {@code args[1]} seconds at the latest.
  */
 public final class AcknowledgedWriter {
+    /** Short operation leases, so that recovery can take over what a killed writer was doing within seconds. */
+    static final Duration LEASE = Duration.ofSeconds(1);
     private static final PrintStream OUT = System.out;
 
     private AcknowledgedWriter() {
@@ -33,7 +36,7 @@ public final class AcknowledgedWriter {
         Path dataDir = Path.of(args[0]);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[1]));
         LocalPostgres pg = LocalPostgres.start(dataDir);
-        Strata strata = Strata.configure().server(pg.server()).start();
+        Strata strata = Strata.configure().server(pg.server()).operationLease(LEASE).start();
         Tenant t1 = strata.tenants().create(NewTenant.t1("crash-t1"));
         acknowledge("tenant " + t1.id());
         List<UUID> writable = new CopyOnWriteArrayList<>(List.of(t1.id()));

@@ -88,8 +88,9 @@ class CrashRecoveryTest {
         assertThat(docCount.get()).isGreaterThanOrEqualTo(DOCS_BEFORE_KILL);
 
         try (LocalPostgres pg = LocalPostgres.start(dataDir);
-             Strata strata = Strata.configure().server(pg.server()).start()) {
+             Strata strata = Strata.configure().server(pg.server()).operationLease(AcknowledgedWriter.LEASE).start()) {
             assertThat(pg.attached()).isFalse();
+            awaitRecovery(strata);
             for (UUID id : tenants) {
                 assertThat(strata.tenants().get(id).status()).as("acknowledged tenant %s", id).isEqualTo(TenantStatus.ACTIVE);
             }
@@ -105,6 +106,19 @@ class CrashRecoveryTest {
             assertThat(docs.keySet()).allMatch(tenants::contains);
             AuditReport audit = strata.audit();
             assertThat(audit.passed()).as("audit after recovery: %s", audit.findings()).isTrue();
+        }
+    }
+
+    /**
+     * An operation the killed writer was running stays its own until its lease expires; then the
+     * restarted process's recovery (at start and every lease period, on a thread of its own) takes
+     * it over. Waits, bounded, until nothing is being provisioned any more.
+     */
+    private static void awaitRecovery(Strata strata) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline
+                && strata.tenants().list().stream().anyMatch(t -> t.status() == TenantStatus.PROVISIONING)) {
+            Thread.sleep(100);
         }
     }
 
