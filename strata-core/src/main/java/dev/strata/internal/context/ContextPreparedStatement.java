@@ -90,9 +90,7 @@ final class ContextPreparedStatement implements PreparedStatement {
         owner.executing(effect);
         try {
             if (piggyback()) {
-                PreparedStatement ps = prefixedWithBindings();
-                owner.contextSending();
-                ps.execute();
+                PreparedStatement ps = executePiggybacked();
                 skipContextResult(ps);
                 ResultSet rs = ps.getResultSet();
                 if (rs == null) {
@@ -116,9 +114,7 @@ final class ContextPreparedStatement implements PreparedStatement {
         owner.executing(effect);
         try {
             if (piggyback()) {
-                PreparedStatement ps = prefixedWithBindings();
-                owner.contextSending();
-                ps.execute();
+                PreparedStatement ps = executePiggybacked();
                 if (skipContextResult(ps)) {
                     throw new PSQLException("A result was returned when none was expected.", PSQLState.TOO_MANY_RESULTS);
                 }
@@ -135,15 +131,24 @@ final class ContextPreparedStatement implements PreparedStatement {
         owner.executing(effect);
         try {
             if (piggyback()) {
-                PreparedStatement ps = prefixedWithBindings();
-                owner.contextSending();
-                ps.execute();
+                PreparedStatement ps = executePiggybacked();
                 return skipContextResult(ps);
             }
             return plainWithBindings().execute();
         } finally {
             owner.executed(effect);
         }
+    }
+
+    /**
+     * Sends the context and this statement in one round trip; the caller skips the context's
+     * result ({@link #skipContextResult}) before reading the statement's own.
+     */
+    private PreparedStatement executePiggybacked() throws SQLException {
+        PreparedStatement ps = prefixedWithBindings();
+        owner.contextSending();
+        ps.execute();
+        return ps;
     }
 
     @Override
