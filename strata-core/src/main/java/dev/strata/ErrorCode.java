@@ -49,6 +49,12 @@ public enum ErrorCode {
     ARCHIVE_TOO_LARGE(413, 8),
     /** An export archive was written by a newer schema version than this Strata knows. */
     ARCHIVE_VERSION_UNSUPPORTED(422, 8),
+    /** A tenant migration would weaken isolation (found on the template, before any tenant was touched). */
+    MIGRATION_REFUSED(422, 13),
+    /** A tenant migration failed (on the template: nothing else was touched; on a target: that target rolled back). */
+    MIGRATION_FAILED(422, 13),
+    /** An applied tenant migration changed since, or is missing: checksum drift, never silently re-run. */
+    MIGRATION_DRIFT(409, 13),
     /** The connection budget of a data plane is exhausted and no connection freed up in time. */
     CONNECTION_BUDGET_EXHAUSTED(503, 9),
     /** The tenant is over its concurrency limit and no slot freed up in time. */

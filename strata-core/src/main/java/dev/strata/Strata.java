@@ -115,6 +115,13 @@ public final class Strata implements AutoCloseable {
         return new TenantArchives(engine).importArchive(in, options, "strata");
     }
 
+    /**
+     * The application's tenant migrations across every app schema: status, fan-out, validation.
+     */
+    public dev.strata.migration.SchemaMigrations migrations() {
+        throw new UnsupportedOperationException("issue 13: being built");
+    }
+
     /** The configuration this instance runs with. */
     public StrataConfig config() {
         return engine.config();

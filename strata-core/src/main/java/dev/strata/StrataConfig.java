@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -37,6 +39,10 @@ import java.util.regex.Pattern;
  *                             in the tenant's database to end before it ends the sessions that
  *                             still hold it up (default 5 s)
  * @param archiveLimits        bounds on an archive being imported (upload, inflated sizes, entries)
+ * @param tenantMigrations     the application's own tenant migrations: Flyway locations
+ *                             ({@code classpath:db/tenant}, {@code filesystem:/srv/app/migrations}) applied
+ *                             to every app schema (the template, every tenant database, every tenant
+ *                             schema); empty means the application keeps no tables of its own yet
  */
 public record StrataConfig(
         PostgresServer server,
@@ -53,9 +59,11 @@ public record StrataConfig(
         Duration statsFlushInterval,
         Duration operationLease,
         Duration decommissionDrainTimeout,
-        ArchiveLimits archiveLimits) {
+        ArchiveLimits archiveLimits,
+        List<String> tenantMigrations) {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
+    private static final Pattern MIGRATION_LOCATION = Pattern.compile("(classpath|filesystem):\\S.*");
 
     public StrataConfig {
         Objects.requireNonNull(server, "server");
@@ -64,6 +72,7 @@ public record StrataConfig(
         Objects.requireNonNull(operationLease, "operationLease");
         Objects.requireNonNull(decommissionDrainTimeout, "decommissionDrainTimeout");
         archiveLimits = archiveLimits == null ? ArchiveLimits.DEFAULT : archiveLimits;
+        tenantMigrations = tenantMigrations == null ? List.of() : List.copyOf(tenantMigrations);
     }
 
     /** Limits for a tenant of the given tier. */
@@ -93,6 +102,7 @@ public record StrataConfig(
         private Duration operationLease = Duration.ofSeconds(30);
         private Duration decommissionDrainTimeout = Duration.ofSeconds(5);
         private ArchiveLimits archiveLimits = ArchiveLimits.DEFAULT;
+        private final List<String> tenantMigrations = new ArrayList<>();
 
         private Builder() {
         }
@@ -177,6 +187,17 @@ public record StrataConfig(
         }
 
         /**
+         * Adds Flyway locations of the application's tenant migrations ({@code classpath:...} or
+         * {@code filesystem:...}); see {@link StrataConfig#tenantMigrations()}. Repeatable.
+         */
+        public Builder tenantMigrations(String... locations) {
+            for (String location : Objects.requireNonNull(locations, "locations")) {
+                tenantMigrations.add(location);
+            }
+            return this;
+        }
+
+        /**
          * Validates and seals the configuration.
          *
          * @throws StrataException {@link ErrorCode#INVALID_CONFIGURATION} naming the contradiction
@@ -210,10 +231,19 @@ public record StrataConfig(
             if (decommissionDrainTimeout == null || decommissionDrainTimeout.isNegative()) {
                 throw invalid("decommissionDrainTimeout must be zero or positive, was " + decommissionDrainTimeout);
             }
+            for (String location : tenantMigrations) {
+                if (location == null || !MIGRATION_LOCATION.matcher(location).matches()) {
+                    throw invalid("Tenant migration location '" + location + "' must be classpath:<path> or "
+                            + "filesystem:<path>, e.g. classpath:db/tenant");
+                }
+            }
+            if (tenantMigrations.size() != new java.util.HashSet<>(tenantMigrations).size()) {
+                throw invalid("Tenant migration locations must not repeat: " + tenantMigrations);
+            }
             return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
                     connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
                     meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval,
-                    operationLease, decommissionDrainTimeout, archiveLimits);
+                    operationLease, decommissionDrainTimeout, archiveLimits, tenantMigrations);
         }
 
         /** Builds the configuration and starts Strata with it. */
