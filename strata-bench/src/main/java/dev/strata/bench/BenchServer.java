@@ -1,7 +1,7 @@
 package dev.strata.bench;
 
-import dev.strata.LocalPostgres;
 import dev.strata.PostgresServer;
+import dev.strata.embedded.LocalPostgres;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ final class BenchServer implements AutoCloseable {
         }
         Path dir = Files.createTempDirectory("strata-bench-pg");
         LocalPostgres pg = LocalPostgres.start(dir, LocalPostgres.options().durable(false));
-        return new BenchServer(pg.server(), pg, dir);
+        return new BenchServer(PostgresServer.parse(pg.databaseUrl()), pg, dir);
     }
 
     PostgresServer server() {

@@ -1,10 +1,11 @@
 package dev.strata.crash;
 
 import dev.strata.IsolationMode;
-import dev.strata.LocalPostgres;
 import dev.strata.NewTenant;
+import dev.strata.PostgresServer;
 import dev.strata.Strata;
 import dev.strata.Tenant;
+import dev.strata.embedded.LocalPostgres;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class AcknowledgedWriter {
         Path dataDir = Path.of(args[0]);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[1]));
         LocalPostgres pg = LocalPostgres.start(dataDir);
-        Strata strata = Strata.configure().server(pg.server()).operationLease(LEASE).start();
+        Strata strata = Strata.configure().server(PostgresServer.parse(pg.databaseUrl())).operationLease(LEASE).start();
         Tenant t1 = strata.tenants().create(NewTenant.t1("crash-t1"));
         acknowledge("tenant " + t1.id());
         List<UUID> writable = new CopyOnWriteArrayList<>(List.of(t1.id()));

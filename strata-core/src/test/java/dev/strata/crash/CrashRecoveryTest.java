@@ -1,13 +1,14 @@
 package dev.strata.crash;
 
-import dev.strata.LocalPostgres;
+import dev.strata.PostgresServer;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
 import dev.strata.audit.AuditReport;
-import dev.strata.internal.localpg.PostmasterPidFile;
-import dev.strata.testing.Kill;
+import dev.strata.embedded.LocalPostgres;
+import dev.strata.embedded.internal.PostmasterPidFile;
+import dev.strata.embedded.testing.Kill;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +89,7 @@ class CrashRecoveryTest {
         assertThat(docCount.get()).isGreaterThanOrEqualTo(DOCS_BEFORE_KILL);
 
         try (LocalPostgres pg = LocalPostgres.start(dataDir);
-             Strata strata = Strata.configure().server(pg.server()).operationLease(AcknowledgedWriter.LEASE).start()) {
+             Strata strata = Strata.configure().server(PostgresServer.parse(pg.databaseUrl())).operationLease(AcknowledgedWriter.LEASE).start()) {
             assertThat(pg.attached()).isFalse();
             awaitRecovery(strata);
             for (UUID id : tenants) {

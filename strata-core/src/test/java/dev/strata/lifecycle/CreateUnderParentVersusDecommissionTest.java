@@ -7,11 +7,9 @@ import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.testing.Documents;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -24,20 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * first (the decommission is refused while it provisions) or the decommission marks the subtree
  * first (the creates are refused). Never a T2 left active in a dropped database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CreateUnderParentVersusDecommissionTest {
     private static final int ROUNDS = 10;
-    private Strata strata;
 
-    @BeforeAll
-    void start() {
-        strata = TestStrata.start(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)));
-    }
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension
+            .configured(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)));
 
-    @AfterAll
-    void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
 
     @Test
     void t2_creates_racing_a_cascading_decommission_of_their_parent_end_done_or_cleanly_refused() throws SQLException {

@@ -6,11 +6,9 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.testing.Documents;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -18,22 +16,16 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two creations of the same slug at the same moment: exactly one tenant, the other refused with DUPLICATE_SLUG. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CreateVersusCreateTest {
     private static final int ROUNDS = 15;
-    private Strata strata;
 
-    @BeforeAll
-    void start() {
-        strata = TestStrata.start();
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension.standard().withSetUp(strata -> {
         strata.tenants().create(NewTenant.t1("left").withMode(IsolationMode.RLS));
         strata.tenants().create(NewTenant.t1("right"));
-    }
+    });
 
-    @AfterAll
-    void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
 
     @Test
     void two_t1s_with_one_slug_make_one_tenant() throws SQLException {

@@ -7,11 +7,9 @@ import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.testing.Documents;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,21 +18,15 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two decommissions of the same tenant, or of a T1 and one of its T2s, at the same moment. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DecommissionVersusDecommissionTest {
     private static final int ROUNDS = 8;
-    private Strata strata;
 
-    @BeforeAll
-    void start() {
-        strata = TestStrata.start(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)));
-        strata.tenants().create(NewTenant.t1("home").withMode(IsolationMode.RLS));
-    }
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension
+            .configured(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)))
+            .withSetUp(strata -> strata.tenants().create(NewTenant.t1("home").withMode(IsolationMode.RLS)));
 
-    @AfterAll
-    void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
 
     @Test
     void two_decommissions_of_one_tenant_decommission_it_once_and_refuse_the_other_cleanly() throws SQLException {

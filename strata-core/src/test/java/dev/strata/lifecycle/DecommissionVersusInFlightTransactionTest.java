@@ -6,11 +6,8 @@ import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.testing.Documents;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import dev.strata.testing.TestStrataExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,26 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its rows removed after it); one that holds the removal up past it has its session ended. The
  * decommission finishes either way, and nothing of the tenant is left.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DecommissionVersusInFlightTransactionTest {
     private static final int ROUNDS = 3;
-    private Strata strata;
 
-    @BeforeAll
-    void start() {
-        strata = TestStrata.start(b -> b.decommissionDrainTimeout(Duration.ofSeconds(2)));
-        strata.tenants().create(NewTenant.t1("home"));
-    }
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension
+            .configured(b -> b.decommissionDrainTimeout(Duration.ofSeconds(2)))
+            .withSetUp(strata -> strata.tenants().create(NewTenant.t1("home")));
 
-    @AfterEach
-    void noHook() {
-        strata.internals().provisioner().leases().stepHook(null);
-    }
-
-    @AfterAll
-    void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
 
     @ParameterizedTest
     @EnumSource(IsolationMode.class)

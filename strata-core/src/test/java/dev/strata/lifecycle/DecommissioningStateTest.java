@@ -7,12 +7,9 @@ import dev.strata.StrataException;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.testing.Documents;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.sql.SQLException;
@@ -29,24 +26,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * operation on them is refused with a specific code, and no work runs on them. A decommission that
  * fails leaves them so (never half active), and decommissioning again finishes the job.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DecommissioningStateTest {
-    private Strata strata;
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension
+            .configured(b -> b.decommissionDrainTimeout(Duration.ofMillis(200)));
 
-    @BeforeAll
-    void start() {
-        strata = TestStrata.start(b -> b.decommissionDrainTimeout(Duration.ofMillis(200)));
-    }
-
-    @AfterEach
-    void noHook() {
-        strata.internals().provisioner().leases().stepHook(null);
-    }
-
-    @AfterAll
-    void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
 
     @Test
     void every_other_operation_on_a_subtree_being_decommissioned_is_refused_with_a_specific_code() throws Exception {

@@ -9,11 +9,9 @@ import dev.strata.TenantStatus;
 import dev.strata.archive.ImportOptions;
 import dev.strata.archive.ImportResult;
 import dev.strata.testing.Documents;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,29 +27,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * parent is being (or has been) decommissioned; an imported tenant never ends up in a dropped
  * database, and a refused import leaves nothing behind.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImportVersusDecommissionTest {
     private static final int ROUNDS = 10;
-    private Strata strata;
-    private byte[] archive;
+    /** The export of {@code origin}, a T2 with 20 documents. */
+    private static byte[] archive;
 
-    @BeforeAll
-    void start() throws SQLException {
-        strata = TestStrata.start(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)));
-        strata.tenants().create(NewTenant.t1("source").withMode(IsolationMode.RLS));
-        Tenant origin = strata.tenants().create(NewTenant.t2("origin", "source"));
-        for (int i = 0; i < 20; i++) {
-            Documents.insert(strata, origin.id(), "doc-" + i);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        strata.exportTenant("origin", out);
-        archive = out.toByteArray();
-    }
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension
+            .configured(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)))
+            .withSetUp(strata -> {
+                strata.tenants().create(NewTenant.t1("source").withMode(IsolationMode.RLS));
+                Tenant origin = strata.tenants().create(NewTenant.t2("origin", "source"));
+                for (int i = 0; i < 20; i++) {
+                    Documents.insert(strata, origin.id(), "doc-" + i);
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                strata.exportTenant("origin", out);
+                archive = out.toByteArray();
+            });
 
-    @AfterAll
-    void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
 
     @Test
     void two_imports_of_one_archive_at_once_make_two_tenants_with_distinct_ids_or_one_per_slug() throws SQLException {

@@ -7,11 +7,9 @@ import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.testing.Documents;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -24,21 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * always finishes, the status change either happened before it or is refused; never a tenant
  * active (or suspended) on dropped data.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusChangeVersusDecommissionTest {
     private static final int ROUNDS = 12;
-    private Strata strata;
 
-    @BeforeAll
-    void start() {
-        strata = TestStrata.start(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)));
-        strata.tenants().create(NewTenant.t1("home"));
-    }
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension
+            .configured(b -> b.decommissionDrainTimeout(Duration.ofMillis(500)))
+            .withSetUp(strata -> strata.tenants().create(NewTenant.t1("home")));
 
-    @AfterAll
-    void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
 
     @Test
     void resume_racing_decommission_of_a_t2_never_leaves_it_active_on_deleted_data() throws SQLException {

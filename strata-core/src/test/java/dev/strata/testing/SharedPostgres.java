@@ -1,7 +1,7 @@
 package dev.strata.testing;
 
-import dev.strata.LocalPostgres;
 import dev.strata.PostgresServer;
+import dev.strata.embedded.LocalPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +46,7 @@ public final class SharedPostgres {
                 pg.close();
                 deleteQuietly(dir);
             }, "strata-test-postgres-stop"));
-            return pg.server();
+            return PostgresServer.parse(pg.databaseUrl());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,14 +1,18 @@
 package dev.strata.server.runtime;
 
-import dev.strata.LocalPostgres;
+import dev.strata.ErrorCode;
 import dev.strata.PostgresServer;
+import dev.strata.StrataException;
+import dev.strata.embedded.LocalPostgres;
+import dev.strata.embedded.LocalPostgresException;
 
 import java.nio.file.Path;
 
 /**
  * The PostgreSQL server a command works with: the one a database URL names, or else the embedded
  * one of the data directory, started by this process or, if another process runs it, attached to.
- * Closing stops the embedded server only if this process started it.
+ * Closing stops the embedded server only if this process started it. Failures of the embedded
+ * server are {@link StrataException}s with the code its {@link LocalPostgresException.Reason} names.
  */
 public final class PostgresBackend implements AutoCloseable {
     private final PostgresServer server;
@@ -39,10 +43,15 @@ public final class PostgresBackend implements AutoCloseable {
             PostgresServer server = PostgresServer.parse(databaseUrl);
             return new PostgresBackend(server, null, server.toString());
         }
-        LocalPostgres local = LocalPostgres.start(dataDir, stopAtExit);
+        LocalPostgres local;
+        try {
+            local = LocalPostgres.start(dataDir, stopAtExit);
+        } catch (LocalPostgresException e) {
+            throw translated(e);
+        }
         String how = local.attached() ? "embedded PostgreSQL of " + dataDir + " (run by another process)"
                 : "embedded PostgreSQL in " + dataDir;
-        return new PostgresBackend(local.server(), local, how + ", port " + local.server().port());
+        return new PostgresBackend(PostgresServer.parse(local.databaseUrl()), local, how + ", port " + local.port());
     }
 
     /** How to reach the server as its administrator. */
@@ -58,7 +67,19 @@ public final class PostgresBackend implements AutoCloseable {
     @Override
     public void close() {
         if (local != null) {
-            local.close();
+            try {
+                local.close();
+            } catch (LocalPostgresException e) {
+                throw translated(e);
+            }
         }
+    }
+
+    private static StrataException translated(LocalPostgresException e) {
+        ErrorCode code = switch (e.reason()) {
+            case INVALID_CONFIGURATION -> ErrorCode.INVALID_CONFIGURATION;
+            case INTERNAL -> ErrorCode.INTERNAL;
+        };
+        return new StrataException(code, e.getMessage(), e);
     }
 }

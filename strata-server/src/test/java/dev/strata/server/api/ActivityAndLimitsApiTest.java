@@ -7,13 +7,12 @@ import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantLimits;
 import dev.strata.Tier;
+import dev.strata.server.testing.ApiExtension;
 import dev.strata.server.testing.Http;
 import dev.strata.server.testing.Http.Answer;
-import dev.strata.server.testing.RunningApi;
 import dev.strata.server.testing.Snapshot;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,24 +28,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code GET /v1/tenants/top} and {@code GET|PUT|DELETE /v1/tenants/{key}/limits}. */
 class ActivityAndLimitsApiTest {
-    private static RunningApi api;
-    private static Http http;
-    private static Strata strata;
+    @RegisterExtension
+    static final ApiExtension api = ApiExtension.standard().withSetUp(strata -> strata.tenants().create(NewTenant.t1("busy-co")));
 
-    @BeforeAll
-    static void start() {
-        api = RunningApi.start();
-        http = new Http(api.baseUri(), api.adminKey());
-        strata = api.strata();
-        strata.tenants().create(NewTenant.t1("busy-co"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    private final Http http = api.http();
+    private final Strata strata = api.strata();
 
     // ---------------------------------------------------------------- top
 
@@ -268,23 +254,23 @@ class ActivityAndLimitsApiTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private static Tenant t2(String slug) {
+    private Tenant t2(String slug) {
         return strata.tenants().create(NewTenant.t2(slug, "busy-co"));
     }
 
-    private static void run(Tenant t, int times) throws SQLException {
+    private void run(Tenant t, int times) throws SQLException {
         for (int i = 0; i < times; i++) {
             strata.useTenant(t.id(), scope -> scope.connection().prepareStatement("SELECT 1").executeQuery().close());
         }
     }
 
-    private static void failing(Tenant t) {
+    private void failing(Tenant t) {
         assertThatThrownBy(() -> strata.useTenant(t.id(), scope -> {
             throw new IllegalStateException("work failed");
         })).isInstanceOf(IllegalStateException.class);
     }
 
-    private static void sleep(Tenant t, double seconds) throws SQLException {
+    private void sleep(Tenant t, double seconds) throws SQLException {
         strata.useTenant(t.id(), scope -> {
             try (PreparedStatement ps = scope.connection().prepareStatement("SELECT pg_sleep(?)")) {
                 ps.setDouble(1, seconds);
@@ -308,12 +294,12 @@ class ActivityAndLimitsApiTest {
         assertThat(view.get("statement_timeout_ms").asLong()).isEqualTo(limits.statementTimeout().toMillis());
     }
 
-    private static Answer put(String path, String body) {
+    private Answer put(String path, String body) {
         return http.put(path, body);
     }
 
     /** The request is refused with the code's problem, and the registry, history and tenant limits are as before. */
-    private static Answer assertUnchanged(Supplier<Answer> request, ErrorCode code) {
+    private Answer assertUnchanged(Supplier<Answer> request, ErrorCode code) {
         Snapshot before = Snapshot.of(strata);
         Answer answer = request.get();
         assertProblem(answer, code);

@@ -3,10 +3,9 @@ package dev.strata.server.api;
 import dev.strata.Strata;
 import dev.strata.server.runtime.AdminKeyFile;
 import dev.strata.server.testing.Snapshot;
-import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -19,19 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiKeysTest {
-    private static Strata strata;
-    private static ApiKeys keys;
+    @RegisterExtension
+    static final TestStrataExtension FIXTURE = TestStrataExtension.standard();
 
-    @BeforeAll
-    static void start() {
-        strata = TestStrata.start();
-        keys = new ApiKeys(strata.internals().management());
-    }
-
-    @AfterAll
-    static void stop() {
-        TestStrata.stopAndDrop(strata);
-    }
+    private final Strata strata = FIXTURE.strata();
+    private final ApiKeys keys = new ApiKeys(strata.internals().management());
 
     @Test
     void the_admin_key_is_created_once_saved_owner_only_and_stored_only_as_its_hash(@TempDir Path dataDir) throws IOException {

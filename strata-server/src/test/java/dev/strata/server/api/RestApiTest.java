@@ -5,13 +5,12 @@ import dev.strata.ErrorCode;
 import dev.strata.NewTenant;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
+import dev.strata.server.testing.ApiExtension;
 import dev.strata.server.testing.Http;
 import dev.strata.server.testing.Http.Answer;
-import dev.strata.server.testing.RunningApi;
 import dev.strata.server.testing.Snapshot;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,21 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 class RestApiTest {
-    private static RunningApi api;
-    private static Http http;
+    @RegisterExtension
+    static final ApiExtension api = ApiExtension.standard();
 
-    @BeforeAll
-    static void start() {
-        api = RunningApi.start();
-        http = new Http(api.baseUri(), api.adminKey());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    private final Http http = api.http();
 
     // ---------------------------------------------------------------- authentication
 
@@ -352,11 +340,11 @@ class RestApiTest {
         }
     }
 
-    private static void createT1(String slug) {
+    private void createT1(String slug) {
         create("{\"tier\": 1, \"slug\": \"" + slug + "\"}");
     }
 
-    private static JsonNode create(String body) {
+    private JsonNode create(String body) {
         Answer answer = http.post("/v1/tenants", body);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
         return answer.json();

@@ -6,13 +6,12 @@ import dev.strata.NewTenant;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.archive.ArchiveLimits;
+import dev.strata.server.testing.ApiExtension;
 import dev.strata.server.testing.Http;
 import dev.strata.server.testing.Http.Answer;
-import dev.strata.server.testing.RunningApi;
 import dev.strata.server.testing.Snapshot;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -41,23 +40,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StrictInputTest {
     private static final long KIB = 1024;
-    private static RunningApi api;
-    private static Http http;
 
-    @BeforeAll
-    static void start() {
-        api = RunningApi.start(b -> b.archiveLimits(new ArchiveLimits(256 * KIB, 1024 * KIB, 1024 * KIB, 20)));
-        http = new Http(api.baseUri(), api.adminKey());
-        api.strata().tenants().create(NewTenant.t1("strict-t1"));
-        api.strata().tenants().create(NewTenant.t2("strict-t2", "strict-t1"));
-    }
+    @RegisterExtension
+    static final ApiExtension api = ApiExtension
+            .configured(b -> b.archiveLimits(new ArchiveLimits(256 * KIB, 1024 * KIB, 1024 * KIB, 20)))
+            .withSetUp(strata -> {
+                strata.tenants().create(NewTenant.t1("strict-t1"));
+                strata.tenants().create(NewTenant.t2("strict-t2", "strict-t1"));
+            });
 
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    private final Http http = api.http();
 
     // ---------------------------------------------------------------- JSON: no coercion
 

@@ -5,48 +5,34 @@ import dev.strata.ErrorCode;
 import dev.strata.NewTenant;
 import dev.strata.Tenant;
 import dev.strata.server.api.Json;
+import dev.strata.server.testing.ApiExtension;
 import dev.strata.server.testing.Cli;
 import dev.strata.server.testing.Cli.BinaryRun;
 import dev.strata.server.testing.Cli.Run;
 import dev.strata.server.testing.Http;
-import dev.strata.server.testing.RunningApi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import static dev.strata.server.testing.Cli.assertFailed;
+import static dev.strata.server.testing.Cli.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line tried as a new user would: each rough edge of issue 12 and its relatives. */
 class CliRoughEdgesTest {
-    private static RunningApi api;
-    private static Map<String, String> env;
+    @RegisterExtension
+    static final ApiExtension api = ApiExtension.standard().withSetUp(strata -> strata.tenants().create(NewTenant.t1("edge-t1")));
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void start() {
-        api = RunningApi.start();
-        env = Map.of("STRATA_API", api.baseUri().toString(), "STRATA_HOME", api.dataDir().toString());
-        api.strata().tenants().create(NewTenant.t1("edge-t1"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
     private Run strata(String... args) {
-        return Cli.run(home, env, args);
+        return Cli.run(home, api.cliEnvironment(), args);
     }
 
     @Test
@@ -123,7 +109,7 @@ class CliRoughEdgesTest {
     @Test
     void export_to_dash_writes_the_archive_to_standard_output_and_import_from_dash_reads_standard_input() throws Exception {
         api.strata().tenants().create(NewTenant.t2("edge-stream", "edge-t1"));
-        BinaryRun exported = Cli.runWithStdio(home, env, new byte[0], "tenants", "export", "edge-stream", "--out", "-");
+        BinaryRun exported = Cli.runWithStdio(home, api.cliEnvironment(), new byte[0], "tenants", "export", "edge-stream", "--out", "-");
         assertThat(exported.exitCode()).as(exported.toString()).isZero();
         assertThat(exported.out()).as("nothing but the archive on stdout").isEmpty();
         assertThat(exported.stdout()).startsWith(0x50, 0x4b, 0x03, 0x04);
@@ -131,7 +117,7 @@ class CliRoughEdgesTest {
         assertThat(Files.exists(home.resolve("-"))).as("no file named '-'").isFalse();
         assertThat(Files.exists(Path.of("-"))).isFalse();
 
-        BinaryRun imported = Cli.runWithStdio(home, env, exported.stdout(), "tenants", "import", "-", "--as-new-slug", "edge-copy");
+        BinaryRun imported = Cli.runWithStdio(home, api.cliEnvironment(), exported.stdout(), "tenants", "import", "-", "--as-new-slug", "edge-copy");
         assertThat(imported.exitCode()).as(imported.toString()).isZero();
         assertThat(imported.out()).contains("Imported tenant 'edge-copy'");
         assertThat(api.strata().tenants().get("edge-copy").parentId()).isEqualTo(api.strata().tenants().get("edge-t1").id());
@@ -174,15 +160,4 @@ class CliRoughEdgesTest {
         return actions;
     }
 
-    private static void assertSucceeded(Run run) {
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.err()).as(run.toString()).isEmpty();
-    }
-
-    private static void assertFailed(Run run, ErrorCode code) {
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(code.exitCode());
-        assertThat(run.out()).as(run.toString()).isEmpty();
-        assertThat(run.err().lines().toList()).as(run.toString()).hasSize(1);
-        assertThat(run.err()).as(run.toString()).startsWith("error: ").endsWith(" (" + code.name() + ")\n");
-    }
 }

@@ -8,13 +8,12 @@ import dev.strata.TenantLimits;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
 import dev.strata.server.api.Json;
+import dev.strata.server.testing.ApiExtension;
 import dev.strata.server.testing.Cli;
 import dev.strata.server.testing.Cli.Run;
 import dev.strata.server.testing.Http;
-import dev.strata.server.testing.RunningApi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,32 +26,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static dev.strata.server.testing.Cli.assertFailed;
+import static dev.strata.server.testing.Cli.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 class CliTest {
-    private static RunningApi api;
-    private static Map<String, String> env;
+    @RegisterExtension
+    static final ApiExtension api = ApiExtension.standard();
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void start() {
-        api = RunningApi.start();
-        // the key is found where `strata serve` saved it: $STRATA_HOME/admin-key
-        env = Map.of("STRATA_API", api.baseUri().toString(), "STRATA_HOME", api.dataDir().toString());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
-
+    /** As a user of the API: the key is found where `strata serve` saved it, $STRATA_HOME/admin-key. */
     private Run strata(String... args) {
-        return Cli.run(home, env, args);
+        return Cli.run(home, api.cliEnvironment(), args);
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -407,16 +395,4 @@ class CliTest {
         assumeThat(run.err()).as("not implemented in this build").doesNotContain("Not implemented in this build");
     }
 
-    private static void assertSucceeded(Run run) {
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.err()).as(run.toString()).isEmpty();
-    }
-
-    private static void assertFailed(Run run, ErrorCode code) {
-        assertThat(run.exitCode()).as(run.toString()).isEqualTo(code.exitCode());
-        assertThat(run.out()).as(run.toString()).isEmpty();
-        List<String> lines = new ArrayList<>(run.err().lines().toList());
-        assertThat(lines).as(run.toString()).hasSize(1);
-        assertThat(lines.get(0)).as(run.toString()).startsWith("error: ").endsWith(" (" + code.name() + ")");
-    }
 }

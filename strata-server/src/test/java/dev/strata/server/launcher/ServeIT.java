@@ -1,10 +1,10 @@
 package dev.strata.server.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.internal.localpg.PostmasterPidFile;
+import dev.strata.embedded.internal.PostmasterPidFile;
+import dev.strata.embedded.testing.ObservedStart;
+import dev.strata.embedded.testing.WireLogin;
 import dev.strata.server.api.Json;
-import dev.strata.testing.ObservedStart;
-import dev.strata.testing.WireLogin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.strata.server.testing;
 
+import dev.strata.ErrorCode;
 import dev.strata.PostgresServer;
 import dev.strata.server.Main;
 import dev.strata.server.runtime.Environment;
@@ -10,6 +11,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs {@code strata ...} in-process with an environment of the test's choosing and captures its output. */
 public final class Cli {
@@ -48,6 +51,23 @@ public final class Cli {
         StringWriter err = new StringWriter();
         int code = Main.execute(new Environment(env, home), new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** That the command succeeded: exit code 0 and nothing on standard error. */
+    public static void assertSucceeded(Run run) {
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).as(run.toString()).isEmpty();
+    }
+
+    /**
+     * That the command failed as {@code code} says: its exit code, nothing on standard output, and
+     * one line on standard error, {@code error: <detail> (<CODE>)}.
+     */
+    public static void assertFailed(Run run, ErrorCode code) {
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(code.exitCode());
+        assertThat(run.out()).as(run.toString()).isEmpty();
+        assertThat(run.err().lines().toList()).as(run.toString()).hasSize(1);
+        assertThat(run.err()).as(run.toString()).startsWith("error: ").endsWith(" (" + code.name() + ")\n");
     }
 
     /** A libpq URL of a server, with its credentials. */

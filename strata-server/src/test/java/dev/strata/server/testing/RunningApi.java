@@ -15,7 +15,8 @@ import java.nio.file.Path;
 /**
  * A test class's control plane: Strata on the shared PostgreSQL under a fresh namespace, its admin
  * API key (also saved in a temporary data directory, as {@code strata serve} does), and the REST
- * API on a free port of 127.0.0.1. {@link #close()} stops it and drops the namespace.
+ * API on a free port of 127.0.0.1. {@link #close()} stops it and drops the namespace; for a Strata
+ * the caller brought ({@link #serving}), it stops only the API.
  */
 public final class RunningApi implements AutoCloseable {
     private final Strata strata;
@@ -23,13 +24,15 @@ public final class RunningApi implements AutoCloseable {
     private final ApiServer server;
     private final String adminKey;
     private final Path dataDir;
+    private final boolean ownsStrata;
 
-    private RunningApi(Strata strata, ApiKeys keys, ApiServer server, String adminKey, Path dataDir) {
+    private RunningApi(Strata strata, ApiKeys keys, ApiServer server, String adminKey, Path dataDir, boolean ownsStrata) {
         this.strata = strata;
         this.keys = keys;
         this.server = server;
         this.adminKey = adminKey;
         this.dataDir = dataDir;
+        this.ownsStrata = ownsStrata;
     }
 
     public static RunningApi start() {
@@ -40,17 +43,27 @@ public final class RunningApi implements AutoCloseable {
     public static RunningApi start(java.util.function.UnaryOperator<dev.strata.StrataConfig.Builder> customize) {
         Strata strata = TestStrata.start(customize);
         try {
+            return open(strata, true);
+        } catch (RuntimeException e) {
+            TestStrata.stopAndDrop(strata);
+            throw e;
+        }
+    }
+
+    /** The API of a Strata the caller started and will stop: {@link #close()} stops only the API. */
+    public static RunningApi serving(Strata strata) {
+        return open(strata, false);
+    }
+
+    private static RunningApi open(Strata strata, boolean ownsStrata) {
+        try {
             Path dataDir = Files.createTempDirectory("strata-server-test");
             ApiKeys keys = new ApiKeys(strata.internals().management());
             String key = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(dataDir, secret)).orElseThrow().secret();
             ApiServer server = ApiServer.start(strata, keys, "127.0.0.1", 0);
-            return new RunningApi(strata, keys, server, key, dataDir);
+            return new RunningApi(strata, keys, server, key, dataDir, ownsStrata);
         } catch (IOException e) {
-            TestStrata.stopAndDrop(strata);
             throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            TestStrata.stopAndDrop(strata);
-            throw e;
         }
     }
 
@@ -84,7 +97,9 @@ public final class RunningApi implements AutoCloseable {
         try {
             server.close();
         } finally {
-            TestStrata.stopAndDrop(strata);
+            if (ownsStrata) {
+                TestStrata.stopAndDrop(strata);
+            }
         }
     }
 }

@@ -1,8 +1,11 @@
-package dev.strata;
+package dev.strata.embedded;
 
-import dev.strata.internal.localpg.HostBasedAuthentication;
-import dev.strata.testing.ObservedStart;
-import dev.strata.testing.WireLogin;
+import dev.strata.embedded.LocalPostgresException.Reason;
+import dev.strata.embedded.internal.HostBasedAuthentication;
+import dev.strata.embedded.internal.PostgresBinaries;
+import dev.strata.embedded.internal.PostmasterPidFile;
+import dev.strata.embedded.testing.ObservedStart;
+import dev.strata.embedded.testing.WireLogin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,17 +43,16 @@ class LocalPostgresSecurityTest {
             assertThat(start.logins()).noneMatch(o -> o.kind() == WireLogin.Kind.ACCEPTED_WITHOUT_PASSWORD);
             assertThat(start.answered()).as("the probe reached the server").isNotEmpty()
                     .allMatch(o -> o.kind() == WireLogin.Kind.PASSWORD_REQUESTED || o.kind() == WireLogin.Kind.REFUSED);
-            assertThat(ObservedStart.tryAll(pg.server().port()))
+            assertThat(ObservedStart.tryAll(pg.port()))
                     .extracting(WireLogin.Outcome::kind).doesNotContain(WireLogin.Kind.ACCEPTED_WITHOUT_PASSWORD);
-            assertThat(query(pg.server(), "SELECT current_user")).isEqualTo("postgres");
+            assertThat(query(pg, "SELECT current_user")).isEqualTo("postgres");
         }
     }
 
     @Test
     void a_wrong_password_is_refused(@TempDir Path dir) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(dir)) {
-            PostgresServer wrong = new PostgresServer("127.0.0.1", pg.server().port(), "postgres", "not-the-password", "postgres", java.util.Map.of());
-            assertThatThrownBy(() -> query(wrong, "SELECT 1")).hasMessageContaining("password authentication failed");
+            assertThatThrownBy(() -> rows(pg.port(), "not-the-password", "SELECT 1")).hasMessageContaining("password authentication failed");
         }
     }
 
@@ -65,14 +67,14 @@ class LocalPostgresSecurityTest {
             assertThat(mode(dir.resolve("pg"))).isEqualTo("rwx------");
             assertThat(mode(dir.resolve("pg-superuser-password"))).isEqualTo("rw-------");
             assertThat(mode(dir.resolve("pg").resolve("pg_hba.conf"))).isEqualTo("rw-------");
-            assertThat(Files.readString(dir.resolve("pg-superuser-password")).strip()).isEqualTo(pg.server().password());
+            assertThat(Files.readString(dir.resolve("pg-superuser-password")).strip()).isEqualTo(pg.password());
         }
     }
 
     @Test
     void the_cluster_allows_only_scram_passwords_over_loopback_tcp_and_has_no_unix_socket(@TempDir Path dir) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(dir)) {
-            List<String> rules = rows(pg.server(), "SELECT type || ' ' || array_to_string(database, ',') || ' '"
+            List<String> rules = rows(pg, "SELECT type || ' ' || array_to_string(database, ',') || ' '"
                     + " || array_to_string(user_name, ',') || ' ' || coalesce(address, '-') || ' ' || coalesce(netmask, '-')"
                     + " || ' ' || auth_method || coalesce(' ' || error, '') FROM pg_hba_file_rules ORDER BY rule_number");
             assertThat(rules).containsExactly(
@@ -80,11 +82,11 @@ class LocalPostgresSecurityTest {
                     "host all all 127.0.0.1 255.255.255.255 scram-sha-256",
                     "host all all ::1 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff scram-sha-256");
             assertThat(Files.readString(dir.resolve("pg").resolve("pg_hba.conf"))).isEqualTo(HostBasedAuthentication.CONTENT);
-            assertThat(query(pg.server(), "SHOW listen_addresses")).isEqualTo("127.0.0.1");
-            assertThat(query(pg.server(), "SHOW unix_socket_directories")).isEmpty();
-            assertThat(query(pg.server(), "SHOW password_encryption")).isEqualTo("scram-sha-256");
-            assertThat(query(pg.server(), "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'")).startsWith("SCRAM-SHA-256$");
-            int port = pg.server().port();
+            assertThat(query(pg, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
+            assertThat(query(pg, "SHOW unix_socket_directories")).isEmpty();
+            assertThat(query(pg, "SHOW password_encryption")).isEqualTo("scram-sha-256");
+            assertThat(query(pg, "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'")).startsWith("SCRAM-SHA-256$");
+            int port = pg.port();
             assertThat(Path.of("/tmp/.s.PGSQL." + port)).doesNotExist();
             assertThat(dir.resolve("pg").resolve(".s.PGSQL." + port)).doesNotExist();
         }
@@ -94,7 +96,7 @@ class LocalPostgresSecurityTest {
     void a_restart_narrows_widened_modes_and_rewrites_a_permissive_pg_hba_before_the_server_starts(@TempDir Path dir) throws Exception {
         String password;
         try (LocalPostgres pg = LocalPostgres.start(dir)) {
-            password = pg.server().password();
+            password = pg.password();
         }
         widen(dir);
         Files.writeString(dir.resolve("pg").resolve("pg_hba.conf"), PERMISSIVE_HBA);
@@ -107,17 +109,17 @@ class LocalPostgresSecurityTest {
             assertThat(Files.readString(dir.resolve("pg").resolve("pg_hba.conf"))).isEqualTo(HostBasedAuthentication.CONTENT);
             assertThat(ObservedStart.modeViolations(dir)).isEmpty();
             assertThat(mode(dir.resolve("pg"))).isEqualTo("rwx------");
-            assertThat(pg.server().password()).isEqualTo(password);
-            assertThat(query(pg.server(), "SELECT 1")).isEqualTo("1");
+            assertThat(pg.password()).isEqualTo(password);
+            assertThat(query(pg, "SELECT 1")).isEqualTo("1");
         }
     }
 
     @Test
     void attaching_to_a_running_server_narrows_modes_and_reloads_a_permissive_pg_hba(@TempDir Path dir) throws Exception {
         try (LocalPostgres owner = LocalPostgres.start(dir)) {
-            int port = owner.server().port();
+            int port = owner.port();
             Files.writeString(dir.resolve("pg").resolve("pg_hba.conf"), PERMISSIVE_HBA);
-            query(owner.server(), "SELECT pg_reload_conf()::text");
+            query(owner, "SELECT pg_reload_conf()::text");
             assertThat(WireLogin.attempt("127.0.0.1", port, "postgres", "postgres", false).kind())
                     .as("the tampered server is open (the premise)").isEqualTo(WireLogin.Kind.ACCEPTED_WITHOUT_PASSWORD);
             widen(dir);
@@ -130,7 +132,7 @@ class LocalPostgresSecurityTest {
             assertThat(Files.readString(dir.resolve("pg").resolve("pg_hba.conf"))).isEqualTo(HostBasedAuthentication.CONTENT);
             assertThat(ObservedStart.modeViolations(dir)).isEmpty();
             attached.close();
-            assertThat(query(owner.server(), "SELECT 1")).isEqualTo("1");
+            assertThat(query(owner, "SELECT 1")).isEqualTo("1");
         }
     }
 
@@ -145,10 +147,10 @@ class LocalPostgresSecurityTest {
         try {
             assertThat(owner.attached()).isFalse();
             assertThat(attached.attached()).isTrue();
-            assertThat(attached.server().port()).isEqualTo(owner.server().port());
-            assertThat(attached.server().password()).isEqualTo(owner.server().password())
+            assertThat(attached.port()).isEqualTo(owner.port());
+            assertThat(attached.password()).isEqualTo(owner.password())
                     .isEqualTo(Files.readString(dir.resolve("pg-superuser-password")).strip());
-            assertThat(query(attached.server(), "SELECT 1")).isEqualTo("1");
+            assertThat(query(attached, "SELECT 1")).isEqualTo("1");
         } finally {
             attached.close();
             owner.close();
@@ -161,7 +163,7 @@ class LocalPostgresSecurityTest {
         Files.writeString(dir.resolve("pg").resolve("notes.txt"), "mine");
 
         assertThatThrownBy(() -> LocalPostgres.start(dir))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+                .isInstanceOfSatisfying(LocalPostgresException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_CONFIGURATION))
                 .hasMessageContaining("not a PostgreSQL cluster");
         assertThat(Files.readString(dir.resolve("pg").resolve("notes.txt"))).isEqualTo("mine");
         assertThat(dir.resolve("pg-superuser-password")).doesNotExist();
@@ -174,7 +176,7 @@ class LocalPostgresSecurityTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
 
             assertThatThrownBy(() -> LocalPostgres.start(dir))
-                    .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+                    .isInstanceOfSatisfying(LocalPostgresException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_CONFIGURATION))
                     .hasMessageContaining("writable by others");
             assertThat(mode(dir)).isEqualTo(mode);
             try (var entries = Files.list(dir)) {
@@ -186,12 +188,12 @@ class LocalPostgresSecurityTest {
     @Test
     void the_binaries_are_run_from_a_private_directory_not_from_a_shared_temporary_one(@TempDir Path dir) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(dir)) {
-            Path binaries = dev.strata.internal.localpg.PostgresBinaries.directory();
-            Path privateParent = dev.strata.internal.localpg.PostgresBinaries.workingDirectory().getParent();
+            Path binaries = PostgresBinaries.directory();
+            Path privateParent = PostgresBinaries.workingDirectory().getParent();
             assertThat(binaries).startsWith(privateParent);
             assertThat(mode(privateParent)).isEqualTo("rwx------");
             assertThat(Files.getOwner(privateParent).getName()).isEqualTo(System.getProperty("user.name"));
-            long postmaster = dev.strata.internal.localpg.PostmasterPidFile.of(dir.resolve("pg")).orElseThrow().pid();
+            long postmaster = PostmasterPidFile.of(dir.resolve("pg")).orElseThrow().pid();
             assertThat(ProcessHandle.of(postmaster).orElseThrow().info().command()).hasValueSatisfying(
                     command -> assertThat(Path.of(command)).startsWith(privateParent));
         }
@@ -203,7 +205,7 @@ class LocalPostgresSecurityTest {
         Files.delete(dir.resolve("pg-superuser-password"));
 
         assertThatThrownBy(() -> LocalPostgres.start(dir))
-                .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION))
+                .isInstanceOfSatisfying(LocalPostgresException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_CONFIGURATION))
                 .hasMessageContaining("has no pg-superuser-password");
     }
 
@@ -219,13 +221,18 @@ class LocalPostgresSecurityTest {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
-    static String query(PostgresServer server, String sql) throws Exception {
-        List<String> rows = rows(server, sql);
+    static String query(LocalPostgres pg, String sql) throws Exception {
+        List<String> rows = rows(pg, sql);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    static List<String> rows(PostgresServer server, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), server.password());
+    static List<String> rows(LocalPostgres pg, String sql) throws Exception {
+        return rows(pg.port(), pg.password(), sql);
+    }
+
+    /** The first column of every row {@code sql} returns, as the superuser with {@code password}, over TCP. */
+    static List<String> rows(int port, String password, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {

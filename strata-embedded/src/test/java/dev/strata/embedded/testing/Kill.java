@@ -1,4 +1,4 @@
-package dev.strata.testing;
+package dev.strata.embedded.testing;
 
 import java.util.ArrayList;
 import java.util.List;

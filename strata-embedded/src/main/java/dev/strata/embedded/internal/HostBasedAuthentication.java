@@ -1,4 +1,4 @@
-package dev.strata.internal.localpg;
+package dev.strata.embedded.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

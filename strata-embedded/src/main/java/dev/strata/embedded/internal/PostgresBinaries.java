@@ -1,4 +1,4 @@
-package dev.strata.internal.localpg;
+package dev.strata.embedded.internal;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -1,7 +1,7 @@
-package dev.strata.testing;
+package dev.strata.embedded.testing;
 
-import dev.strata.LocalPostgres;
-import dev.strata.internal.localpg.PostmasterPidFile;
+import dev.strata.embedded.LocalPostgres;
+import dev.strata.embedded.internal.PostmasterPidFile;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -67,7 +67,7 @@ public final class ObservedStart {
             throw new AssertionError("LocalPostgres.start did not finish within two minutes", e);
         }
         violations.addAll(modeViolations(dataDir));
-        logins.addAll(tryAll(postgres.server().port()));
+        logins.addAll(tryAll(postgres.port()));
         return new Result(postgres, logins, violations);
     }
 

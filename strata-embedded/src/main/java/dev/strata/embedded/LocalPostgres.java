@@ -1,26 +1,31 @@
-package dev.strata;
+package dev.strata.embedded;
 
-import dev.strata.internal.localpg.HostBasedAuthentication;
-import dev.strata.internal.localpg.NewCluster;
-import dev.strata.internal.localpg.PostgresBinaries;
-import dev.strata.internal.localpg.PostmasterPidFile;
-import dev.strata.internal.localpg.PrivateFiles;
-import dev.strata.internal.localpg.StartLock;
-import dev.strata.internal.sql.Secrets;
+import dev.strata.embedded.internal.HostBasedAuthentication;
+import dev.strata.embedded.internal.NewCluster;
+import dev.strata.embedded.internal.PostgresBinaries;
+import dev.strata.embedded.internal.PostmasterPidFile;
+import dev.strata.embedded.internal.PrivateFiles;
+import dev.strata.embedded.internal.StartLock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Base64;
 import java.util.Optional;
+
+import static dev.strata.embedded.LocalPostgresException.Reason.INTERNAL;
+import static dev.strata.embedded.LocalPostgresException.Reason.INVALID_CONFIGURATION;
 
 /**
  * A PostgreSQL 17 server run by this process from embedded binaries, its data kept in
@@ -45,13 +50,22 @@ import java.util.Optional;
  * server running for its owner. A {@code postmaster.pid} left by a killed server is recognised as
  * stale and the server started anew (PostgreSQL then recovers from its write-ahead log).
  *
+ * <p>A client reaches it as {@link #user()} with {@link #password()} on {@link #host()}:{@link
+ * #port()}, or through {@link #databaseUrl()}, which {@code dev.strata.PostgresServer.parse} and
+ * {@code strata --database-url} accept. This module depends on no other Strata module (strata-core's
+ * tests use it), so the adaptation to {@code PostgresServer} is the caller's.
+ *
  * <p>For development, demos and tests; production points Strata at its own servers. Instances are
- * thread-safe; starts on one directory are serialised across threads and processes.
+ * thread-safe; starts on one directory are serialised across threads and processes. Failures are
+ * {@link LocalPostgresException}s.
  */
 public final class LocalPostgres implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
 
+    private static final String HOST = "127.0.0.1";
     private static final String SUPERUSER = "postgres";
+    private static final String DATABASE = "postgres";
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CLUSTER = "pg";
     private static final String PASSWORD_FILE = "pg-superuser-password";
     private static final long ATTACH_WAIT_MILLIS = 60_000;
@@ -65,12 +79,14 @@ public final class LocalPostgres implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     /** The postmaster this process started, empty when attached or unknown. */
     private final Optional<ProcessHandle> postmaster;
-    private final PostgresServer server;
+    private final int port;
+    private final String password;
 
     private LocalPostgres(EmbeddedPostgres postgres, Optional<ProcessHandle> postmaster, int port, String password) {
         this.postgres = postgres;
         this.postmaster = postmaster;
-        this.server = new PostgresServer("127.0.0.1", port, SUPERUSER, password, "postgres", Map.of());
+        this.port = port;
+        this.password = password;
     }
 
     /**
@@ -123,9 +139,10 @@ public final class LocalPostgres implements AutoCloseable {
      * Starts the server whose data lives in {@code directory/pg}, creating it on first use, or
      * attaches to it if another process is running it; with the default {@link #options()}.
      *
-     * @throws StrataException {@link ErrorCode#INVALID_CONFIGURATION} if the directory is unusable,
-     *         its password file is missing, or the server another process runs on it does not
-     *         accept connections
+     * @throws LocalPostgresException {@link LocalPostgresException.Reason#INVALID_CONFIGURATION} if
+     *         the directory is unusable (others may write to it, it holds something that is not a
+     *         cluster), its password file is missing, or the server another process runs on it does
+     *         not accept connections
      */
     public static LocalPostgres start(Path directory) {
         return start(directory, options());
@@ -176,10 +193,10 @@ public final class LocalPostgres implements AutoCloseable {
                 return run(cluster, password, options);
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof StrataException strata) {
-                throw strata;
+            if (e instanceof LocalPostgresException refused) {
+                throw refused;
             }
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION,
+            throw new LocalPostgresException(INVALID_CONFIGURATION,
                     "Cannot start the embedded PostgreSQL in " + cluster + ": " + e.getMessage(), e);
         }
     }
@@ -189,13 +206,13 @@ public final class LocalPostgres implements AutoCloseable {
         if (Files.exists(cluster)) {
             try (var entries = Files.list(cluster)) {
                 if (entries.findAny().isPresent()) {
-                    throw new StrataException(ErrorCode.INVALID_CONFIGURATION, cluster + " exists but is not a"
+                    throw new LocalPostgresException(INVALID_CONFIGURATION, cluster + " exists but is not a"
                             + " PostgreSQL cluster (no PG_VERSION): move it away or start with another --data-dir");
                 }
             }
             Files.delete(cluster);
         }
-        String password = Secrets.randomToken(24);
+        String password = newPassword();
         PrivateFiles.writeSecret(passwordFile, password + "\n");
         NewCluster.create(cluster, SUPERUSER, passwordFile);
         LOG.info("Created the embedded PostgreSQL cluster {} (SCRAM authentication from the start)", cluster);
@@ -204,7 +221,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     private static String password(Path cluster, Path passwordFile) throws IOException {
         if (!Files.isRegularFile(passwordFile)) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+            throw new LocalPostgresException(INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
                     + " has no " + passwordFile.getFileName() + ": restore that file or start with a new --data-dir");
         }
         if (PrivateFiles.narrow(passwordFile, PrivateFiles.FILE)) {
@@ -212,10 +229,25 @@ public final class LocalPostgres implements AutoCloseable {
         }
         String password = Files.readString(passwordFile).strip();
         if (password.isEmpty()) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, passwordFile
+            throw new LocalPostgresException(INVALID_CONFIGURATION, passwordFile
                     + " is empty: restore the superuser password of the embedded PostgreSQL or start with a new --data-dir");
         }
         return password;
+    }
+
+    /** 24 random bytes, URL-safe base64 without padding. */
+    private static String newPassword() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String bootstrapUrl(int port) {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static LocalPostgres run(Path cluster, String password, Options options) throws IOException {
@@ -260,8 +292,8 @@ public final class LocalPostgres implements AutoCloseable {
             }
             int port = pidFile.port();
             if (port > 0) {
-                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                        SUPERUSER, password); Statement s = c.createStatement()) {
+                try (Connection c = DriverManager.getConnection(bootstrapUrl(port), SUPERUSER, password);
+                     Statement s = c.createStatement()) {
                     if (HostBasedAuthentication.enforce(cluster)) {
                         LOG.warn("Rewrote {}/pg_hba.conf of the running server: SCRAM passwords only, from 127.0.0.1"
                                 + " and ::1 only", cluster);
@@ -271,29 +303,70 @@ public final class LocalPostgres implements AutoCloseable {
                 } catch (SQLException e) {
                     boolean transitional = "57P03".equals(e.getSQLState()) || "08001".equals(e.getSQLState());
                     if (!transitional || System.currentTimeMillis() > deadline) {
-                        throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+                        throw new LocalPostgresException(INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
                                 + " is run by process " + pidFile.pid() + " on port " + port
                                 + " but does not accept connections (" + e.getMessage()
                                 + "): stop that process or use another --data-dir", e);
                     }
                 }
             } else if (System.currentTimeMillis() > deadline) {
-                throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
+                throw new LocalPostgresException(INVALID_CONFIGURATION, "The embedded PostgreSQL in " + cluster
                         + " is run by process " + pidFile.pid() + ", but its postmaster.pid names no port");
             }
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StrataException(ErrorCode.INTERNAL, "Interrupted while attaching to the embedded PostgreSQL", e);
+                throw new LocalPostgresException(INTERNAL, "Interrupted while attaching to the embedded PostgreSQL", e);
             }
             pidFile = PostmasterPidFile.of(cluster).orElse(pidFile);
         }
     }
 
-    /** How to reach the server as its superuser. */
-    public PostgresServer server() {
-        return server;
+    /** The address the server listens on: {@code 127.0.0.1}, and nothing else. */
+    public String host() {
+        return HOST;
+    }
+
+    /** The TCP port the server listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** The superuser: {@code postgres}. */
+    public String user() {
+        return SUPERUSER;
+    }
+
+    /** The superuser's password (from {@code <directory>/pg-superuser-password}); never log it. */
+    public String password() {
+        return password;
+    }
+
+    /** The database that exists from the start and serves to bootstrap: {@code postgres}. */
+    public String database() {
+        return DATABASE;
+    }
+
+    /**
+     * How to reach the server as its superuser, as a libpq URL with the password,
+     * {@code postgresql://postgres:<password>@127.0.0.1:<port>/postgres}: what
+     * {@code PostgresServer.parse} and {@code strata --database-url} accept. Contains the password;
+     * never log it ({@link #toString()} is the printable form).
+     */
+    public String databaseUrl() {
+        return "postgresql://" + encode(SUPERUSER) + ":" + encode(password) + "@" + HOST + ":" + port + "/" + encode(DATABASE);
+    }
+
+    /** A JDBC URL for the given database on this server, without credentials. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + encode(database);
+    }
+
+    /** A printable form, with the password replaced by {@code ***}. */
+    @Override
+    public String toString() {
+        return "postgresql://" + SUPERUSER + ":***@" + HOST + ":" + port + "/" + DATABASE + (attached() ? " (attached)" : "");
     }
 
     /**
@@ -316,7 +389,7 @@ public final class LocalPostgres implements AutoCloseable {
         try {
             postgres.close();
         } catch (IOException e) {
-            throw new StrataException(ErrorCode.INTERNAL, "Stopping the embedded PostgreSQL failed: " + e.getMessage(), e);
+            throw new LocalPostgresException(INTERNAL, "Stopping the embedded PostgreSQL failed: " + e.getMessage(), e);
         }
         if (postmaster.isPresent()) {
             long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;

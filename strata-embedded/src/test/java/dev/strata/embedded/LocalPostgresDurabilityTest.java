@@ -1,7 +1,7 @@
-package dev.strata;
+package dev.strata.embedded;
 
-import dev.strata.internal.localpg.PostmasterPidFile;
-import dev.strata.testing.Kill;
+import dev.strata.embedded.internal.PostmasterPidFile;
+import dev.strata.embedded.testing.Kill;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,8 +13,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.strata.LocalPostgresSecurityTest.query;
-import static dev.strata.LocalPostgresSecurityTest.rows;
+import static dev.strata.embedded.LocalPostgresSecurityTest.query;
+import static dev.strata.embedded.LocalPostgresSecurityTest.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,21 +27,21 @@ class LocalPostgresDurabilityTest {
     @Test
     void the_embedded_server_is_durable_by_default(@TempDir Path dir) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(dir)) {
-            assertThat(query(pg.server(), "SHOW fsync")).isEqualTo("on");
-            assertThat(query(pg.server(), "SHOW synchronous_commit")).isEqualTo("on");
-            assertThat(query(pg.server(), "SHOW full_page_writes")).isEqualTo("on");
+            assertThat(query(pg, "SHOW fsync")).isEqualTo("on");
+            assertThat(query(pg, "SHOW synchronous_commit")).isEqualTo("on");
+            assertThat(query(pg, "SHOW full_page_writes")).isEqualTo("on");
         }
     }
 
     @Test
     void it_runs_non_durable_only_when_asked_and_a_later_default_start_is_durable_again(@TempDir Path dir) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(dir, LocalPostgres.options().durable(false))) {
-            assertThat(query(pg.server(), "SHOW fsync")).isEqualTo("off");
-            assertThat(query(pg.server(), "SHOW synchronous_commit")).isEqualTo("off");
+            assertThat(query(pg, "SHOW fsync")).isEqualTo("off");
+            assertThat(query(pg, "SHOW synchronous_commit")).isEqualTo("off");
         }
         try (LocalPostgres pg = LocalPostgres.start(dir, false)) {
-            assertThat(query(pg.server(), "SHOW fsync")).isEqualTo("on");
-            assertThat(query(pg.server(), "SHOW synchronous_commit")).isEqualTo("on");
+            assertThat(query(pg, "SHOW fsync")).isEqualTo("on");
+            assertThat(query(pg, "SHOW synchronous_commit")).isEqualTo("on");
         }
     }
 
@@ -49,7 +49,7 @@ class LocalPostgresDurabilityTest {
     void a_server_killed_with_sigkill_restarts_from_its_stale_pid_file_with_every_committed_row(@TempDir Path dir) throws Exception {
         LocalPostgres first = LocalPostgres.start(dir);
         List<String> committed = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(first.server().jdbcUrl("postgres"), "postgres", first.server().password());
+        try (Connection c = DriverManager.getConnection(first.jdbcUrl("postgres"), "postgres", first.password());
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE acknowledged (n int PRIMARY KEY)");
             for (int n = 0; n < 50; n++) {
@@ -64,7 +64,7 @@ class LocalPostgresDurabilityTest {
 
         try (LocalPostgres second = LocalPostgres.start(dir)) {
             assertThat(second.attached()).isFalse();
-            assertThat(rows(second.server(), "SELECT n::text FROM acknowledged")).containsExactlyInAnyOrderElementsOf(committed);
+            assertThat(rows(second, "SELECT n::text FROM acknowledged")).containsExactlyInAnyOrderElementsOf(committed);
         }
     }
 
@@ -78,10 +78,10 @@ class LocalPostgresDurabilityTest {
 
             try (LocalPostgres pg = LocalPostgres.start(mine)) {
                 assertThat(pg.attached()).isFalse();
-                assertThat(pg.server().port()).isNotEqualTo(other.server().port());
-                assertThat(query(pg.server(), "SELECT 1")).isEqualTo("1");
+                assertThat(pg.port()).isNotEqualTo(other.port());
+                assertThat(query(pg, "SELECT 1")).isEqualTo("1");
             }
-            assertThat(query(other.server(), "SELECT 1")).isEqualTo("1");
+            assertThat(query(other, "SELECT 1")).isEqualTo("1");
         }
     }
 
@@ -94,7 +94,7 @@ class LocalPostgresDurabilityTest {
 
         try (LocalPostgres pg = LocalPostgres.start(dir)) {
             assertThat(pg.attached()).isFalse();
-            assertThat(query(pg.server(), "SELECT 1")).isEqualTo("1");
+            assertThat(query(pg, "SELECT 1")).isEqualTo("1");
         }
     }
 }
