@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  *                             in the tenant's database to end before it ends the sessions that
  *                             still hold it up (default 5 s)
  * @param archiveLimits        bounds on an archive being imported (upload, inflated sizes, entries)
+ * @param automaticRecovery    whether this process takes over operations whose owner's lease expired
+ *                             by itself, at start-up and every lease period (default); when off they
+ *                             wait for {@link Operations#resume} or {@link Operations#abort}
  */
 public record StrataConfig(
         PostgresServer server,
@@ -53,7 +56,8 @@ public record StrataConfig(
         Duration statsFlushInterval,
         Duration operationLease,
         Duration decommissionDrainTimeout,
-        ArchiveLimits archiveLimits) {
+        ArchiveLimits archiveLimits,
+        boolean automaticRecovery) {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
 
@@ -93,6 +97,7 @@ public record StrataConfig(
         private Duration operationLease = Duration.ofSeconds(30);
         private Duration decommissionDrainTimeout = Duration.ofSeconds(5);
         private ArchiveLimits archiveLimits = ArchiveLimits.DEFAULT;
+        private boolean automaticRecovery = true;
 
         private Builder() {
         }
@@ -176,6 +181,12 @@ public record StrataConfig(
             return this;
         }
 
+        /** See {@link StrataConfig#automaticRecovery()} (default {@code true}). */
+        public Builder automaticRecovery(boolean value) {
+            this.automaticRecovery = value;
+            return this;
+        }
+
         /**
          * Validates and seals the configuration.
          *
@@ -213,7 +224,7 @@ public record StrataConfig(
             return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
                     connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
                     meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval,
-                    operationLease, decommissionDrainTimeout, archiveLimits);
+                    operationLease, decommissionDrainTimeout, archiveLimits, automaticRecovery);
         }
 
         /** Builds the configuration and starts Strata with it. */

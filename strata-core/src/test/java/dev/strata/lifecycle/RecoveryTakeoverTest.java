@@ -4,7 +4,13 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
-import dev.strata.internal.provisioning.OperationJournal;
+import dev.strata.OperationState;
+import dev.strata.internal.operation.DecommissionStep;
+import dev.strata.internal.operation.JournalEntry;
+import dev.strata.internal.operation.OperationJournal;
+import dev.strata.internal.operation.OperationStep;
+import dev.strata.internal.operation.ProvisionStep;
+import dev.strata.internal.operation.StepHook;
 import dev.strata.testing.Documents;
 import dev.strata.testing.TestStrata;
 import org.junit.jupiter.api.Test;
@@ -36,24 +42,24 @@ class RecoveryTakeoverTest {
         CountDownLatch paused = new CountDownLatch(1);
         CountDownLatch wake = new CountDownLatch(1);
         try {
-            first.internals().provisioner().leases().stepHook(pauseAt("database", paused, wake));
+            first.internals().operations().leases().stepHook(pauseAt(ProvisionStep.DATABASE, paused, wake));
             CompletableFuture<Tenant> creation = CompletableFuture.supplyAsync(() -> first.tenants().create(NewTenant.t1("slow")));
             assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
             Tenant half = first.tenants().get("slow");
             UUID operation = runningOperationOf(first, half.id());
-            String firstOwner = first.internals().provisioner().journal().owner();
+            String firstOwner = first.internals().operations().journal().owner();
 
             second = TestStrata.start(b -> b.namespace(namespace).operationLease(LEASE));
             Thread.sleep(3 * LEASE.toMillis());
             assertThat(second.tenants().get("slow").status()).as("not taken over from a live owner").isEqualTo(TenantStatus.PROVISIONING);
             assertThat(journal(second).find(operation).orElseThrow().owner()).isEqualTo(firstOwner);
-            assertThat(journal(second).find(operation).orElseThrow().state()).isEqualTo("running");
+            assertThat(journal(second).find(operation).orElseThrow().state()).isEqualTo(OperationState.RUNNING);
 
             first.close();
             Strata survivor = second;
             awaitTrue(() -> survivor.tenants().get("slow").status() == TenantStatus.ACTIVE);
-            OperationJournal.Pending done = journal(second).find(operation).orElseThrow();
-            assertThat(done.state()).isEqualTo("succeeded");
+            JournalEntry done = journal(second).find(operation).orElseThrow();
+            assertThat(done.state()).isEqualTo(OperationState.SUCCEEDED);
             assertThat(done.owner()).isEqualTo(journal(second).owner());
             Documents.insert(second, half.id(), "works");
             assertThat(Documents.visible(second, half.id())).hasSize(1);
@@ -85,7 +91,7 @@ class RecoveryTakeoverTest {
             Tenant doomed = first.tenants().create(NewTenant.t1("doomed"));
             Tenant kid = first.tenants().create(NewTenant.t2("doomed-kid", "doomed"));
             Documents.insert(first, kid.id(), "bye");
-            first.internals().provisioner().leases().stepHook(pauseAt("drain", paused, wake));
+            first.internals().operations().leases().stepHook(pauseAt(DecommissionStep.DRAIN, paused, wake));
             CompletableFuture<Tenant> decommission = CompletableFuture.supplyAsync(() -> first.tenants().decommission("doomed", true));
             assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
 
@@ -114,9 +120,9 @@ class RecoveryTakeoverTest {
         }
     }
 
-    private static dev.strata.internal.provisioning.StepHook pauseAt(String step, CountDownLatch paused, CountDownLatch wake) {
-        return (operation, kind, name) -> {
-            if (name.equals(step) && paused.getCount() > 0) {
+    private static StepHook pauseAt(OperationStep step, CountDownLatch paused, CountDownLatch wake) {
+        return (operation, kind, current, qualifier) -> {
+            if (current == step && paused.getCount() > 0) {
                 paused.countDown();
                 try {
                     wake.await(120, TimeUnit.SECONDS);
@@ -128,7 +134,7 @@ class RecoveryTakeoverTest {
     }
 
     private static OperationJournal journal(Strata strata) {
-        return strata.internals().provisioner().journal();
+        return strata.internals().operations().journal();
     }
 
     private static UUID runningOperationOf(Strata strata, UUID tenant) throws SQLException {
