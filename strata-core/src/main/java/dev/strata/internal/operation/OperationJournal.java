@@ -161,6 +161,21 @@ public final class OperationJournal {
         Jdbc.useTransaction(management, "close operation", c -> finish(c, operation, state, error));
     }
 
+    /**
+     * Keeps an operation in the journal when its tenant's rows are removed (a provisioning rolled
+     * back by recovery or aborted by an operator): detaches it from the tenant row, keeping the
+     * tenant's id in its detail as {@code removed_tenant}, where reads still find it.
+     */
+    public void detachFromTenant(Connection c, UUID operation) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE platform.operations SET detail = detail || jsonb_build_object('removed_tenant', tenant_id::text),
+                       tenant_id = NULL
+                 WHERE id = ? AND tenant_id IS NOT NULL""")) {
+            ps.setObject(1, operation);
+            ps.executeUpdate();
+        }
+    }
+
     /** Extends the leases of the given operations this process owns; returns how many it still owns. */
     public int renew(Collection<UUID> operations) {
         if (operations.isEmpty()) {

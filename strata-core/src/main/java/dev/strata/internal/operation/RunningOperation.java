@@ -113,6 +113,15 @@ public final class RunningOperation implements AutoCloseable {
         journal.finish(c, id, state, error);
     }
 
+    /**
+     * Ends the operation inside the caller's transaction and keeps it in the journal after its
+     * tenant's rows are removed in that transaction (see {@link OperationJournal#detachFromTenant}).
+     */
+    public void finishDetached(Connection c, OperationState state, String error) throws SQLException {
+        journal.finish(c, id, state, error);
+        journal.detachFromTenant(c, id);
+    }
+
     /** Ends the operation in a transaction of its own (fenced). */
     public void finish(OperationState state, String error) {
         journal.finish(id, state, error);

@@ -51,7 +51,7 @@ final class ProvisionHandler implements OperationHandler {
         if (mustRollBack(entry)) {
             LOG.warn("Rolling back the interrupted {} of tenant '{}'", kind.wireName(), tenant.get().slug());
             steps.rollBack(steps.planOf(tenant.get()), operation, OperationState.ROLLED_BACK,
-                    "The " + kind.wireName() + " of tenant '" + tenant.get().slug() + "' was interrupted");
+                    "The " + kind.wireName() + " of tenant '" + tenant.get().slug() + "' was interrupted", true);
         } else {
             complete(tenant.get(), operation, "strata-recovery");
         }
@@ -94,7 +94,7 @@ final class ProvisionHandler implements OperationHandler {
         }
         LOG.warn("Aborting the {} of tenant '{}' at an operator's request", kind.wireName(), tenant.get().slug());
         steps.rollBack(steps.planOf(tenant.get()), operation, OperationState.ABORTED,
-                "Aborted by an operator: tenant '" + tenant.get().slug() + "' was removed");
+                "Aborted by an operator: tenant '" + tenant.get().slug() + "' was removed", true);
     }
 
     /** An import, a legacy import, or a provisioning whose roll-back had begun: only rolling back is right. */

@@ -115,11 +115,19 @@ final class ProvisioningSteps {
      * the step {@code rollback}, which is fenced: a process that no longer owns the operation
      * compensates nothing. If the removal fails the operation stays running for recovery, which
      * finishes the roll-back.
+     *
+     * @param keepJournal whether the operation stays in the journal (recovery and operators' aborts,
+     *                    which nobody would see otherwise); a creation that failed in its caller's
+     *                    thread leaves no trace, as if it had been refused
      */
-    void rollBack(PlacementPlan plan, RunningOperation operation, OperationState end, String reason) {
+    void rollBack(PlacementPlan plan, RunningOperation operation, OperationState end, String reason, boolean keepJournal) {
         operation.step(ProvisionStep.ROLLBACK, () -> removeStorage(plan));
         Jdbc.useTransaction(management, "remove the registration of '" + plan.slug() + "'", c -> {
-            operation.finish(c, end, reason);
+            if (keepJournal) {
+                operation.finishDetached(c, end, reason);
+            } else {
+                operation.finish(c, end, reason);
+            }
             registry.deleteTenantCompletely(c, plan.tenantId());
         });
         listener.tenantChanged(plan.tenantId());

@@ -148,7 +148,7 @@ final class TenantCreation {
             } catch (RuntimeException e) {
                 LOG.error("Provisioning tenant '{}' failed; rolling back: {}", slug, e.getMessage());
                 try {
-                    steps.rollBack(plan, operation, OperationState.ROLLED_BACK, e.getMessage());
+                    steps.rollBack(plan, operation, OperationState.ROLLED_BACK, e.getMessage(), false);
                 } catch (RuntimeException rollBack) {
                     e.addSuppressed(rollBack);
                     LOG.error("Could not roll back provisioning of '{}'; it stays in status provisioning and recovery "

@@ -183,16 +183,11 @@ public final class Registry {
         }
     }
 
-    /**
-     * Removes every management row of a tenant whose provisioning was rolled back. Its operations
-     * stay in the journal (what happened to them can still be shown), detached from the tenant
-     * row with its id kept in their detail as {@code removed_tenant}.
-     */
+    /** Removes every management row of a tenant whose provisioning was rolled back. */
     public void deleteTenantCompletely(Connection c, UUID id) throws SQLException {
         for (String sql : List.of(
                 "DELETE FROM platform.tenant_events WHERE tenant_id = ?",
-                "UPDATE platform.operations SET detail = detail || jsonb_build_object('removed_tenant', tenant_id::text), "
-                        + "tenant_id = NULL WHERE tenant_id = ?",
+                "DELETE FROM platform.operations WHERE tenant_id = ?",
                 "DELETE FROM platform.placements WHERE tenant_id = ?",
                 "DELETE FROM platform.databases WHERE owner_tenant_id = ?",
                 "DELETE FROM platform.tenants WHERE id = ?")) {
