@@ -37,9 +37,9 @@ final class OperationRoutes {
     List<ApiEndpoint> endpoints() {
         return List.of(
                 new ApiEndpoint(HandlerType.GET, PATH, this::list),
-                new ApiEndpoint(HandlerType.GET, PATH + "/{id}", this::show),
-                new ApiEndpoint(HandlerType.POST, PATH + "/{id}/resume", this::resume),
-                new ApiEndpoint(HandlerType.POST, PATH + "/{id}/abort", this::abort));
+                new ApiEndpoint(HandlerType.GET, PATH + "/{key}", this::show),
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/resume", this::resume),
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/abort", this::abort));
     }
 
     private void list(Context ctx) {
@@ -92,9 +92,12 @@ final class OperationRoutes {
         return OperationView.of(info, slug);
     }
 
-    /** The path's operation id: a UUID in its canonical 8-4-4-4-12 form. */
+    /**
+     * The path's operation id: a UUID in its canonical 8-4-4-4-12 form. The path parameter is named
+     * {@code key} like every other route's, so generic checks of the served paths treat it alike.
+     */
     private static UUID id(Context ctx) {
-        String text = ctx.pathParam("id");
+        String text = ctx.pathParam("key");
         if (!UUID_TEXT.matcher(text).matches()) {
             throw QueryParameters.invalid("'" + QueryParameters.printable(text) + "' is not an operation id: give the "
                     + "UUID that 'strata operations list' (GET /v1/operations) shows");
