@@ -40,6 +40,8 @@ public enum ErrorCode {
      * is being provisioned or decommissioned); try again when it has finished.
      */
     OPERATION_CONFLICT(409, 5),
+    /** A request named a long-running operation (by id) that does not exist. */
+    OPERATION_NOT_FOUND(404, 3),
     /** An export archive is unreadable, truncated, or fails its checksums. */
     ARCHIVE_CORRUPT(422, 8),
     /**

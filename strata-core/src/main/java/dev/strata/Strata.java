@@ -4,6 +4,7 @@ import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.ImportOptions;
 import dev.strata.archive.ImportResult;
 import dev.strata.audit.AuditReport;
+import dev.strata.internal.OperationsImpl;
 import dev.strata.internal.StrataEngine;
 import dev.strata.internal.TenantsImpl;
 import dev.strata.internal.archive.TenantArchives;
@@ -39,10 +40,12 @@ import java.util.UUID;
 public final class Strata implements AutoCloseable {
     private final StrataEngine engine;
     private final Tenants tenants;
+    private final Operations operations;
 
     private Strata(StrataEngine engine) {
         this.engine = engine;
         this.tenants = new TenantsImpl(engine, "strata");
+        this.operations = new OperationsImpl(engine);
     }
 
     /** A configuration builder; finish with {@link StrataConfig.Builder#start()}. */
@@ -58,6 +61,14 @@ public final class Strata implements AutoCloseable {
     /** The tenant registry. */
     public Tenants tenants() {
         return tenants;
+    }
+
+    /**
+     * Long-running operations (provisioning, decommissioning, imports, the migration fan-out):
+     * list and show them, resume or abort one whose process died.
+     */
+    public Operations operations() {
+        return operations;
     }
 
     /**

@@ -43,6 +43,9 @@ import java.util.regex.Pattern;
  *                             ({@code classpath:db/tenant}, {@code filesystem:/srv/app/migrations}) applied
  *                             to every app schema (the template, every tenant database, every tenant
  *                             schema); empty means the application keeps no tables of its own yet
+ * @param automaticRecovery    whether this process takes over operations whose owner's lease expired
+ *                             by itself, at start-up and every lease period (default); when off they
+ *                             wait for {@link Operations#resume} or {@link Operations#abort}
  */
 public record StrataConfig(
         PostgresServer server,
@@ -60,7 +63,8 @@ public record StrataConfig(
         Duration operationLease,
         Duration decommissionDrainTimeout,
         ArchiveLimits archiveLimits,
-        List<String> tenantMigrations) {
+        List<String> tenantMigrations,
+        boolean automaticRecovery) {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
     private static final Pattern MIGRATION_LOCATION = Pattern.compile("(classpath|filesystem):\\S.*");
@@ -103,6 +107,7 @@ public record StrataConfig(
         private Duration decommissionDrainTimeout = Duration.ofSeconds(5);
         private ArchiveLimits archiveLimits = ArchiveLimits.DEFAULT;
         private final List<String> tenantMigrations = new ArrayList<>();
+        private boolean automaticRecovery = true;
 
         private Builder() {
         }
@@ -186,6 +191,12 @@ public record StrataConfig(
             return this;
         }
 
+        /** See {@link StrataConfig#automaticRecovery()} (default {@code true}). */
+        public Builder automaticRecovery(boolean value) {
+            this.automaticRecovery = value;
+            return this;
+        }
+
         /**
          * Adds Flyway locations of the application's tenant migrations ({@code classpath:...} or
          * {@code filesystem:...}); see {@link StrataConfig#tenantMigrations()}. Repeatable.
@@ -243,7 +254,7 @@ public record StrataConfig(
             return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
                     connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
                     meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval,
-                    operationLease, decommissionDrainTimeout, archiveLimits, tenantMigrations);
+                    operationLease, decommissionDrainTimeout, archiveLimits, tenantMigrations, automaticRecovery);
         }
 
         /** Builds the configuration and starts Strata with it. */

@@ -10,6 +10,7 @@ import dev.strata.internal.context.TransactionObserver;
 import dev.strata.internal.limits.TenantLimitStore;
 import dev.strata.internal.metrics.TenantObserver;
 import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.operation.OperationRunner;
 import dev.strata.internal.pool.DatabaseKey;
 import dev.strata.internal.pool.TenantPools;
 import dev.strata.internal.provisioning.DatabaseRecord;
@@ -59,6 +60,7 @@ public final class StrataEngine implements AutoCloseable {
     private final Router router;
     private final RoutingListener listener;
     private final TenantPools pools;
+    private final OperationRunner operations;
     private final Provisioner provisioner;
     private final TenantTransactions transactions;
     private final TransactionObserver observer;
@@ -81,7 +83,8 @@ public final class StrataEngine implements AutoCloseable {
         });
         this.router = new Router(management, config);
         this.pools = new TenantPools(config, planes, scheduler);
-        this.provisioner = new Provisioner(config, names, registry, planes, new ProvisioningListener() {
+        this.operations = new OperationRunner(management, config.operationLease());
+        this.provisioner = new Provisioner(config, names, registry, planes, operations, new ProvisioningListener() {
             @Override
             public void tenantChanged(UUID tenantId) {
                 router.invalidate(tenantId);
@@ -135,8 +138,10 @@ public final class StrataEngine implements AutoCloseable {
             engine.listener.start();
             // Takes over only operations whose lease has expired: those of a live process (even one
             // that started up at the same time) are never touched. Then again every lease period.
-            engine.provisioner.startHousekeeping();
-            engine.provisioner.resumeInterrupted();
+            engine.operations.startHousekeeping(config.automaticRecovery());
+            if (config.automaticRecovery()) {
+                engine.operations.recoverExpired();
+            }
             LOG.info("Strata started: namespace '{}' on {}", names.namespace(), config.server());
             return engine;
         } catch (RuntimeException e) {
@@ -311,6 +316,11 @@ public final class StrataEngine implements AutoCloseable {
         return provisioner;
     }
 
+    /** The runner of long operations: journal, leases, recovery. */
+    public OperationRunner operations() {
+        return operations;
+    }
+
     public TenantTransactions transactions() {
         return transactions;
     }
@@ -342,7 +352,7 @@ public final class StrataEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        provisioner.close();
+        operations.close();
         listener.close();
         if (observer instanceof AutoCloseable closeable) {
             try {

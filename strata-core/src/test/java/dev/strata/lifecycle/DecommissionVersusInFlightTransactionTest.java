@@ -5,6 +5,7 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
+import dev.strata.internal.operation.DecommissionStep;
 import dev.strata.testing.Documents;
 import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,8 +64,8 @@ class DecommissionVersusInFlightTransactionTest {
             Tenant t2 = strata.tenants().create(NewTenant.t2("drained-" + mode.wireName() + "-" + round, "home").withMode(mode));
             CountDownLatch inFlight = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            strata.internals().provisioner().leases().stepHook((operation, kind, step) -> {
-                if (step.equals("drain")) {
+            strata.internals().operations().leases().stepHook((operation, kind, step, qualifier) -> {
+                if (step == DecommissionStep.DRAIN) {
                     release.countDown();
                 }
             });

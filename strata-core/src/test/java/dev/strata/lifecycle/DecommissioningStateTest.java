@@ -6,6 +6,7 @@ import dev.strata.Strata;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
+import dev.strata.internal.operation.DecommissionStep;
 import dev.strata.testing.Documents;
 import dev.strata.testing.TestStrataExtension;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,8 @@ class DecommissioningStateTest {
         strata.tenants().suspend("busy-kid");
         CountDownLatch paused = new CountDownLatch(1);
         CountDownLatch wake = new CountDownLatch(1);
-        strata.internals().provisioner().leases().stepHook((operation, kind, step) -> {
-            if (step.equals("drain")) {
+        strata.internals().operations().leases().stepHook((operation, kind, step, qualifier) -> {
+            if (step == DecommissionStep.DRAIN) {
                 paused.countDown();
                 try {
                     wake.await(60, TimeUnit.SECONDS);
@@ -78,8 +79,8 @@ class DecommissioningStateTest {
         strata.tenants().create(NewTenant.t1("flaky"));
         Tenant kid = strata.tenants().create(NewTenant.t2("flaky-kid", "flaky"));
         Documents.insert(strata, kid.id(), "kept until the retry");
-        strata.internals().provisioner().leases().stepHook((operation, kind, step) -> {
-            if (step.equals("delete_rows")) {
+        strata.internals().operations().leases().stepHook((operation, kind, step, qualifier) -> {
+            if (step == DecommissionStep.DELETE_ROWS) {
                 throw new StrataException(ErrorCode.DATABASE_ERROR, "simulated failure while deleting rows");
             }
         });
@@ -92,7 +93,7 @@ class DecommissioningStateTest {
                 "SELECT count(*) FROM platform.operations WHERE state = 'failed' AND tenant_id = '" + kid.id() + "'"))
                 .isEqualTo(1);
 
-        strata.internals().provisioner().leases().stepHook(null);
+        strata.internals().operations().leases().stepHook(null);
         assertThat(strata.tenants().decommission("flaky-kid", false).status()).isEqualTo(TenantStatus.DECOMMISSIONED);
         assertThat(Documents.stored(kid)).isEmpty();
         assertThat(strata.tenants().history("flaky-kid")).filteredOn(e -> e.action().equals("decommissioned")).hasSize(1);
@@ -103,13 +104,13 @@ class DecommissioningStateTest {
     void a_cascade_adopts_a_t2_whose_own_decommission_failed() throws SQLException {
         strata.tenants().create(NewTenant.t1("adopter"));
         Tenant kid = strata.tenants().create(NewTenant.t2("adopter-kid", "adopter"));
-        strata.internals().provisioner().leases().stepHook((operation, kind, step) -> {
-            if (step.equals("delete_rows")) {
+        strata.internals().operations().leases().stepHook((operation, kind, step, qualifier) -> {
+            if (step == DecommissionStep.DELETE_ROWS) {
                 throw new StrataException(ErrorCode.DATABASE_ERROR, "simulated failure");
             }
         });
         assertThatThrownBy(() -> strata.tenants().decommission("adopter-kid", false)).isInstanceOf(StrataException.class);
-        strata.internals().provisioner().leases().stepHook(null);
+        strata.internals().operations().leases().stepHook(null);
         assertThat(strata.tenants().decommission("adopter", true).status()).isEqualTo(TenantStatus.DECOMMISSIONED);
         assertThat(strata.tenants().get(kid.id()).status()).isEqualTo(TenantStatus.DECOMMISSIONED);
         Consistency.assertConsistent(strata, "adopter");

@@ -4,13 +4,16 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
-import dev.strata.internal.provisioning.OperationJournal;
+import dev.strata.OperationState;
+import dev.strata.internal.operation.DecommissionStep;
+import dev.strata.internal.operation.JournalEntry;
+import dev.strata.internal.operation.OperationJournal;
+import dev.strata.internal.operation.OperationStep;
+import dev.strata.internal.operation.ProvisionStep;
+import dev.strata.internal.operation.StepHook;
 import dev.strata.testing.Documents;
-import dev.strata.testing.StrataProcesses;
 import dev.strata.testing.TestStrata;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -31,78 +34,95 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecoveryTakeoverTest {
     private static final Duration LEASE = Duration.ofSeconds(1);
 
-    @RegisterExtension
-    final StrataProcesses processes = StrataProcesses.configured(b -> b.operationLease(LEASE));
-
-    /** Counted down when the first process reached the step it pauses at. */
-    private final CountDownLatch paused = new CountDownLatch(1);
-    /** Lets the paused first process go on (it must find that it lost its operation). */
-    private final CountDownLatch wake = new CountDownLatch(1);
-
-    @AfterEach
-    void wakeThePausedProcess() {
-        wake.countDown();
-    }
-
     @Test
     void a_provisioning_of_a_live_process_is_not_taken_over_at_start_up_but_is_after_that_process_died() throws Exception {
-        Strata first = processes.start();
-        first.internals().provisioner().leases().stepHook(pauseAt("database"));
-        CompletableFuture<Tenant> creation = CompletableFuture.supplyAsync(() -> first.tenants().create(NewTenant.t1("slow")));
-        assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
-        Tenant half = first.tenants().get("slow");
-        UUID operation = runningOperationOf(first, half.id());
-        String firstOwner = first.internals().provisioner().journal().owner();
+        Strata first = TestStrata.start(b -> b.operationLease(LEASE));
+        String namespace = first.config().namespace();
+        Strata second = null;
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(1);
+        try {
+            first.internals().operations().leases().stepHook(pauseAt(ProvisionStep.DATABASE, paused, wake));
+            CompletableFuture<Tenant> creation = CompletableFuture.supplyAsync(() -> first.tenants().create(NewTenant.t1("slow")));
+            assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
+            Tenant half = first.tenants().get("slow");
+            UUID operation = runningOperationOf(first, half.id());
+            String firstOwner = first.internals().operations().journal().owner();
 
-        Strata second = processes.start();
-        Thread.sleep(3 * LEASE.toMillis());
-        assertThat(second.tenants().get("slow").status()).as("not taken over from a live owner").isEqualTo(TenantStatus.PROVISIONING);
-        assertThat(journal(second).find(operation).orElseThrow().owner()).isEqualTo(firstOwner);
-        assertThat(journal(second).find(operation).orElseThrow().state()).isEqualTo("running");
+            second = TestStrata.start(b -> b.namespace(namespace).operationLease(LEASE));
+            Thread.sleep(3 * LEASE.toMillis());
+            assertThat(second.tenants().get("slow").status()).as("not taken over from a live owner").isEqualTo(TenantStatus.PROVISIONING);
+            assertThat(journal(second).find(operation).orElseThrow().owner()).isEqualTo(firstOwner);
+            assertThat(journal(second).find(operation).orElseThrow().state()).isEqualTo(OperationState.RUNNING);
 
-        first.close();
-        awaitTrue(() -> second.tenants().get("slow").status() == TenantStatus.ACTIVE);
-        OperationJournal.Pending done = journal(second).find(operation).orElseThrow();
-        assertThat(done.state()).isEqualTo("succeeded");
-        assertThat(done.owner()).isEqualTo(journal(second).owner());
-        Documents.insert(second, half.id(), "works");
-        assertThat(Documents.visible(second, half.id())).hasSize(1);
+            first.close();
+            Strata survivor = second;
+            awaitTrue(() -> survivor.tenants().get("slow").status() == TenantStatus.ACTIVE);
+            JournalEntry done = journal(second).find(operation).orElseThrow();
+            assertThat(done.state()).isEqualTo(OperationState.SUCCEEDED);
+            assertThat(done.owner()).isEqualTo(journal(second).owner());
+            Documents.insert(second, half.id(), "works");
+            assertThat(Documents.visible(second, half.id())).hasSize(1);
 
-        wake.countDown();
-        assertThat(creation).as("the old owner stops at its next step").failsWithin(60, TimeUnit.SECONDS);
-        assertThat(second.tenants().get("slow").status()).as("and compensates nothing").isEqualTo(TenantStatus.ACTIVE);
-        assertThat(Documents.visible(second, half.id())).hasSize(1);
-        Consistency.assertConsistent(second);
+            wake.countDown();
+            assertThat(creation).as("the old owner stops at its next step").failsWithin(60, TimeUnit.SECONDS);
+            assertThat(second.tenants().get("slow").status()).as("and compensates nothing").isEqualTo(TenantStatus.ACTIVE);
+            assertThat(Documents.visible(second, half.id())).hasSize(1);
+            Consistency.assertConsistent(second);
+        } finally {
+            wake.countDown();
+            first.close();
+            if (second != null) {
+                TestStrata.stopAndDrop(second);
+            } else {
+                TestStrata.dropNamespace(namespace);
+            }
+        }
     }
 
     @Test
     void a_decommissioning_of_a_live_process_is_not_taken_over_at_start_up_but_is_after_that_process_died() throws Exception {
-        Strata first = processes.start();
-        Tenant doomed = first.tenants().create(NewTenant.t1("doomed"));
-        Tenant kid = first.tenants().create(NewTenant.t2("doomed-kid", "doomed"));
-        Documents.insert(first, kid.id(), "bye");
-        first.internals().provisioner().leases().stepHook(pauseAt("drain"));
-        CompletableFuture<Tenant> decommission = CompletableFuture.supplyAsync(() -> first.tenants().decommission("doomed", true));
-        assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
+        Strata first = TestStrata.start(b -> b.operationLease(LEASE));
+        String namespace = first.config().namespace();
+        Strata second = null;
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(1);
+        try {
+            Tenant doomed = first.tenants().create(NewTenant.t1("doomed"));
+            Tenant kid = first.tenants().create(NewTenant.t2("doomed-kid", "doomed"));
+            Documents.insert(first, kid.id(), "bye");
+            first.internals().operations().leases().stepHook(pauseAt(DecommissionStep.DRAIN, paused, wake));
+            CompletableFuture<Tenant> decommission = CompletableFuture.supplyAsync(() -> first.tenants().decommission("doomed", true));
+            assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
 
-        Strata second = processes.start();
-        Thread.sleep(3 * LEASE.toMillis());
-        assertThat(second.tenants().get(doomed.id()).status()).isEqualTo(TenantStatus.DECOMMISSIONING);
-        assertThat(Consistency.databaseExists(doomed.placement().database())).as("nothing dropped yet").isTrue();
+            second = TestStrata.start(b -> b.namespace(namespace).operationLease(LEASE));
+            Thread.sleep(3 * LEASE.toMillis());
+            assertThat(second.tenants().get(doomed.id()).status()).isEqualTo(TenantStatus.DECOMMISSIONING);
+            assertThat(Consistency.databaseExists(doomed.placement().database())).as("nothing dropped yet").isTrue();
 
-        first.close();
-        awaitTrue(() -> second.tenants().get(doomed.id()).status() == TenantStatus.DECOMMISSIONED);
-        assertThat(second.tenants().get(kid.id()).status()).isEqualTo(TenantStatus.DECOMMISSIONED);
-        assertThat(Consistency.databaseExists(doomed.placement().database())).isFalse();
+            first.close();
+            Strata survivor = second;
+            awaitTrue(() -> survivor.tenants().get(doomed.id()).status() == TenantStatus.DECOMMISSIONED);
+            assertThat(second.tenants().get(kid.id()).status()).isEqualTo(TenantStatus.DECOMMISSIONED);
+            assertThat(Consistency.databaseExists(doomed.placement().database())).isFalse();
 
-        wake.countDown();
-        assertThat(decommission).failsWithin(60, TimeUnit.SECONDS);
-        Consistency.assertConsistent(second);
+            wake.countDown();
+            assertThat(decommission).failsWithin(60, TimeUnit.SECONDS);
+            Consistency.assertConsistent(second);
+        } finally {
+            wake.countDown();
+            first.close();
+            if (second != null) {
+                TestStrata.stopAndDrop(second);
+            } else {
+                TestStrata.dropNamespace(namespace);
+            }
+        }
     }
 
-    private dev.strata.internal.provisioning.StepHook pauseAt(String step) {
-        return (operation, kind, name) -> {
-            if (name.equals(step) && paused.getCount() > 0) {
+    private static StepHook pauseAt(OperationStep step, CountDownLatch paused, CountDownLatch wake) {
+        return (operation, kind, current, qualifier) -> {
+            if (current == step && paused.getCount() > 0) {
                 paused.countDown();
                 try {
                     wake.await(120, TimeUnit.SECONDS);
@@ -114,7 +134,7 @@ class RecoveryTakeoverTest {
     }
 
     private static OperationJournal journal(Strata strata) {
-        return strata.internals().provisioner().journal();
+        return strata.internals().operations().journal();
     }
 
     private static UUID runningOperationOf(Strata strata, UUID tenant) throws SQLException {

@@ -92,7 +92,7 @@ public final class TestStrataExtension implements BeforeAllCallback, AfterEachCa
     @Override
     public synchronized void afterEach(ExtensionContext context) {
         if (strata != null) {
-            strata.internals().provisioner().leases().stepHook(null);
+            strata.internals().operations().leases().stepHook(null);
         }
     }
 

@@ -1,13 +1,22 @@
 package dev.strata.internal.provisioning;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.ErrorCode;
 import dev.strata.IsolationMode;
+import dev.strata.OperationKind;
+import dev.strata.OperationState;
 import dev.strata.Placement;
 import dev.strata.StrataConfig;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
+import dev.strata.internal.operation.DecommissionStep;
+import dev.strata.internal.operation.JournalDetail;
+import dev.strata.internal.operation.JournalEntry;
+import dev.strata.internal.operation.OperationJournal;
+import dev.strata.internal.operation.OperationRunner;
+import dev.strata.internal.operation.RunningOperation;
 import dev.strata.internal.registry.Registry;
 import dev.strata.internal.registry.SubtreeLocks;
 import dev.strata.internal.sql.Jdbc;
@@ -38,29 +47,33 @@ import java.util.UUID;
  * </ol>
  * A failure in phase 2 leaves the tenants {@code decommissioning} with the operation
  * {@code failed}; decommissioning any of them again claims that operation and finishes it. An
- * interrupted operation is taken over by recovery once its lease has expired. Thread-safe.
+ * interrupted operation is taken over by recovery once its lease has expired
+ * ({@link DecommissionHandler}). The operation's detail records the status each member had
+ * before, so an operator can abort it while no data has been removed yet. Thread-safe.
  */
 final class Decommissioner {
     private static final Logger LOG = LoggerFactory.getLogger(Decommissioner.class);
+    /** Journal detail key: each member's status before the decommissioning, by tenant id (what an abort restores). */
+    static final String PREVIOUS_STATUSES = "previous_statuses";
 
     private final StrataConfig config;
     private final Registry registry;
     private final DataSource management;
     private final OperationJournal journal;
-    private final OperationLeases leases;
+    private final OperationRunner runner;
     private final Map<String, TenantRemoval> removals;
     private final PlacementGuards guards;
     private final Map<String, TenantDatabases> planes;
     private final ProvisioningListener listener;
 
-    Decommissioner(StrataConfig config, Registry registry, OperationJournal journal, OperationLeases leases,
+    Decommissioner(StrataConfig config, Registry registry, OperationRunner runner,
                    Map<String, TenantRemoval> removals, PlacementGuards guards, Map<String, TenantDatabases> planes,
                    ProvisioningListener listener) {
         this.config = config;
         this.registry = registry;
         this.management = registry.dataSource();
-        this.journal = journal;
-        this.leases = leases;
+        this.journal = runner.journal();
+        this.runner = runner;
         this.removals = removals;
         this.guards = guards;
         this.planes = planes;
@@ -68,7 +81,7 @@ final class Decommissioner {
     }
 
     /** The operation to run and the tenant it decommissions. */
-    private record Start(UUID operation, UUID tenantId) {
+    private record Start(UUID operation, UUID tenantId, JournalEntry claimed) {
     }
 
     Tenant decommission(String key, boolean cascade, String actor) {
@@ -77,7 +90,7 @@ final class Decommissioner {
             throw new StrataException(ErrorCode.INVALID_HIERARCHY, "The T0 operator cannot be decommissioned");
         }
         Start start = Jdbc.inTransaction(management, "start decommissioning '" + found.slug() + "'", c -> {
-            SubtreeLocks.lockSubtree(c, Provisioner.subtreeOf(found));
+            SubtreeLocks.lockSubtree(c, LifecycleRules.subtreeOf(found));
             Tenant tenant = registry.findById(c, found.id()).orElseThrow();
             switch (tenant.status()) {
                 case DECOMMISSIONED -> throw new StrataException(ErrorCode.TENANT_DECOMMISSIONED,
@@ -93,7 +106,12 @@ final class Decommissioner {
             }
         });
         listener.tenantChanged(found.id());
-        try (RunningOperation operation = leases.track(start.operation(), Provisioner.DECOMMISSION, journal)) {
+        if (start.claimed() != null) {
+            try (RunningOperation operation = runner.track(start.claimed())) {
+                return finish(start.tenantId(), operation, actor);
+            }
+        }
+        try (RunningOperation operation = runner.track(start.operation(), OperationKind.DECOMMISSION)) {
             return finish(start.tenantId(), operation, actor);
         }
     }
@@ -117,13 +135,17 @@ final class Decommissioner {
                     + " live T2 tenant(s) (" + children.stream().map(Tenant::slug).limit(5).reduce((a, b) -> a + ", " + b).orElse("")
                     + "): decommission them first or ask for a cascade");
         }
+        ObjectNode detail = JournalDetail.object("previous_status", tenant.status().wireName(),
+                "cascade", Boolean.toString(!children.isEmpty()));
+        ObjectNode previous = detail.putObject(PREVIOUS_STATUSES);
         for (Tenant child : children) {
+            previous.put(child.id().toString(), child.status().wireName());
             registry.updateStatus(c, child.id(), child.status(), TenantStatus.DECOMMISSIONING);
         }
+        previous.put(tenant.id().toString(), tenant.status().wireName());
         registry.updateStatus(c, tenant.id(), tenant.status(), TenantStatus.DECOMMISSIONING);
-        UUID operation = journal.begin(c, Provisioner.DECOMMISSION, tenant.id(), Provisioner.json(
-                "previous_status", tenant.status().wireName(), "cascade", Boolean.toString(!children.isEmpty())));
-        return new Start(operation, tenant.id());
+        UUID operation = runner.open(c, OperationKind.DECOMMISSION, tenant.id(), detail.toString());
+        return new Start(operation, tenant.id(), null);
     }
 
     /**
@@ -136,10 +158,10 @@ final class Decommissioner {
             registry.findById(c, tenant.parentId()).filter(p -> p.status() == TenantStatus.DECOMMISSIONING)
                     .ifPresent(p -> covering.add(p.id()));
         }
-        Optional<OperationJournal.Pending> pending = journal.latestUnfinished(c, Provisioner.DECOMMISSION, covering);
+        Optional<JournalEntry> pending = journal.latestUnfinished(c, OperationKind.DECOMMISSION, covering);
         if (pending.isEmpty()) {
-            return new Start(journal.begin(c, Provisioner.DECOMMISSION, tenant.id(),
-                    Provisioner.json("previous_status", tenant.status().wireName())), tenant.id());
+            return new Start(runner.open(c, OperationKind.DECOMMISSION, tenant.id(),
+                    JournalDetail.json("previous_status", tenant.status().wireName())), tenant.id(), null);
         }
         if (!journal.claim(c, pending.get().id())) {
             throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Tenant '" + tenant.slug() + "' is being "
@@ -147,7 +169,7 @@ final class Decommissioner {
                     + "); try again when it has finished");
         }
         LOG.warn("Resuming the unfinished decommissioning of tenant '{}' (operation {})", tenant.slug(), pending.get().id());
-        return new Start(pending.get().id(), pending.get().tenantId());
+        return new Start(pending.get().id(), pending.get().tenantId(), pending.get());
     }
 
     /**
@@ -163,15 +185,15 @@ final class Decommissioner {
         try {
             removeData(root, members, operation);
             Tenant done = Jdbc.inTransaction(management, "mark '" + root.slug() + "' decommissioned", c -> {
-                SubtreeLocks.lockSubtree(c, Provisioner.subtreeOf(root));
+                SubtreeLocks.lockSubtree(c, LifecycleRules.subtreeOf(root));
                 for (Tenant member : members) {
                     if (registry.updateStatus(c, member.id(), TenantStatus.DECOMMISSIONING, TenantStatus.DECOMMISSIONED)) {
                         Placement p = member.placement();
-                        registry.recordEvent(c, member.id(), "decommissioned", actor, p == null ? null : Provisioner.json(
+                        registry.recordEvent(c, member.id(), "decommissioned", actor, p == null ? null : JournalDetail.json(
                                 "mode", p.mode().wireName(), "database", p.database(), "schema", p.schema()));
                     }
                 }
-                journal.finish(c, operation.id(), "succeeded", null);
+                operation.finish(c, OperationState.SUCCEEDED, null);
                 return registry.findById(c, root.id()).orElseThrow();
             });
             members.forEach(m -> listener.tenantChanged(m.id()));
@@ -180,7 +202,7 @@ final class Decommissioner {
             return done;
         } catch (RuntimeException e) {
             try {
-                journal.finish(operation.id(), "failed", e.getMessage());
+                operation.finish(OperationState.FAILED, e.getMessage());
             } catch (RuntimeException notOwner) {
                 e.addSuppressed(notOwner);
             }
@@ -199,7 +221,7 @@ final class Decommissioner {
     /** Marks the tenant and its live T2s decommissioning (if not yet); returns them, T2s first, the tenant last. */
     private List<Tenant> mark(Connection c, UUID tenantId) throws SQLException {
         Tenant found = registry.findById(c, tenantId).orElseThrow();
-        SubtreeLocks.lockSubtree(c, Provisioner.subtreeOf(found));
+        SubtreeLocks.lockSubtree(c, LifecycleRules.subtreeOf(found));
         Tenant tenant = registry.findById(c, tenantId).orElseThrow();
         List<Tenant> members = new ArrayList<>();
         if (tenant.tier() == Tier.T1) {
@@ -247,28 +269,23 @@ final class Decommissioner {
         });
         DatabaseRecord rootHome = homes.get(root.id());
         boolean rootOwnsDatabase = rootHome != null && ownsDatabase(root, rootHome);
-        operation.step("drain", () -> {
+        List<Tenant> removed = members.stream()
+                .filter(m -> removesOwnData(m, root, homes.get(m.id()), rootOwnsDatabase, rootHome)).toList();
+        operation.plan(1 + removed.size());
+        operation.step(DecommissionStep.DRAIN, () -> {
             for (DatabaseRecord db : databases.values()) {
                 if (!db.dropped()) {
                     removal(db).drain(db.name(), db.appRole(), deadline);
                 }
             }
         });
-        for (Tenant member : members) {
+        for (Tenant member : removed) {
             DatabaseRecord db = homes.get(member.id());
-            if (db == null || db.dropped()) {
-                continue;
-            }
-            boolean inRootDatabase = rootOwnsDatabase && member != root && db.name().equals(rootHome.name())
-                    && db.dataPlane().equals(rootHome.dataPlane());
-            if (inRootDatabase) {
-                continue;
-            }
-            String suffix = member == root ? "" : ":" + member.slug();
+            String qualifier = member == root ? null : member.slug();
             Placement p = member.placement();
             TenantRemoval removal = removal(db);
             if (ownsDatabase(member, db)) {
-                operation.step("drop_database" + suffix, () -> {
+                operation.step(DecommissionStep.DROP_DATABASE, qualifier, () -> {
                     listener.databaseDropping(db.dataPlane(), db.name());
                     removal.dropDatabase(db.name(), db.appRole());
                     try (Connection c = management.getConnection()) {
@@ -276,12 +293,12 @@ final class Decommissioner {
                     }
                 });
             } else if (p.mode() == IsolationMode.SCHEMA) {
-                operation.step("drop_schema" + suffix, () -> {
+                operation.step(DecommissionStep.DROP_SCHEMA, qualifier, () -> {
                     removal.dropSchema(db.name(), p.schema(), member.id(), db.appRole(), deadline);
                     refreshGuard(db, member.id());
                 });
             } else {
-                operation.step("delete_rows" + suffix, () -> {
+                operation.step(DecommissionStep.DELETE_ROWS, qualifier, () -> {
                     removal.deleteRows(db.name(), p.schema(), member.id(), db.appRole(), deadline);
                     if (PlacementGuards.isTenantSchema(p.schema())) {
                         refreshGuard(db, member.id());
@@ -289,6 +306,19 @@ final class Decommissioner {
                 });
             }
         }
+    }
+
+    /**
+     * Whether a member's data needs a removal step of its own: it has storage not dropped yet,
+     * and not in the root's own database (which goes with the root).
+     */
+    private static boolean removesOwnData(Tenant member, Tenant root, DatabaseRecord db, boolean rootOwnsDatabase,
+                                          DatabaseRecord rootHome) {
+        if (db == null || db.dropped()) {
+            return false;
+        }
+        return !(rootOwnsDatabase && member != root && db.name().equals(rootHome.name())
+                && db.dataPlane().equals(rootHome.dataPlane()));
     }
 
     /** The tenants placed in the database's tenant schemas changed: the placement guard follows, without {@code leaving}. */

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, their activity and limits,
- * archives, audit, OpenAPI document under {@code /v1}, all behind API keys, and the public liveness
+ * archives, audit, long-running operations, OpenAPI document under {@code /v1}, all behind API keys, and the public liveness
  * probe {@code /health}. Owns the HTTP server, not the {@code Strata} it serves.
  */
 public final class ApiServer implements AutoCloseable {
@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
         endpoints.addAll(new LimitRoutes(strata).endpoints());
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());
+        endpoints.addAll(new OperationRoutes(strata).endpoints());
         Authenticator authenticator = new Authenticator(keys);
 
         Javalin app = Javalin.create(config -> {

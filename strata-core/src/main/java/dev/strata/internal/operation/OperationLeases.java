@@ -1,10 +1,12 @@
-package dev.strata.internal.provisioning;
+package dev.strata.internal.operation;
 
+import dev.strata.OperationKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -58,10 +60,15 @@ public final class OperationLeases implements AutoCloseable {
         }
     }
 
-    /** Marks an operation as worked on by this process (its lease is renewed) until the returned handle is closed. */
-    public RunningOperation track(UUID operation, String kind, OperationJournal owner) {
+    /**
+     * Marks an operation as worked on by this process (its lease is renewed) until the returned
+     * handle is closed; {@code alreadyDone}, {@code done} and {@code total} are its journalled progress.
+     */
+    public RunningOperation track(UUID operation, OperationKind kind, OperationJournal owner, Collection<String> alreadyDone,
+                                  int done, int total) {
         active.add(operation);
-        return new RunningOperation(operation, kind, owner, () -> hook, () -> active.remove(operation));
+        return new RunningOperation(operation, kind, owner, () -> hook, () -> active.remove(operation), alreadyDone,
+                done, total);
     }
 
     /** Sets what runs before every step of this process's operations (tests). */

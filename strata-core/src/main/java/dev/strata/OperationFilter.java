@@ -1,0 +1,46 @@
+package dev.strata;
+
+/**
+ * Which operations {@link Operations#list} returns: every criterion given must hold. Immutable;
+ * build with {@link #all()} and the {@code with...} methods.
+ *
+ * @param state  only operations in this state, or {@code null} for any
+ * @param kind   only operations of this kind, or {@code null} for any
+ * @param tenant only operations of this tenant (its id or slug), or {@code null} for any
+ * @param limit  at most this many, newest first: 1 to {@value #MAX_LIMIT}
+ */
+public record OperationFilter(OperationState state, OperationKind kind, String tenant, int limit) {
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+
+    /**
+     * @throws StrataException {@link ErrorCode#INVALID_ARGUMENT} for a limit outside 1 to {@value #MAX_LIMIT}
+     */
+    public OperationFilter {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new StrataException(ErrorCode.INVALID_ARGUMENT,
+                    "The limit of an operations listing must be 1 to " + MAX_LIMIT + ", was " + limit);
+        }
+    }
+
+    /** Every operation, newest first, at most {@value #DEFAULT_LIMIT}. */
+    public static OperationFilter all() {
+        return new OperationFilter(null, null, null, DEFAULT_LIMIT);
+    }
+
+    public OperationFilter withState(OperationState value) {
+        return new OperationFilter(value, kind, tenant, limit);
+    }
+
+    public OperationFilter withKind(OperationKind value) {
+        return new OperationFilter(state, value, tenant, limit);
+    }
+
+    public OperationFilter withTenant(String value) {
+        return new OperationFilter(state, kind, value, limit);
+    }
+
+    public OperationFilter withLimit(int value) {
+        return new OperationFilter(state, kind, tenant, value);
+    }
+}
