@@ -59,6 +59,16 @@ class MigrationRefusalTest {
     }
 
     @Test
+    void a_failing_migration_fails_on_the_template_and_changes_nothing() throws Exception {
+        world.files.add("V2__weaken.sql", "CREATE TABLE fine (tenant_id uuid NOT NULL, PRIMARY KEY (tenant_id));\nSELECT no_such_column FROM documents;");
+        assertThatThrownBy(world::start).isInstanceOfSatisfying(StrataException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.MIGRATION_FAILED);
+            assertThat(e.getMessage()).contains("V2__weaken.sql", world.namespace + "_template/app", "no_such_column");
+        });
+        assertThat(world.catalog()).isEqualTo(before);
+    }
+
+    @Test
     void a_primary_key_without_tenant_id_is_refused() throws Exception {
         assertRefused("""
                 CREATE TABLE notes (tenant_id uuid NOT NULL REFERENCES platform.tenants (id), id uuid PRIMARY KEY);
