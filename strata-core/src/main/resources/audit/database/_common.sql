@@ -5,10 +5,12 @@
 --   own_role   the database's app role (null in the management database)
 --   app_roles  every app role Strata registered, and the role of T1 contexts
 --   t1_role    the role T1 transactions switch to (SET LOCAL ROLE): a request-path role in every tenant database
+--   schema     null (the audit: every schema), or the one schema a migration is checked in
 WITH user_namespace AS (
     SELECT n.oid, n.nspname
       FROM pg_namespace n
      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND (CAST(:schema AS text) IS NULL OR n.nspname = CAST(:schema AS text))
        AND n.nspname NOT LIKE 'pg\_toast%'
        AND n.nspname NOT LIKE 'pg\_temp\_%'
 ),
@@ -20,6 +22,27 @@ tenant_table AS (
       JOIN user_namespace n ON n.oid = c.relnamespace
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
      WHERE c.relkind IN ('r', 'p')
+),
+-- Shared reference data: a table (or materialized view) without tenant_id that its migration
+-- declared with COMMENT ON ... IS 'strata:reference-data...' (a partition or child of a declared
+-- table is declared too). The app role may only read it.
+reference_table AS (
+    SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name
+      FROM pg_class c
+      JOIN user_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'm')
+       AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+       AND (starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), 'strata:reference-data')
+            OR EXISTS (SELECT 1 FROM pg_inherits i
+                        WHERE i.inhrelid = c.oid
+                          AND starts_with(coalesce(obj_description(i.inhparent, 'pg_class'), ''), 'strata:reference-data')))
+),
+-- The schemas holding the application's tables: every schema with a migration history but platform.
+app_namespace AS (
+    SELECT n.oid, n.nspname
+      FROM user_namespace n
+     WHERE n.nspname <> 'platform'
+       AND EXISTS (SELECT 1 FROM pg_class h WHERE h.relnamespace = n.oid AND h.relname = 'strata_schema_history')
 ),
 -- The relations each view or materialized view reads directly.
 view_source AS (

@@ -6,6 +6,7 @@ import dev.strata.StrataConfig;
 import dev.strata.Tenant;
 import dev.strata.TenantEvent;
 import dev.strata.internal.operation.OperationRunner;
+import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.registry.Registry;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.PhysicalNames;
@@ -35,11 +36,12 @@ public final class Provisioner {
     private final TenantHistory history;
 
     public Provisioner(StrataConfig config, PhysicalNames names, Registry registry, Map<String, DataPlane> dataPlanes,
-                       OperationRunner runner, ProvisioningListener listener) {
+                       OperationRunner runner, AppSchemaMigrations migrations,
+                       ProvisioningListener listener) {
         Map<String, TenantDatabases> byKey = new HashMap<>();
         Map<String, TenantRemoval> removals = new HashMap<>();
         dataPlanes.forEach((key, plane) -> {
-            byKey.put(key, new TenantDatabases(plane, names));
+            byKey.put(key, new TenantDatabases(plane, names, migrations));
             removals.put(key, new TenantRemoval(plane));
         });
         this.planes = Map.copyOf(byKey);

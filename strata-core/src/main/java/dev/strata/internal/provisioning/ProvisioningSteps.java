@@ -8,7 +8,6 @@ import dev.strata.StrataException;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
-import dev.strata.internal.migration.Migrations;
 import dev.strata.internal.operation.ProvisionStep;
 import dev.strata.internal.operation.RunningOperation;
 import dev.strata.internal.registry.Registry;
@@ -66,7 +65,7 @@ final class ProvisioningSteps {
         operation.step(ProvisionStep.DATABASE, () -> ensureDatabaseReady(dbs, db));
         if (plan.ownsSchema()) {
             operation.step(ProvisionStep.SCHEMA, () -> guards.withLock(db.dataPlane(), db.name(), m -> {
-                dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole(),
+                dbs.ensureTenantSchema(db.name(), plan.schema(), plan.tenantId(), db.appRole(),
                         SchemaOwners.inDatabase(m, db.dataPlane(), db.name(), null));
                 return null;
             }));
@@ -102,7 +101,7 @@ final class ProvisioningSteps {
                 throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Tenant '" + plan.slug()
                         + "' is no longer being provisioned by this process");
             }
-            registry.setPlacementSchemaVersion(c, plan.tenantId(), Migrations.TENANT_SCHEMA_VERSION);
+            registry.setPlacementSchemaVersion(c, plan.tenantId(), DatabaseStore.READY);
             operation.finish(c, OperationState.SUCCEEDED, null);
             events.run(c);
         });
@@ -162,14 +161,14 @@ final class ProvisioningSteps {
             }
             try {
                 Optional<DatabaseRecord> current = DatabaseStore.find(lock, db.dataPlane(), db.name());
-                if (current.isPresent() && current.get().schemaVersion() >= Migrations.TENANT_SCHEMA_VERSION
+                if (current.isPresent() && current.get().schemaVersion() >= DatabaseStore.READY
                         && !current.get().dropped()) {
                     return;
                 }
                 dbs.ensureAppRole(db.appRole(), db.appPassword());
                 dbs.ensureDatabase(db.name(), db.appRole());
                 dbs.grantBaseAccess(db.name(), db.appRole());
-                DatabaseStore.setSchemaVersion(lock, db.dataPlane(), db.name(), Migrations.TENANT_SCHEMA_VERSION);
+                DatabaseStore.setSchemaVersion(lock, db.dataPlane(), db.name(), DatabaseStore.READY);
             } finally {
                 try (PreparedStatement ps = lock.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
                     ps.setString(1, key);
