@@ -21,6 +21,17 @@ tenant_table AS (
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
      WHERE c.relkind IN ('r', 'p')
 ),
+-- Shared reference data: a table without tenant_id that its migration declared as such
+-- (COMMENT ON TABLE ... IS 'strata:reference-data...'). The app role may read it, nothing more.
+reference_table AS (
+    SELECT c.oid, n.nspname, c.relname, format('%I.%I', n.nspname, c.relname) AS name
+      FROM pg_class c
+      JOIN user_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p')
+       AND n.nspname <> 'platform'
+       AND c.oid NOT IN (SELECT oid FROM tenant_table)
+       AND obj_description(c.oid, 'pg_class') LIKE 'strata:reference-data%'
+),
 -- The relations each view or materialized view reads directly.
 view_source AS (
     SELECT DISTINCT w.ev_class AS view_oid, d.refobjid AS source_oid
