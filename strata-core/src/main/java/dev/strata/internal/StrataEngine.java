@@ -9,7 +9,12 @@ import dev.strata.internal.context.TenantTransactions;
 import dev.strata.internal.context.TransactionObserver;
 import dev.strata.internal.limits.TenantLimitStore;
 import dev.strata.internal.metrics.TenantObserver;
+import dev.strata.internal.migration.AppSchema;
+import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.SchemaMigrator;
+import dev.strata.internal.migration.TenantMigrationSet;
+import dev.strata.migration.MigrationTargetKind;
 import dev.strata.internal.pool.DatabaseKey;
 import dev.strata.internal.pool.TenantPools;
 import dev.strata.internal.provisioning.DatabaseRecord;
@@ -65,6 +70,7 @@ public final class StrataEngine implements AutoCloseable {
     private final TenantLimitStore limitStore;
     private final ScheduledExecutorService scheduler;
     private final Availability availability;
+    private final AppSchemaMigrations tenantMigrations;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -74,6 +80,7 @@ public final class StrataEngine implements AutoCloseable {
         this.planes = planes;
         this.management = management;
         this.registry = new Registry(management);
+        this.tenantMigrations = new AppSchemaMigrations(TenantMigrationSet.resolve(config.tenantMigrations()), names);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-housekeeping");
             t.setDaemon(true);
@@ -81,7 +88,7 @@ public final class StrataEngine implements AutoCloseable {
         });
         this.router = new Router(management, config);
         this.pools = new TenantPools(config, planes, scheduler);
-        this.provisioner = new Provisioner(config, names, registry, planes, new ProvisioningListener() {
+        this.provisioner = new Provisioner(config, names, registry, planes, tenantMigrations, new ProvisioningListener() {
             @Override
             public void tenantChanged(UUID tenantId) {
                 router.invalidate(tenantId);
@@ -223,7 +230,7 @@ public final class StrataEngine implements AutoCloseable {
                         ps.executeUpdate();
                     }
                     TenantDatabases.ensureT1ContextRole(plane, names);
-                    TemplateDatabase.ensureCurrent(plane, names);
+                    TemplateDatabase.ensureCurrent(plane, names, tenantMigrations);
                 }
                 migrateBehind(lock);
             } finally {
@@ -235,35 +242,55 @@ public final class StrataEngine implements AutoCloseable {
         });
     }
 
-    /** Fans the newest migrations out to every tenant database and tenant schema still behind. */
+    /**
+     * Brings every tenant database's {@code platform} schema and every app schema (its {@code app}
+     * schema and the tenant schemas it holds, as their histories say) to the newest version, one
+     * database after another, each schema in its own transaction.
+     */
     private void migrateBehind(Connection c) throws SQLException {
-        int latest = Migrations.TENANT_SCHEMA_VERSION;
         for (DatabaseRecord db : DatabaseStore.live(c)) {
-            if (db.schemaVersion() == 0 || db.schemaVersion() >= latest) {
-                continue;
+            if (db.schemaVersion() < DatabaseStore.READY) {
+                continue; // still being built by provisioning, which copies it from the (current) template
             }
             DataPlane plane = planes.get(db.dataPlane());
-            LOG.info("Migrating database {} from schema version {} to {}", db.name(), db.schemaVersion(), latest);
-            Migrations.migrateTenantDatabase(plane.adminDataSource(db.name()), names);
-            DatabaseStore.setSchemaVersion(c, db.dataPlane(), db.name(), latest);
-        }
-        List<Object[]> schemas = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT p.tenant_id, p.data_plane, p.database_name, p.schema_name FROM platform.placements p
-                  JOIN platform.tenants t ON t.id = p.tenant_id
-                 WHERE p.mode = 'schema' AND p.schema_version > 0 AND p.schema_version < ? AND t.status <> 'decommissioned'""")) {
-            ps.setInt(1, latest);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    schemas.add(new Object[] {rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4)});
+            try (Connection admin = plane.openAdmin(db.name())) {
+                if (Migrations.platformBehind(admin)) {
+                    LOG.info("Migrating the platform schema of database {}", db.name());
+                    Migrations.migratePlatform(plane.adminDataSource(db.name()), names);
+                }
+                Map<String, String> applied = new java.util.TreeMap<>(SchemaMigrator.appliedVersions(admin));
+                applied.putIfAbsent(PhysicalNames.APP_SCHEMA, null);
+                for (Map.Entry<String, String> schema : applied.entrySet()) {
+                    if (tenantMigrations.set().pendingAfter(schema.getValue()).isEmpty()) {
+                        continue;
+                    }
+                    AppSchema target = appSchema(db, schema.getKey());
+                    LOG.info("Migrating {} from version {} to {}", target.name(), schema.getValue(),
+                            tenantMigrations.set().latestVersion().orElse(null));
+                    tenantMigrations.migrate(admin, target);
                 }
             }
         }
-        for (Object[] s : schemas) {
-            LOG.info("Migrating tenant schema {}.{} to schema version {}", s[2], s[3], latest);
-            Migrations.migrateAppSchema(planes.get((String) s[1]).adminDataSource((String) s[2]), (String) s[3], names);
-            registry.setPlacementSchemaVersion(c, (UUID) s[0], latest);
+    }
+
+    private static AppSchema appSchema(DatabaseRecord db, String schema) {
+        if (!PhysicalNames.APP_SCHEMA.equals(schema)) {
+            UUID tenant = null;
+            if (schema.matches("t_[0-9a-f]{32}")) {
+                String hex = schema.substring(2);
+                tenant = UUID.fromString(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16)
+                        + "-" + hex.substring(16, 20) + "-" + hex.substring(20));
+            }
+            return new AppSchema(db.dataPlane(), db.name(), schema, MigrationTargetKind.SCHEMA, tenant);
         }
+        boolean own = db.ownerTenantId() != null;
+        return new AppSchema(db.dataPlane(), db.name(), schema,
+                own ? MigrationTargetKind.DATABASE : MigrationTargetKind.SHARED, db.ownerTenantId());
+    }
+
+    /** The application's tenant migrations and the migrator (the fan-out uses them too). */
+    public AppSchemaMigrations tenantMigrations() {
+        return tenantMigrations;
     }
 
     public StrataConfig config() {
