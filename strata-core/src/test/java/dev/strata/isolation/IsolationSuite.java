@@ -273,8 +273,8 @@ abstract class IsolationSuite {
     }
 
     private static int adminCount(Tenant tenant, Relation r) throws SQLException {
-        try (var c = dev.strata.testing.TestStrata.admin(tenant.placement().database());
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + r.qualified())) {
+        try (Statement s = dev.strata.testing.AdminConnections.of(tenant.placement().database()).createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + r.qualified())) {
             rs.next();
             return rs.getInt(1);
         }

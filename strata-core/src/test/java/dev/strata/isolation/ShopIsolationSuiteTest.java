@@ -2,6 +2,7 @@ package dev.strata.isolation;
 
 import dev.strata.Strata;
 import dev.strata.Tenant;
+import dev.strata.testing.AdminConnections;
 import dev.strata.testing.AppRelations;
 import dev.strata.testing.AppRelations.Kind;
 import dev.strata.testing.AppRelations.Relation;
@@ -183,8 +184,8 @@ class ShopIsolationSuiteTest extends IsolationSuite {
 
     /** One id of the tenant's rows in a table, read by the administrator. */
     private static UUID adminId(Tenant tenant, String table) throws SQLException {
-        try (Connection c = TestStrata.admin(tenant.placement().database());
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM " + quote(tenant.placement().schema()) + "." + quote(table)
+        Connection c = AdminConnections.of(tenant.placement().database());
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + quote(tenant.placement().schema()) + "." + quote(table)
                      + " WHERE tenant_id = ? ORDER BY id LIMIT 1")) {
             ps.setObject(1, tenant.id());
             try (ResultSet rs = ps.executeQuery()) {

@@ -109,8 +109,8 @@ public final class AppRelations {
      * filter: the row count and a digest of the rows' text, so any change shows.
      */
     public static Stored stored(Tenant tenant, Relation relation) throws SQLException {
-        try (Connection c = TestStrata.admin(tenant.placement().database());
-             PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(md5(string_agg(r::text, ',' ORDER BY r::text)), '') FROM "
+        Connection c = AdminConnections.of(tenant.placement().database());
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(md5(string_agg(r::text, ',' ORDER BY r::text)), '') FROM "
                      + relation.qualified() + " r WHERE r.tenant_id = ?")) {
             ps.setObject(1, tenant.id());
             try (ResultSet rs = ps.executeQuery()) {

@@ -6,6 +6,8 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.TableSummary;
+import dev.strata.internal.migration.SchemaMigrator;
+import dev.strata.internal.migration.TenantMigrationSet;
 import dev.strata.internal.provisioning.InitialData;
 import dev.strata.internal.provisioning.PlacementPlan;
 import dev.strata.internal.sql.DataPlane;
@@ -53,6 +55,7 @@ final class ArchiveLoader implements InitialData {
         try (Connection c = plane.openAdmin(target.database().name())) {
             c.setAutoCommit(false);
             try {
+                requireSchemaNotOlder(c, manifest, target);
                 MaintenanceSession.begin(c, target.tenantId(), target.tier(), false);
                 deferConstraints(c);
                 Map<String, TenantTable> tables = TenantTableCatalog.read(c, target.schema());
@@ -96,6 +99,21 @@ final class ArchiveLoader implements InitialData {
         }
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE pg_temp." + quote(STAGING));
+        }
+    }
+
+    /**
+     * The target schema's own history decides: an archive exported at a newer migration version
+     * than the target schema has applied (a database or schema the fan-out has not reached yet) is
+     * refused, even if this Strata is configured with that version.
+     */
+    private static void requireSchemaNotOlder(Connection c, ArchiveManifest manifest, PlacementPlan target) throws SQLException {
+        String applied = SchemaMigrator.appliedVersion(c, target.schema());
+        if (manifest.schemaVersion() != null && TenantMigrationSet.compareVersions(manifest.schemaVersion(), applied) > 0) {
+            throw new StrataException(ErrorCode.ARCHIVE_VERSION_UNSUPPORTED, "The archive was exported at tenant migration "
+                    + "version " + manifest.schemaVersion() + ", but the target schema " + target.database().name() + "/"
+                    + target.schema() + " is at version " + (applied == null ? "(none applied)" : applied)
+                    + ": apply the pending migrations (strata migrate apply) and import again. Nothing was imported");
         }
     }
 
