@@ -155,19 +155,22 @@ abstract class IsolationSuite {
                     continue;
                 }
                 boolean readable = Topology.mayRead(attacker, victim) && Topology.sameDatabase(attacker, victim);
-                for (Relation r : relations) {
-                    String what = attacker.slug() + " → " + victim.slug() + " in " + r;
-                    String table = r.qualified();
-                    softly.assertThat(count(attacker, "SELECT count(*) FROM " + table + " WHERE tenant_id = ?", victim.id()))
-                            .as("read " + what).isEqualTo(readable ? before.get(r).rows() : 0);
-                    if (r.updatable()) {
-                        softly.assertThat(update(attacker, "UPDATE " + table + " SET tenant_id = tenant_id WHERE tenant_id = ?", victim.id()))
-                                .as("update " + what).isZero();
-                        softly.assertThat(update(attacker, "DELETE FROM " + table + " WHERE tenant_id = ?", victim.id()))
-                                .as("delete " + what).isZero();
-                        softly.assertThat(forge(attacker, r, victim.id()))
-                                .as("insert a row for the victim " + what).isIn(UNREACHABLE);
-                    }
+                List<Relation> writable = relations.stream().filter(Relation::updatable).toList();
+                List<Integer> reads = each(attacker, relations, victim.id(), r -> "SELECT count(*) FROM " + r.qualified() + " WHERE tenant_id = ?");
+                List<Integer> updates = each(attacker, writable, victim.id(),
+                        r -> "UPDATE " + r.qualified() + " SET tenant_id = tenant_id WHERE tenant_id = ?");
+                List<Integer> deletes = each(attacker, writable, victim.id(), r -> "DELETE FROM " + r.qualified() + " WHERE tenant_id = ?");
+                List<String> forged = forgeEach(attacker, writable, victim.id());
+                String pair = attacker.slug() + " → " + victim.slug() + " in ";
+                for (int i = 0; i < relations.size(); i++) {
+                    Relation r = relations.get(i);
+                    softly.assertThat(reads.get(i)).as("read " + pair + r).isEqualTo(readable ? before.get(r).rows() : 0);
+                }
+                for (int i = 0; i < writable.size(); i++) {
+                    Relation r = writable.get(i);
+                    softly.assertThat(updates.get(i)).as("update " + pair + r).isZero();
+                    softly.assertThat(deletes.get(i)).as("delete " + pair + r).isZero();
+                    softly.assertThat(forged.get(i)).as("insert a row for the victim " + pair + r).isIn(UNREACHABLE);
                 }
             }
             for (Relation r : relations) {
@@ -310,15 +313,91 @@ abstract class IsolationSuite {
     }
 
     /**
+     * Runs one statement per relation (the victim's id bound to each) in one transaction of the
+     * attacker and returns each count (rows read or changed); if any statement is refused, runs
+     * each in a transaction of its own instead, a relation the attacker cannot reach counting 0.
+     */
+    List<Integer> each(Tenant attacker, List<Relation> relations, UUID victim,
+                       java.util.function.Function<Relation, String> sql) throws SQLException {
+        try {
+            return strata().inTenant(attacker.id(), scope -> {
+                List<Integer> out = new ArrayList<>();
+                for (Relation r : relations) {
+                    String statement = sql.apply(r);
+                    try (PreparedStatement ps = scope.connection().prepareStatement(statement)) {
+                        ps.setObject(1, victim);
+                        if (statement.startsWith("SELECT")) {
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                out.add(rs.getInt(1));
+                            }
+                        } else {
+                            out.add(ps.executeUpdate());
+                        }
+                    }
+                }
+                return out;
+            });
+        } catch (SQLException refused) {
+            List<Integer> out = new ArrayList<>();
+            for (Relation r : relations) {
+                String statement = sql.apply(r);
+                out.add(statement.startsWith("SELECT") ? count(attacker, statement, victim) : update(attacker, statement, victim));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * {@link #forge} for each relation, in one transaction of the writer with a savepoint around
+     * each attempt, rolled back at the end whatever happened.
+     */
+    List<String> forgeEach(Tenant writer, List<Relation> relations, UUID victim) throws SQLException {
+        return strata().inTenant(writer.id(), scope -> {
+            java.sql.Connection c = scope.connection();
+            List<String> out = new ArrayList<>();
+            try {
+                for (Relation r : relations) {
+                    java.sql.Savepoint before = c.setSavepoint();
+                    try {
+                        String state = "inserted";
+                        if (executeForged(c, copyOfOwnRowSql(writer, r), victim) == 0) {
+                            executeForged(c, "INSERT INTO " + r.qualified() + " (tenant_id) VALUES (?)", victim);
+                        }
+                        out.add(state);
+                    } catch (SQLException e) {
+                        out.add(e.getSQLState());
+                    }
+                    c.rollback(before);
+                }
+            } finally {
+                c.rollback();
+            }
+            return out;
+        });
+    }
+
+    private static int executeForged(java.sql.Connection c, String sql, UUID victim) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, victim);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static String copyOfOwnRowSql(Tenant writer, Relation r) {
+        String columns = r.insertable().stream().map(IsolationSuite::quote).collect(Collectors.joining(", "));
+        return "INSERT INTO " + r.qualified() + " (tenant_id" + (columns.isEmpty() ? "" : ", " + columns)
+                + ") SELECT ?::uuid" + (columns.isEmpty() ? "" : ", " + columns) + " FROM " + r.qualified()
+                + " WHERE tenant_id = '" + writer.id() + "' LIMIT 1";
+    }
+
+    /**
      * Inserts, as {@code writer}, a copy of one of the writer's own rows of the relation (when it
      * can read one there) with {@code victim} as tenant_id, else a row of the victim's own; returns
      * the SQLSTATE of the refusal, or "inserted".
      */
     String forge(Tenant writer, Relation r, UUID victim) {
-        String columns = r.insertable().stream().map(IsolationSuite::quote).collect(Collectors.joining(", "));
-        String sql = "INSERT INTO " + r.qualified() + " (tenant_id" + (columns.isEmpty() ? "" : ", " + columns)
-                + ") SELECT ?::uuid" + (columns.isEmpty() ? "" : ", " + columns) + " FROM " + r.qualified()
-                + " WHERE tenant_id = '" + writer.id() + "' LIMIT 1";
+        String sql = copyOfOwnRowSql(writer, r);
         try {
             int inserted = strata().inTenant(writer.id(), scope -> {
                 try (PreparedStatement ps = scope.connection().prepareStatement(sql)) {
