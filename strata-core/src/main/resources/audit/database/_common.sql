@@ -27,7 +27,7 @@ tenant_table AS (
 -- declared with COMMENT ON ... IS 'strata:reference-data...' (a partition or child of a declared
 -- table is declared too). The app role may only read it.
 reference_table AS (
-    SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name
+    SELECT c.oid, n.nspname, c.relname, format('%I.%I', n.nspname, c.relname) AS name
       FROM pg_class c
       JOIN user_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p', 'm')

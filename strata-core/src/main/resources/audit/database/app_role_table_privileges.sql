@@ -46,6 +46,7 @@ SELECT 'VIOLATION' AS severity, current_database() AS database, format('%I.%I', 
                              JOIN pg_namespace sn ON sn.oid = s.relnamespace
                             WHERE v.view_oid = c.oid
                               AND s.oid NOT IN (SELECT oid FROM tenant_table)
+                              AND s.oid NOT IN (SELECT oid FROM reference_table)
                               AND s.relkind <> 'v'
                               AND NOT (sn.nspname = 'platform' AND s.relname = 'tenants'))
                       THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']

@@ -43,5 +43,5 @@ SELECT CASE WHEN fk.target = 'reference' THEN 'WARNING' ELSE 'VIOLATION' END, cu
               (SELECT a.attname FROM unnest(k.conkey, k.confkey) AS pair (col, refcol)
                  JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = pair.refcol
                 WHERE pair.col = t.tenant_attnum) AS paired_with) fk
- WHERE fk.target = 'reference'
+ WHERE (fk.target = 'reference' AND k.confrelid NOT IN (SELECT oid FROM reference_table))
     OR fk.paired_with IS DISTINCT FROM CASE fk.target WHEN 'registry' THEN 'id' ELSE 'tenant_id' END

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A topology the isolation suite runs on: two T1s (alpha, beta), each with T2s, every tenant in a
  * given isolation mode. The nine pure combinations of T1 mode × T2 mode, and mixed layouts where
- * the T2s of one T1 live in different modes side by side.
+ * the T2s of one T1 live in different modes side by side (a T1 of each mode has T2s in rls, schema
+ * and database mode under it).
  *
  * @param name  short name, used as the slug prefix
  * @param alpha mode of T1 alpha
@@ -32,6 +33,9 @@ record Layout(String name, IsolationMode alpha, List<IsolationMode> alphaChildre
         out.add(new Layout("mixb", IsolationMode.RLS,
                 List.of(IsolationMode.SCHEMA, IsolationMode.RLS, IsolationMode.DATABASE),
                 IsolationMode.DATABASE, List.of(IsolationMode.SCHEMA, IsolationMode.RLS)));
+        out.add(new Layout("mixc", IsolationMode.SCHEMA,
+                List.of(IsolationMode.DATABASE, IsolationMode.SCHEMA, IsolationMode.RLS),
+                IsolationMode.RLS, List.of(IsolationMode.DATABASE, IsolationMode.RLS, IsolationMode.SCHEMA)));
         return out;
     }
 

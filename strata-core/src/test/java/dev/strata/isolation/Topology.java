@@ -5,7 +5,6 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.Tier;
-import dev.strata.testing.Documents;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -14,7 +13,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The tenants of one {@link Layout}, created once per test JVM, each having written a few documents. */
+/**
+ * The tenants of one {@link Layout}, created once per Strata (namespace), each having written its
+ * rows of the application schema ({@link AppData}; documents unless said otherwise).
+ */
 final class Topology {
     private static final Map<String, Topology> BUILT = new ConcurrentHashMap<>();
     static final int DOCS_PER_TENANT = 3;
@@ -34,10 +36,15 @@ final class Topology {
     }
 
     static Topology of(Strata strata, Layout layout) {
-        return BUILT.computeIfAbsent(strata.config().namespace() + "/" + layout.name(), k -> build(strata, layout));
+        return of(strata, layout, AppData.DOCUMENTS);
     }
 
-    private static Topology build(Strata strata, Layout layout) {
+    static Topology of(Strata strata, Layout layout, AppData data) {
+        return BUILT.computeIfAbsent(strata.config().namespace() + "/" + data.name() + "/" + layout.name(),
+                k -> build(strata, layout, data));
+    }
+
+    private static Topology build(Strata strata, Layout layout, AppData data) {
         try {
             Tenant alpha = strata.tenants().create(NewTenant.t1(layout.name() + "-alpha").withMode(layout.alpha()));
             Tenant beta = strata.tenants().create(NewTenant.t1(layout.name() + "-beta").withMode(layout.beta()));
@@ -45,9 +52,7 @@ final class Topology {
             List<Tenant> b = children(strata, beta, layout.name() + "-b", layout.betaChildren());
             Topology t = new Topology(layout, alpha, beta, a, b);
             for (Tenant tenant : t.all()) {
-                for (int i = 0; i < DOCS_PER_TENANT; i++) {
-                    Documents.insert(strata, tenant.id(), tenant.slug() + " doc " + i);
-                }
+                data.seed(strata, tenant);
             }
             return t;
         } catch (SQLException e) {

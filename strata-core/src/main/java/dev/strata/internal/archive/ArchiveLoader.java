@@ -6,6 +6,8 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.TableSummary;
+import dev.strata.internal.migration.SchemaMigrator;
+import dev.strata.internal.migration.TenantMigrationSet;
 import dev.strata.internal.provisioning.InitialData;
 import dev.strata.internal.provisioning.PlacementPlan;
 import dev.strata.internal.sql.DataPlane;
@@ -25,8 +27,10 @@ import static dev.strata.internal.sql.Identifiers.quote;
 
 /**
  * Loads a verified archive into a freshly provisioned tenant, in one transaction on an
- * administrator connection under the tenant's context: per table (in foreign-key order) COPY into
- * a temporary staging table, then {@code INSERT ... SELECT} with the new tenant id, so the insert
+ * administrator connection under the tenant's context: per table (in foreign-key order, parents
+ * first; deferrable constraints checked at commit; partitioned tables through the partitioned
+ * table) COPY into a temporary staging table, then {@code INSERT ... OVERRIDING SYSTEM VALUE
+ * SELECT} with the new tenant id, identity and serial sequences moved past the restored values, so the insert
  * policies' WITH CHECK proves every row is the tenant's (COPY FROM is refused on forced row level
  * security for a non-superuser owner anyway). Before committing, every table is read back with the
  * export's own query and its row count and checksum compared with the manifest: the transaction
@@ -51,7 +55,9 @@ final class ArchiveLoader implements InitialData {
         try (Connection c = plane.openAdmin(target.database().name())) {
             c.setAutoCommit(false);
             try {
+                requireSchemaNotOlder(c, manifest, target);
                 MaintenanceSession.begin(c, target.tenantId(), target.tier(), false);
+                deferConstraints(c);
                 Map<String, TenantTable> tables = TenantTableCatalog.read(c, target.schema());
                 SchemaMatch.require(manifest, tables, target.database().name() + "/" + target.schema());
                 CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -60,6 +66,7 @@ final class ArchiveLoader implements InitialData {
                             .filter(t -> t.name().equals(table.name())).findFirst().orElse(null);
                     if (archived != null) {
                         loadTable(c, copy, table, archived, target);
+                        advanceSequences(c, table);
                         verifyTable(copy, table, archived, target);
                     }
                 }
@@ -92,6 +99,40 @@ final class ArchiveLoader implements InitialData {
         }
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE pg_temp." + quote(STAGING));
+        }
+    }
+
+    /**
+     * The target schema's own history decides: an archive exported at a newer migration version
+     * than the target schema has applied (a database or schema the fan-out has not reached yet) is
+     * refused, even if this Strata is configured with that version.
+     */
+    private static void requireSchemaNotOlder(Connection c, ArchiveManifest manifest, PlacementPlan target) throws SQLException {
+        String applied = SchemaMigrator.appliedVersion(c, target.schema());
+        if (manifest.schemaVersion() != null && TenantMigrationSet.compareVersions(manifest.schemaVersion(), applied) > 0) {
+            throw new StrataException(ErrorCode.ARCHIVE_VERSION_UNSUPPORTED, "The archive was exported at tenant migration "
+                    + "version " + manifest.schemaVersion() + ", but the target schema " + target.database().name() + "/"
+                    + target.schema() + " is at version " + (applied == null ? "(none applied)" : applied)
+                    + ": apply the pending migrations (strata migrate apply) and import again. Nothing was imported");
+        }
+    }
+
+    /**
+     * Tables load parents first (foreign-key order); deferrable constraints are checked at commit
+     * instead, so that cycles of deferrable foreign keys load too.
+     */
+    private static void deferConstraints(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET CONSTRAINTS ALL DEFERRED");
+        }
+    }
+
+    /** Identity and serial columns: their sequences move past the restored values. */
+    private static void advanceSequences(Connection c, TenantTable table) throws SQLException {
+        for (TenantTable.Sequence sequence : table.sequences()) {
+            try (Statement s = c.createStatement()) {
+                s.execute(sequence.advanceSql(table));
+            }
         }
     }
 

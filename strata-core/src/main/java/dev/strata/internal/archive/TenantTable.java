@@ -16,13 +16,39 @@ import static dev.strata.internal.sql.Identifiers.quote;
  * @param name    the table name
  * @param columns its columns except {@code tenant_id} and generated ones, in table order
  * @param orderBy the columns of its primary key except {@code tenant_id}; empty if it has none
+ * @param sequences the sequences feeding its columns (identity and {@code serial} columns)
  */
-record TenantTable(String schema, String name, List<String> columns, List<SortKey> orderBy) {
+record TenantTable(String schema, String name, List<String> columns, List<SortKey> orderBy, List<Sequence> sequences) {
     static final String TENANT_ID = "tenant_id";
 
     TenantTable {
         columns = List.copyOf(columns);
         orderBy = List.copyOf(orderBy);
+        sequences = List.copyOf(sequences);
+    }
+
+    /**
+     * A sequence feeding a column.
+     *
+     * @param column    the column
+     * @param sequence  the sequence's quoted, schema-qualified name, from the catalog
+     * @param ascending whether it counts up (its increment is positive)
+     */
+    record Sequence(String column, String sequence, boolean ascending) {
+        /**
+         * Moves the sequence past the restored rows' values, never back: restored rows keep their
+         * values ({@code OVERRIDING SYSTEM VALUE}), and the sequence must not hand them out again.
+         * Sees the rows the transaction may see (the tenant's own under its context); the values
+         * of other tenants' rows are the sequence's own and already behind it.
+         */
+        String advanceSql(TenantTable table) {
+            String extreme = ascending ? "max" : "min";
+            String pick = ascending ? "greatest" : "least";
+            return "SELECT setval(" + literal(sequence) + "::regclass, " + pick + "(x.v, s.last_value), true)"
+                    + " FROM (SELECT " + extreme + "(" + quote(column) + ")::bigint AS v FROM "
+                    + qualified(table.schema(), table.name()) + ") x, " + sequence + " s"
+                    + " WHERE x.v IS NOT NULL AND (NOT s.is_called OR x.v " + (ascending ? ">" : "<") + " s.last_value)";
+        }
     }
 
     /** A primary-key column; text-like ones sort by bytes ({@code COLLATE "C"}) so the order is the same on every server. */

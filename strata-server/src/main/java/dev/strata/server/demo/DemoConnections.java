@@ -105,6 +105,30 @@ final class DemoConnections {
         return out;
     }
 
+    /**
+     * Every relation of a schema that holds tenant rows, whatever the application's migrations
+     * created: tables, partitioned tables and their partitions with a {@code tenant_id} column,
+     * and views exposing one. Read from the catalog by the administrator.
+     */
+    java.util.List<String> tenantRelationsIn(String database, String schema) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = admin(database);
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT c.relname FROM pg_class c
+                       JOIN pg_namespace n ON n.oid = c.relnamespace
+                       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                      WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v')
+                      ORDER BY c.relname""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The ground truth of a tenant in its own placement. */
     Map<UUID, String> documentsOf(Tenant tenant) throws SQLException {
         return documentsIn(tenant.placement().database(), tenant.placement().schema(), tenant.id());

@@ -66,6 +66,7 @@ public final class IsolationChecks {
         results.add(check("t2_cannot_see_cousin_under_other_t1", this::t2CannotSeeCousin));
         results.add(check("t1_reads_own_and_its_t2s_rows", this::t1ReadsOwnAndItsT2sRows));
         results.add(check("t1_reads_none_of_other_t1s_rows", this::t1ReadsNoneOfOtherT1sRows));
+        results.add(check("every_tenant_relation_shows_only_rows_the_hierarchy_allows", this::everyTenantRelation));
         results.add(check("no_context_returns_no_rows", this::noContextReturnsNoRows));
         results.add(check("no_context_after_committed_tenant_transaction_returns_no_rows", this::noContextAfterCommit));
         results.add(check("explicit_empty_context_returns_no_rows", this::explicitEmptyContext));
@@ -428,6 +429,44 @@ public final class IsolationChecks {
         String first = report.findings().stream().filter(f -> f.severity() == AuditSeverity.VIOLATION).limit(3)
                 .map(AuditFinding::message).collect(Collectors.joining("; "));
         return CheckResult.fail(name, report.violations() + " violations, e.g. " + first);
+    }
+
+    /**
+     * Not only documents: every table, partition and view with a tenant_id in each tenant's schema
+     * (whatever the configured migrations created), read without a filter, shows the tenant only
+     * its own rows, and a T1 also its T2s' rows.
+     */
+    private CheckResult everyTenantRelation(String name) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        Set<String> relations = new java.util.TreeSet<>();
+        for (Tenant tenant : topology.all()) {
+            Set<UUID> allowed = tenant.tier() == dev.strata.Tier.T1 ? family(tenant) : Set.of(tenant.id());
+            List<String> names = db.tenantRelationsIn(tenant.placement().database(), tenant.placement().schema());
+            if (names.isEmpty()) {
+                problems.add(tenant.slug() + "'s schema has no tenant table");
+            }
+            for (String relation : names) {
+                relations.add(relation);
+                String table = quote(tenant.placement().schema()) + "." + quote(relation);
+                Set<UUID> seen = strata.inTenant(tenant.id(), s -> {
+                    Set<UUID> ids = new LinkedHashSet<>();
+                    try (PreparedStatement ps = s.connection().prepareStatement("SELECT DISTINCT tenant_id FROM " + table);
+                         ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                    return ids;
+                });
+                seen.removeAll(allowed);
+                if (!seen.isEmpty()) {
+                    problems.add(tenant.slug() + " read rows of " + seen.size() + " other tenant(s) in " + relation);
+                }
+            }
+        }
+        String scope = topology.all().size() + " tenants x " + relations.size() + " relations " + relations;
+        return problems.isEmpty() ? CheckResult.pass(name, scope + ": each saw only rows it may read")
+                : CheckResult.fail(name, scope + ": " + String.join("; ", problems));
     }
 
     // ---------------------------------------------------------------- helpers

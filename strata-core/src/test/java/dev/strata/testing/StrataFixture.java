@@ -1,0 +1,86 @@
+package dev.strata.testing;
+
+import dev.strata.Strata;
+import dev.strata.StrataConfig;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * A JUnit 5 extension that starts one Strata per test class, with the application migration set
+ * the class chooses, on the shared server under a namespace of its own, and drops that namespace
+ * after the class. Register it on a static field:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.SHOP);
+ * ...
+ * Strata strata = FIXTURE.strata();
+ * }</pre>
+ *
+ * <p>Not thread-safe to configure; {@link #strata()} may be called from any thread once the class
+ * has started.
+ */
+public final class StrataFixture implements BeforeAllCallback, AfterAllCallback {
+    private final List<String> migrations;
+    private final UnaryOperator<StrataConfig.Builder> customize;
+    private volatile Strata strata;
+
+    private StrataFixture(List<String> migrations, UnaryOperator<StrataConfig.Builder> customize) {
+        this.migrations = List.copyOf(migrations);
+        this.customize = customize;
+    }
+
+    /** Strata with the given migration locations (see {@link AppSchemas} for the tests' sets). */
+    public static StrataFixture with(String... migrationLocations) {
+        return new StrataFixture(List.of(migrationLocations), UnaryOperator.identity());
+    }
+
+    /** The same fixture with further configuration applied after the migrations. */
+    public StrataFixture configured(UnaryOperator<StrataConfig.Builder> more) {
+        Objects.requireNonNull(more, "more");
+        UnaryOperator<StrataConfig.Builder> before = customize;
+        return new StrataFixture(migrations, b -> more.apply(before.apply(b)));
+    }
+
+    /** The migration locations this fixture starts Strata with. */
+    public List<String> migrations() {
+        return migrations;
+    }
+
+    /** The running Strata of the current test class. */
+    public Strata strata() {
+        Strata s = strata;
+        if (s == null) {
+            throw new IllegalStateException("Strata is not running: register the fixture with @RegisterExtension on a static field");
+        }
+        return s;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        strata = start(migrations, customize);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Strata s = strata;
+        strata = null;
+        TestStrata.stopAndDrop(s);
+    }
+
+    /** Starts a Strata of its own with the given migrations (for tests that need a second one); the caller stops it. */
+    public static Strata start(List<String> migrations, UnaryOperator<StrataConfig.Builder> customize) {
+        // Not TestStrata.configure(): that one brings the documents set, and a fixture's set is its own.
+        StrataConfig.Builder builder = StrataConfig.builder()
+                .server(SharedPostgres.server())
+                .namespace(TestStrata.newNamespace())
+                .statsFlushInterval(java.time.Duration.ZERO)
+                .tenantMigrations(migrations.toArray(String[]::new));
+        return customize.apply(builder).start();
+    }
+}
