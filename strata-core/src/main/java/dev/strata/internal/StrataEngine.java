@@ -65,6 +65,7 @@ public final class StrataEngine implements AutoCloseable {
     private final TenantLimitStore limitStore;
     private final ScheduledExecutorService scheduler;
     private final Availability availability;
+    private volatile dev.strata.internal.migration.SchemaMigrationsImpl migrations;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -324,6 +325,27 @@ public final class StrataEngine implements AutoCloseable {
         return observer;
     }
 
+    /**
+     * The application's tenant migrations across every app schema (resolved from the configured
+     * locations on first use).
+     */
+    public dev.strata.internal.migration.SchemaMigrationsImpl migrations() {
+        dev.strata.internal.migration.SchemaMigrationsImpl m = migrations;
+        if (m == null) {
+            synchronized (this) {
+                m = migrations;
+                if (m == null) {
+                    m = new dev.strata.internal.migration.SchemaMigrationsImpl(management, planes, names,
+                            dev.strata.internal.migration.TenantMigrationSet.resolve(config.tenantMigrations()),
+                            new dev.strata.internal.migration.SchemaMigrator(), pools, provisioner.journal(),
+                            provisioner.leases(), config.connectionBudget(), config.connectionTimeout());
+                    migrations = m;
+                }
+            }
+        }
+        return m;
+    }
+
     public TenantLimitStore limitStore() {
         return limitStore;
     }
@@ -342,6 +364,9 @@ public final class StrataEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (migrations != null) {
+            migrations.close();
+        }
         provisioner.close();
         listener.close();
         if (observer instanceof AutoCloseable closeable) {
