@@ -335,7 +335,7 @@ public final class StrataEngine implements AutoCloseable {
             synchronized (this) {
                 m = migrations;
                 if (m == null) {
-                    m = new dev.strata.internal.migration.SchemaMigrationsImpl(management, planes, names,
+                    m = new dev.strata.internal.migration.SchemaMigrationsImpl(management, registry, planes, names,
                             dev.strata.internal.migration.TenantMigrationSet.resolve(config.tenantMigrations()),
                             new dev.strata.internal.migration.SchemaMigrator(), pools, provisioner.journal(),
                             provisioner.leases(), config.connectionBudget(), config.connectionTimeout());

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.Tenant;
 import dev.strata.internal.pool.TenantPools;
+import dev.strata.internal.registry.Registry;
 import dev.strata.internal.provisioning.OperationJournal;
 import dev.strata.internal.provisioning.OperationLeases;
 import dev.strata.internal.sql.DataPlane;
@@ -17,6 +19,7 @@ import dev.strata.migration.MigrationProgress;
 import dev.strata.migration.MigrationRun;
 import dev.strata.migration.MigrationTarget;
 import dev.strata.migration.SchemaMigrations;
+import dev.strata.migration.TenantSchemaStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,9 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
     private static final int SCAN_PARALLELISM = 4;
 
     private final DataSource management;
+    private final Registry registry;
+    private final TenantPools pools;
+    private final Duration connectionTimeout;
     private final Map<String, DataPlane> planes;
     private final PhysicalNames names;
     private final TenantMigrationSet set;
@@ -54,11 +60,14 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
     private final ScheduledExecutorService background;
     private final ScheduledExecutorService flusher;
 
-    public SchemaMigrationsImpl(DataSource management, Map<String, DataPlane> planes, PhysicalNames names,
+    public SchemaMigrationsImpl(DataSource management, Registry registry, Map<String, DataPlane> planes, PhysicalNames names,
                                 TenantMigrationSet set, SchemaMigrator migrator, TenantPools pools,
                                 OperationJournal operations, OperationLeases leases, int connectionBudget,
                                 Duration connectionTimeout) {
         this.management = management;
+        this.registry = registry;
+        this.pools = pools;
+        this.connectionTimeout = connectionTimeout;
         this.planes = Map.copyOf(planes);
         this.names = names;
         this.set = set;
@@ -99,7 +108,19 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         }
         requireKnown(request.targets());
         MigrationJournal.Claimed claimed = journal.open(detail(request.targets(), request.concurrency()));
+        String newer = newerThanMine(claimed);
+        if (newer != null) {
+            journal.operations().abandon(claimed.id());
+            throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Migration run " + claimed.id() + " was interrupted "
+                    + "while applying migrations up to version " + newer + ", newer than this process's newest ("
+                    + set.latestVersion().orElse("none") + "): finish it from a deployment with those migrations");
+        }
         return runner.run(claimed, request.targets(), request.concurrency(), request.progress());
+    }
+
+    /** Whether a tenant's schema is behind what its T1 expects ({@code tenants show}). */
+    public TenantSchemaStatus tenantSchema(Tenant tenant) {
+        return TenantSchemaCheck.check(tenant, registry, planes, pools, connectionTimeout, set);
     }
 
     @Override
@@ -114,6 +135,11 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
     public Optional<MigrationRun> resumeInterrupted() {
         Optional<MigrationJournal.Claimed> claimed = journal.claimInterrupted();
         if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        if (newerThanMine(claimed.get()) != null) {
+            journal.operations().abandon(claimed.get().id());
+            LOG.debug("Left interrupted migration run {} to a deployment with newer migrations", claimed.get().id());
             return Optional.empty();
         }
         Set<String> targets = new LinkedHashSet<>();
@@ -185,11 +211,32 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         return out.toString();
     }
 
-    private static String detail(Set<String> targets, int concurrency) {
+    private String detail(Set<String> targets, int concurrency) {
         ObjectNode node = JSON.createObjectNode();
         targets.forEach(node.putArray("targets")::add);
         node.put("concurrency", concurrency);
+        set.latestVersion().ifPresent(v -> node.put("latest", v));
         return node.toString();
+    }
+
+    /**
+     * The newest version a taken-over run was applying if it is newer than this process's newest
+     * (a process with older migrations must not finish it: it would apply less), else {@code null}.
+     */
+    private String newerThanMine(MigrationJournal.Claimed claimed) {
+        if (!claimed.resumed()) {
+            return null;
+        }
+        try {
+            JsonNode latest = JSON.readTree(claimed.detailJson() == null ? "{}" : claimed.detailJson()).path("latest");
+            if (!latest.isTextual()) {
+                return null;
+            }
+            String mine = set.latestVersion().orElse(null);
+            return mine == null || TenantSchemaCheck.compare(latest.asText(), mine) > 0 ? latest.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
