@@ -1,5 +1,6 @@
 package dev.strata.internal.migration;
 
+import dev.strata.internal.provisioning.DatabaseStore;
 import dev.strata.internal.sql.PhysicalNames;
 import dev.strata.migration.MigrationTargetKind;
 
@@ -30,8 +31,8 @@ final class TargetDiscovery {
     /**
      * The targets of one database.
      *
-     * @param mayBeMissing the database is still being created (its owner is provisioning, or it is a
-     *                     shared database created on demand): if it does not exist yet, it is skipped
+     * @param mayBeMissing the database is still being created (its owner is provisioning, or it is not
+     *                     marked ready yet): if it does not exist yet, it is skipped
      */
     record DatabaseTargets(String dataPlane, String database, boolean mayBeMissing, List<Candidate> candidates) {
         DatabaseTargets {
@@ -58,7 +59,7 @@ final class TargetDiscovery {
         Map<String, String[]> databases = new LinkedHashMap<>();
         Map<String, Boolean> building = new LinkedHashMap<>();
         try (PreparedStatement ps = management.prepareStatement("""
-                SELECT d.data_plane, d.name, d.purpose, d.owner_tenant_id, t.status
+                SELECT d.data_plane, d.name, d.purpose, d.owner_tenant_id, t.status, d.schema_version
                   FROM platform.databases d LEFT JOIN platform.tenants t ON t.id = d.owner_tenant_id
                  WHERE d.dropped_at IS NULL
                    AND (t.id IS NULL OR t.status NOT IN ('decommissioning', 'decommissioned'))
@@ -72,7 +73,7 @@ final class TargetDiscovery {
                 boolean provisioning = "provisioning".equals(rs.getString(5));
                 String key = key(plane, name);
                 databases.put(key, new String[] {plane, name});
-                building.put(key, !own || provisioning);
+                building.put(key, provisioning || rs.getInt(6) < DatabaseStore.READY);
                 AppSchema app = new AppSchema(plane, name, PhysicalNames.APP_SCHEMA,
                         own ? MigrationTargetKind.DATABASE : MigrationTargetKind.SHARED, own ? owner : null);
                 byDatabase.computeIfAbsent(key, k -> new ArrayList<>()).add(new Candidate(app, provisioning));

@@ -29,6 +29,9 @@ import java.util.concurrent.Callable;
                 "Uses the embedded PostgreSQL of the data directory (attaching to it if 'strata serve' runs it) "
                         + "unless --database-url is given."})
 public final class DemoCommand implements Callable<Integer> {
+    /** The demo application's tenant migrations: its {@code documents} table. */
+    static final String DEMO_MIGRATIONS = "classpath:db/demo";
+
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -61,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoReport report;
         try (PostgresBackend backend = PostgresBackend.open(url, env.dataDir(dataDir));
              Strata strata = Strata.configure().server(backend.server()).namespace(namespace)
-                     .poolSizePerDatabase(1).start()) {
+                     .poolSizePerDatabase(1).tenantMigrations(DEMO_MIGRATIONS).start()) {
             if (!json) {
                 out.println("Strata demo: namespace '" + namespace + "' on " + backend.description());
                 out.println();
