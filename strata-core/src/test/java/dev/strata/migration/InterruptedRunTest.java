@@ -54,11 +54,25 @@ class InterruptedRunTest {
             child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", testClassPath(), FanOutChild.class.getName(), pg.host(), String.valueOf(pg.port()), pg.user(),
                     pg.password() == null ? "-" : pg.password(), deployments.namespace(), location, String.valueOf(LEASE.toMillis()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            Gate.await("the child migrated everything outside acme's database", () -> {
-                String[] run = deployments.onlyRun();
-                return run != null && run[4].contains("\"done\": 5");
-            });
+                    .redirectErrorStream(true).redirectOutput(migrations.resolve("child.log").toFile()).start();
+            try {
+                Gate.await("the child migrated everything outside acme's database", () -> {
+                    if (!child.isAlive()) {
+                        throw new AssertionError("the child ended");
+                    }
+                    String[] run = deployments.onlyRun();
+                    return run != null && run[4].contains("\"done\": 5");
+                });
+            } catch (AssertionError e) {
+                String threads = "";
+                if (child.isAlive()) {
+                    Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                            String.valueOf(child.pid())).redirectErrorStream(true).start();
+                    threads = new String(jstack.getInputStream().readAllBytes());
+                }
+                throw new AssertionError(e.getMessage() + "; the child's threads:\n" + threads + "\nthe child said:\n"
+                        + java.nio.file.Files.readString(migrations.resolve("child.log")), e);
+            }
             Kill.hard(List.of(child.toHandle()));
             endSessionsOf(acmeDatabase);
         }
