@@ -105,8 +105,13 @@ class FanOutTest {
     @Test
     @Order(2)
     void apply_with_nothing_pending_runs_no_migration_again() throws Exception {
-        MigrationRun run = v2.migrations().apply(ApplyRequest.all());
+        List<int[]> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MigrationRun run = v2.migrations().apply(ApplyRequest.builder().concurrency(3)
+                .progress((done, total, failed) -> reported.add(new int[] {done, total, failed})).build());
 
+        assertThat(reported).isNotEmpty();
+        assertThat(reported.get(reported.size() - 1)).containsExactly(7, 7, 0);
+        assertThat(reported).extracting(r -> r[0]).isSorted();
         assertThat(run.total()).isEqualTo(7);
         assertThat(run.upToDate()).isEqualTo(7);
         assertThat(run.migrated()).isZero();

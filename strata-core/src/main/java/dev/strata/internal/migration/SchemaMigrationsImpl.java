@@ -101,6 +101,29 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
 
     @Override
     public MigrationRun apply(ApplyRequest request) {
+        return runner.run(claim(request), request.targets(), request.concurrency(), request.progress());
+    }
+
+    /**
+     * Starts a run like {@link #apply} and returns its operation at once (for {@code POST
+     * /v1/migrations/apply}); the run goes on on a thread of this process, its progress and outcome
+     * in the journal. Bad input and a live run are refused here, before anything starts.
+     */
+    public java.util.UUID applyInBackground(ApplyRequest request) {
+        MigrationJournal.Claimed claimed = claim(request);
+        Thread thread = new Thread(() -> {
+            try {
+                runner.run(claimed, request.targets(), request.concurrency(), request.progress());
+            } catch (RuntimeException e) {
+                LOG.error("Migration run {} failed: {}", claimed.id(), e.getMessage());
+            }
+        }, "strata-migrate-run");
+        thread.setDaemon(true);
+        thread.start();
+        return claimed.id();
+    }
+
+    private MigrationJournal.Claimed claim(ApplyRequest request) {
         java.util.Objects.requireNonNull(request, "request");
         if (request.concurrency() < 1) {
             throw new StrataException(ErrorCode.INVALID_ARGUMENT, "Migration concurrency must be at least 1, was "
@@ -115,7 +138,7 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
                     + "while applying migrations up to version " + newer + ", newer than this process's newest ("
                     + set.latestVersion().orElse("none") + "): finish it from a deployment with those migrations");
         }
-        return runner.run(claimed, request.targets(), request.concurrency(), request.progress());
+        return claimed;
     }
 
     /** Whether a tenant's schema is behind what its T1 expects ({@code tenants show}). */
