@@ -23,6 +23,27 @@ tenant_table AS (
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
      WHERE c.relkind IN ('r', 'p')
 ),
+-- Shared reference data: a table (or materialized view) without tenant_id that its migration
+-- declared with COMMENT ON ... IS 'strata:reference-data...' (a partition or child of a declared
+-- table is declared too). The app role may only read it.
+reference_table AS (
+    SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name
+      FROM pg_class c
+      JOIN user_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'm')
+       AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+       AND (starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), 'strata:reference-data')
+            OR EXISTS (SELECT 1 FROM pg_inherits i
+                        WHERE i.inhrelid = c.oid
+                          AND starts_with(coalesce(obj_description(i.inhparent, 'pg_class'), ''), 'strata:reference-data')))
+),
+-- The schemas holding the application's tables: every schema with a migration history but platform.
+app_namespace AS (
+    SELECT n.oid, n.nspname
+      FROM user_namespace n
+     WHERE n.nspname <> 'platform'
+       AND EXISTS (SELECT 1 FROM pg_class h WHERE h.relnamespace = n.oid AND h.relname = 'strata_schema_history')
+),
 -- The relations each view or materialized view reads directly.
 view_source AS (
     SELECT DISTINCT w.ev_class AS view_oid, d.refobjid AS source_oid

@@ -1,5 +1,6 @@
 -- What the app role may touch: SELECT, INSERT, UPDATE, DELETE on tenant tables and on views that
--- read only tenant tables, the local registry or other views; SELECT on platform.tenants; USAGE on
+-- read only tenant tables, the local registry or other views; SELECT on platform.tenants and on
+-- declared shared reference data; USAGE on
 -- sequences owned by tenant tables. Nothing else, never TRUNCATE, REFERENCES or TRIGGER (none of
 -- them is subject to row security), nothing on the migration history, nothing at all in the
 -- management database. Superuser app roles are reported by app_role_attributes.
@@ -14,8 +15,10 @@ SELECT 'VIOLATION' AS severity, current_database() AS database, format('%I.%I', 
                       THEN 'the management database holds every tenant''s registry and credentials; app roles get nothing there.'
                   WHEN c.relname = 'strata_schema_history'
                       THEN 'the migration history is Strata''s own; the request path never needs it.'
+                  WHEN c.oid IN (SELECT oid FROM reference_table)
+                      THEN 'shared reference data is read-only for every tenant.'
                   ELSE 'the request path may use only tenant tables (with tenant_id, under row level security), views over '
-                       || 'them and SELECT on platform.tenants.'
+                       || 'them, SELECT on declared shared reference data and on platform.tenants.'
               END,
               array_to_string(excess.privileges, ', '), CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE '' END,
               format('%I.%I', n.nspname, c.relname), r.rolname) AS message
@@ -36,6 +39,7 @@ SELECT 'VIOLATION' AS severity, current_database() AS database, format('%I.%I', 
                   WHEN CAST(:kind AS text) <> 'tenant' OR c.relname = 'strata_schema_history' THEN '{}'::text[]
                   WHEN c.oid IN (SELECT oid FROM tenant_table) THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']
                   WHEN n.nspname = 'platform' AND c.relname = 'tenants' THEN ARRAY['SELECT']
+                  WHEN c.oid IN (SELECT oid FROM reference_table) THEN ARRAY['SELECT']
                   WHEN c.relkind = 'v' AND NOT EXISTS (
                            SELECT 1 FROM view_source v
                              JOIN pg_class s ON s.oid = v.source_oid

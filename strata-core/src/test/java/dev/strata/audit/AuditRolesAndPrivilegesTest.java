@@ -200,9 +200,25 @@ class AuditRolesAndPrivilegesTest {
         f.sql(f.sharedRlsDb, "CREATE TABLE app.settings (key text PRIMARY KEY, value text)",
                 "GRANT SELECT ON app.settings TO " + f.sharedRlsRole);
         try {
-            assertThat(violations(f.audit())).containsExactly(tuple("app_role_table_privileges", f.sharedRlsDb, "app.settings"));
+            assertThat(violations(f.audit())).containsExactlyInAnyOrder(
+                    tuple("app_role_table_privileges", f.sharedRlsDb, "app.settings"),
+                    tuple("tables_have_tenant_id", f.sharedRlsDb, "app.settings"));
         } finally {
             f.sql(f.sharedRlsDb, "DROP TABLE app.settings");
+        }
+    }
+
+    @Test
+    void declared_reference_data_may_be_read_but_not_written() {
+        f.sql(f.sharedRlsDb, "CREATE TABLE app.countries (code text PRIMARY KEY)",
+                "COMMENT ON TABLE app.countries IS 'strata:reference-data'",
+                "GRANT SELECT ON app.countries TO " + f.sharedRlsRole);
+        try {
+            assertThat(violations(f.audit())).isEmpty();
+            f.sql(f.sharedRlsDb, "GRANT INSERT ON app.countries TO " + f.sharedRlsRole);
+            assertThat(violations(f.audit())).containsExactly(tuple("app_role_table_privileges", f.sharedRlsDb, "app.countries"));
+        } finally {
+            f.sql(f.sharedRlsDb, "DROP TABLE app.countries");
         }
     }
 

@@ -60,6 +60,26 @@ class AuditSchemaObjectsTest {
     }
 
     @Test
+    void a_partition_of_a_tenant_table_without_row_level_security_is_a_violation() {
+        f.sql(f.sharedRlsDb,
+                "CREATE TABLE app.events (tenant_id uuid NOT NULL REFERENCES platform.tenants (id), at date NOT NULL, "
+                        + "PRIMARY KEY (tenant_id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE app.events_rest PARTITION OF app.events DEFAULT");
+        for (String table : new String[] {"app.events", "app.events_rest"}) {
+            f.sql(f.sharedRlsDb, "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
+                    "ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY",
+                    "CREATE POLICY tenant_isolation ON " + table + " USING (tenant_id = (SELECT platform.current_tenant_id()))"
+                            + " WITH CHECK (tenant_id = (SELECT platform.current_tenant_id()))");
+        }
+        f.sql(f.sharedRlsDb, "ALTER TABLE app.events_rest NO FORCE ROW LEVEL SECURITY");
+        try {
+            assertThat(violations(f.audit())).containsExactly(tuple("rls_enabled_and_forced", f.sharedRlsDb, "app.events_rest"));
+        } finally {
+            f.sql(f.sharedRlsDb, "DROP TABLE app.events");
+        }
+    }
+
+    @Test
     void local_tenant_registry_without_row_level_security_is_a_violation() {
         f.sql(f.alphaDb, "ALTER TABLE platform.tenants DISABLE ROW LEVEL SECURITY");
         try {

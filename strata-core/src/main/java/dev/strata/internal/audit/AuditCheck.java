@@ -20,6 +20,8 @@ enum AuditCheck {
     CONTEXT_DEFAULTS(true),
     DATABASE_CONNECT_PRIVILEGES(true),
     RLS_ENABLED_AND_FORCED(false, AuditedDatabase.Kind.TENANT),
+    /** Every table of an app schema has tenant_id or is declared shared reference data. */
+    TABLES_HAVE_TENANT_ID(false, AuditedDatabase.Kind.TENANT),
     RLS_POLICIES(false, AuditedDatabase.Kind.TENANT),
     /** Tables of a schema writable only by the tenants placed in it (the placement guard). */
     PLACEMENT_GUARD(false, AuditedDatabase.Kind.TENANT),

@@ -33,13 +33,19 @@ public final class AppSchemaMigrations {
     /**
      * Migrates {@code target} to the newest version and makes its tenant tables safe, in one
      * transaction on {@code admin} (an administrator connection to the target's database): all of
-     * it or, on an exception, nothing. Returns the migrations applied.
+     * it or, on an exception, nothing. A schema whose history is already at the newest version is
+     * left as it is. Returns the migrations applied.
      */
     public List<TenantMigration> migrate(Connection admin, AppSchema target) throws SQLException {
         boolean autoCommit = admin.getAutoCommit();
         admin.setAutoCommit(false);
         try {
-            List<TenantMigration> pending = set.pendingAfter(SchemaMigrator.appliedVersion(admin, target.schema()));
+            String applied = SchemaMigrator.appliedVersion(admin, target.schema());
+            List<TenantMigration> pending = set.pendingAfter(applied);
+            if (applied != null && pending.isEmpty()) {
+                admin.commit();
+                return pending;
+            }
             migrator.migrate(admin, target, pending);
             admin.commit();
             return pending;

@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  * A snapshot of what lies outside it (other schemas but tenant schemas, their relations,
  * policies, functions, triggers and rules; event triggers, extensions, foreign servers; the
  * database's privileges and settings, the app roles' settings) is taken before and after each
- * migration; any difference is refused. Role attributes and memberships of the app roles, which
+ * migration; any difference is refused. The placement guards of the other schemas are left out:
+ * provisioning changes them while other schemas of the database migrate. Role attributes and memberships of the app roles, which
  * other processes change while provisioning, are checked as they are instead: none but membership
  * in the T1 context role.</li>
  * </ul>
@@ -74,6 +75,7 @@ final class MigrationRefusals {
                    concat_ws(' ', pol.polcmd, pol.polpermissive, pol.polroles::text, pg_get_expr(pol.polqual, pol.polrelid),
                              pg_get_expr(pol.polwithcheck, pol.polrelid))
               FROM pg_policy pol JOIN other_rel r ON r.oid = pol.polrelid
+             WHERE pol.polname <> 'strata_placement_guard'
             UNION ALL
             SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || r.name, concat_ws(' ', t.tgfoid::regprocedure::text, t.tgenabled)
               FROM pg_trigger t JOIN other_rel r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
