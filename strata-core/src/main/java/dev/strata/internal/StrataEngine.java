@@ -9,13 +9,11 @@ import dev.strata.internal.context.TenantTransactions;
 import dev.strata.internal.context.TransactionObserver;
 import dev.strata.internal.limits.TenantLimitStore;
 import dev.strata.internal.metrics.TenantObserver;
-import dev.strata.internal.migration.AppSchema;
 import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.migration.Migrations;
 import dev.strata.internal.operation.OperationRunner;
-import dev.strata.internal.migration.SchemaMigrator;
+import dev.strata.internal.migration.SchemaMigrationsImpl;
 import dev.strata.internal.migration.TenantMigrationSet;
-import dev.strata.migration.MigrationTargetKind;
 import dev.strata.internal.pool.DatabaseKey;
 import dev.strata.internal.pool.TenantPools;
 import dev.strata.internal.provisioning.DatabaseRecord;
@@ -38,11 +36,8 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -73,6 +68,7 @@ public final class StrataEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Availability availability;
     private final AppSchemaMigrations tenantMigrations;
+    private final SchemaMigrationsImpl migrations;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -107,6 +103,9 @@ public final class StrataEngine implements AutoCloseable {
         this.limitStore = new TenantLimitStore(management, registry, router, config);
         this.observer = observers.create(this);
         this.transactions = new TenantTransactions(router, pools, observer);
+        this.migrations = new SchemaMigrationsImpl(management, registry, planes, names, tenantMigrations.set(),
+                tenantMigrations.migrator(), pools, provisioner.journal(), provisioner.leases(), config.connectionBudget(),
+                config.connectionTimeout());
     }
 
     /**
@@ -149,6 +148,10 @@ public final class StrataEngine implements AutoCloseable {
             if (config.automaticRecovery()) {
                 engine.operations.recoverExpired();
             }
+            // The app schemas behind the configured migrations, outside the start-up lock: a run live
+            // in another process is left to it (and taken over only once its lease has expired).
+            engine.migrations.migrateAtStartup();
+            engine.migrations.startRecovery();
             LOG.info("Strata started: namespace '{}' on {}", names.namespace(), config.server());
             return engine;
         } catch (RuntimeException e) {
@@ -248,9 +251,8 @@ public final class StrataEngine implements AutoCloseable {
     }
 
     /**
-     * Brings every tenant database's {@code platform} schema and every app schema (its {@code app}
-     * schema and the tenant schemas it holds, as their histories say) to the newest version, one
-     * database after another, each schema in its own transaction.
+     * Brings every tenant database's {@code platform} schema (Strata's own, Flyway-managed) to the
+     * newest version. The app schemas are the fan-out's ({@link SchemaMigrationsImpl#migrateAtStartup}).
      */
     private void migrateBehind(Connection c) throws SQLException {
         for (DatabaseRecord db : DatabaseStore.live(c)) {
@@ -263,34 +265,8 @@ public final class StrataEngine implements AutoCloseable {
                     LOG.info("Migrating the platform schema of database {}", db.name());
                     Migrations.migratePlatform(plane.adminDataSource(db.name()), names);
                 }
-                Map<String, String> applied = new java.util.TreeMap<>(SchemaMigrator.appliedVersions(admin));
-                applied.putIfAbsent(PhysicalNames.APP_SCHEMA, null);
-                for (Map.Entry<String, String> schema : applied.entrySet()) {
-                    if (tenantMigrations.set().pendingAfter(schema.getValue()).isEmpty()) {
-                        continue;
-                    }
-                    AppSchema target = appSchema(db, schema.getKey());
-                    LOG.info("Migrating {} from version {} to {}", target.name(), schema.getValue(),
-                            tenantMigrations.set().latestVersion().orElse(null));
-                    tenantMigrations.migrate(admin, target);
-                }
             }
         }
-    }
-
-    private static AppSchema appSchema(DatabaseRecord db, String schema) {
-        if (!PhysicalNames.APP_SCHEMA.equals(schema)) {
-            UUID tenant = null;
-            if (schema.matches("t_[0-9a-f]{32}")) {
-                String hex = schema.substring(2);
-                tenant = UUID.fromString(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16)
-                        + "-" + hex.substring(16, 20) + "-" + hex.substring(20));
-            }
-            return new AppSchema(db.dataPlane(), db.name(), schema, MigrationTargetKind.SCHEMA, tenant);
-        }
-        boolean own = db.ownerTenantId() != null;
-        return new AppSchema(db.dataPlane(), db.name(), schema,
-                own ? MigrationTargetKind.DATABASE : MigrationTargetKind.SHARED, db.ownerTenantId());
     }
 
     /** The application's tenant migrations and the migrator (the fan-out uses them too). */
@@ -361,6 +337,11 @@ public final class StrataEngine implements AutoCloseable {
         return observer;
     }
 
+    /** The application's tenant migrations across every app schema: status, the fan-out, validation. */
+    public SchemaMigrationsImpl migrations() {
+        return migrations;
+    }
+
     public TenantLimitStore limitStore() {
         return limitStore;
     }
@@ -379,6 +360,9 @@ public final class StrataEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (migrations != null) {
+            migrations.close();
+        }
         operations.close();
         listener.close();
         if (observer instanceof AutoCloseable closeable) {
