@@ -104,7 +104,7 @@ public final class StrataEngine implements AutoCloseable {
         this.observer = observers.create(this);
         this.transactions = new TenantTransactions(router, pools, observer);
         this.migrations = new SchemaMigrationsImpl(management, registry, planes, names, tenantMigrations.set(),
-                tenantMigrations.migrator(), pools, provisioner.journal(), provisioner.leases(), config.connectionBudget(),
+                tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
     }
 
@@ -151,7 +151,6 @@ public final class StrataEngine implements AutoCloseable {
             // The app schemas behind the configured migrations, outside the start-up lock: a run live
             // in another process is left to it (and taken over only once its lease has expired).
             engine.migrations.migrateAtStartup();
-            engine.migrations.startRecovery();
             LOG.info("Strata started: namespace '{}' on {}", names.namespace(), config.server());
             return engine;
         } catch (RuntimeException e) {

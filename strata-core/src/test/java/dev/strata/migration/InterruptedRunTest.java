@@ -2,7 +2,7 @@ package dev.strata.migration;
 
 import dev.strata.PostgresServer;
 import dev.strata.Strata;
-import dev.strata.testing.Kill;
+import dev.strata.embedded.testing.Kill;
 import dev.strata.testing.SharedPostgres;
 import dev.strata.testing.TestStrata;
 import org.junit.jupiter.api.AfterEach;

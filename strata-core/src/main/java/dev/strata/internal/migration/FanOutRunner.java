@@ -3,8 +3,8 @@ package dev.strata.internal.migration;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.internal.pool.TenantPools;
-import dev.strata.internal.provisioning.OperationLeases;
-import dev.strata.internal.provisioning.RunningOperation;
+import dev.strata.internal.operation.MigrateStep;
+import dev.strata.internal.operation.RunningOperation;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.Jdbc;
 import dev.strata.internal.sql.PhysicalNames;
@@ -52,13 +52,12 @@ final class FanOutRunner {
     private final SchemaMigrator migrator;
     private final TenantPools pools;
     private final MigrationJournal journal;
-    private final OperationLeases leases;
     private final int connectionBudget;
     private final Duration connectionTimeout;
     private final ScheduledExecutorService flusher;
 
     FanOutRunner(DataSource management, Map<String, DataPlane> planes, PhysicalNames names, TenantMigrationSet set,
-                 SchemaMigrator migrator, TenantPools pools, MigrationJournal journal, OperationLeases leases,
+                 SchemaMigrator migrator, TenantPools pools, MigrationJournal journal,
                  int connectionBudget, Duration connectionTimeout, ScheduledExecutorService flusher) {
         this.management = management;
         this.planes = planes;
@@ -67,7 +66,6 @@ final class FanOutRunner {
         this.migrator = migrator;
         this.pools = pools;
         this.journal = journal;
-        this.leases = leases;
         this.connectionBudget = connectionBudget;
         this.connectionTimeout = connectionTimeout;
         this.flusher = flusher;
@@ -79,24 +77,26 @@ final class FanOutRunner {
     }
 
     /**
-     * Runs the claimed run to its end and closes it.
+     * Runs the claimed run to its end and closes it, working under {@code operation} (this
+     * process's tracking of the run: its lease is renewed while it is open; the caller closes it).
      *
      * @param targets the target names to migrate, empty for all
      * @throws StrataException {@link ErrorCode#MIGRATION_REFUSED} or {@link ErrorCode#MIGRATION_FAILED}
      *         if a template could not be migrated (no other target was touched),
      *         {@link ErrorCode#OPERATION_CONFLICT} if another process took the run over
      */
-    MigrationRun run(MigrationJournal.Claimed claimed, Set<String> targets, int concurrency, MigrationProgress listener) {
+    MigrationRun run(MigrationJournal.Claimed claimed, RunningOperation operation, Set<String> targets, int concurrency,
+                     MigrationProgress listener) {
         long started = System.nanoTime();
         RunProgress progress = new RunProgress(claimed.id(), journal, listener);
         if (claimed.resumed()) {
             LOG.warn("Resuming interrupted migration run {}", claimed.id());
         }
-        try (RunningOperation operation = leases.track(claimed.id(), MigrationJournal.KIND, journal.operations())) {
+        {
             var flushing = flusher.scheduleWithFixedDelay(progress::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
             try {
                 try {
-                    operation.step("template", () -> migrateTemplates(progress));
+                    operation.step(MigrateStep.TEMPLATE, () -> migrateTemplates(progress));
                 } catch (RuntimeException e) {
                     flushing.cancel(false);
                     StrataException failure = templateFailure(e);
@@ -107,7 +107,7 @@ final class FanOutRunner {
                     }
                     throw failure;
                 }
-                operation.step("targets", () -> fanOut(progress, targets, workers(concurrency)));
+                operation.step(MigrateStep.TARGET, () -> fanOut(progress, targets, workers(concurrency)));
             } finally {
                 flushing.cancel(false);
             }

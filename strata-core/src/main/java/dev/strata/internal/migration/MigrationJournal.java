@@ -2,7 +2,10 @@ package dev.strata.internal.migration;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
-import dev.strata.internal.provisioning.OperationJournal;
+import dev.strata.OperationKind;
+import dev.strata.OperationState;
+import dev.strata.internal.operation.JournalEntry;
+import dev.strata.internal.operation.OperationJournal;
 import dev.strata.internal.sql.Jdbc;
 import dev.strata.internal.sql.SqlStates;
 
@@ -19,14 +22,14 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The fan-out's side of the operations journal: a run is an operation of kind {@value #KIND}
+ * The fan-out's side of the operations journal: a run is an operation of kind {@code migrate}
  * without a tenant, owned by one process under a lease; at most one is running per installation
  * (a unique index, so two processes cannot both open one). Its progress and the outcome of every
  * target it migrated or failed ({@code platform.migration_targets}) are written in batches, fenced
  * by ownership: a process whose run was taken over learns it at its next write. Thread-safe.
  */
 final class MigrationJournal {
-    static final String KIND = "migrate";
+    static final OperationKind KIND = OperationKind.MIGRATE;
     private static final String ONE_RUNNING = "operations_one_running_migration";
 
     /** A run this process now owns: new, or an interrupted one taken over ({@code resumed}). */
@@ -72,15 +75,19 @@ final class MigrationJournal {
 
     /** Takes over a run whose owner died or gave it up (its lease expired), if there is one. */
     Optional<Claimed> claimInterrupted() {
-        return journal.claimExpired(List.of(KIND), Set.of())
-                .map(p -> new Claimed(p.id(), true, p.detailJson()));
+        return journal.claimExpired(List.of(KIND), Set.of()).map(MigrationJournal::claimed);
+    }
+
+    /** A run the operations runner claimed for this process (recovery, an operator's resume). */
+    static Claimed claimed(JournalEntry entry) {
+        return new Claimed(entry.id(), true, entry.detailJson());
     }
 
     private StrataException conflict() {
         String which = Jdbc.withConnection(management, "read the live migration run", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT id, owner FROM platform.operations WHERE kind = ? AND state = 'running'""")) {
-                ps.setString(1, KIND);
+                ps.setString(1, KIND.wireName());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? "operation " + rs.getString(1) + ", owned by " + rs.getString(2) : "another run";
                 }
@@ -120,7 +127,7 @@ final class MigrationJournal {
                         + " is no longer owned by this process (its lease expired and another process took it over)");
             }
             writeOutcomes(c, run, outcomes);
-            journal.finish(c, run, error == null && failed == 0 ? "succeeded" : "failed",
+            journal.finish(c, run, error == null && failed == 0 ? OperationState.SUCCEEDED : OperationState.FAILED,
                     error != null ? error : failed == 0 ? null : failed + " of " + total + " targets failed");
         });
     }

@@ -8,8 +8,9 @@ import dev.strata.StrataException;
 import dev.strata.Tenant;
 import dev.strata.internal.pool.TenantPools;
 import dev.strata.internal.registry.Registry;
-import dev.strata.internal.provisioning.OperationJournal;
-import dev.strata.internal.provisioning.OperationLeases;
+import dev.strata.internal.operation.JournalEntry;
+import dev.strata.internal.operation.OperationRunner;
+import dev.strata.internal.operation.RunningOperation;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.Jdbc;
 import dev.strata.internal.sql.PhysicalNames;
@@ -56,13 +57,13 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
     private final MigrationJournal journal;
     private final FanOutRunner runner;
     private final DatabaseScan scan;
-    private final Duration lease;
+    private final OperationRunner operations;
     private final ScheduledExecutorService background;
     private final ScheduledExecutorService flusher;
 
     public SchemaMigrationsImpl(DataSource management, Registry registry, Map<String, DataPlane> planes, PhysicalNames names,
                                 TenantMigrationSet set, SchemaMigrator migrator, TenantPools pools,
-                                OperationJournal operations, OperationLeases leases, int connectionBudget,
+                                OperationRunner operations, int connectionBudget,
                                 Duration connectionTimeout) {
         this.management = management;
         this.registry = registry;
@@ -71,8 +72,8 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         this.planes = Map.copyOf(planes);
         this.names = names;
         this.set = set;
-        this.lease = operations.lease();
-        this.journal = new MigrationJournal(management, operations);
+        this.operations = operations;
+        this.journal = new MigrationJournal(management, operations.journal());
         this.background = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-migrate-background");
             t.setDaemon(true);
@@ -83,8 +84,9 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
             t.setDaemon(true);
             return t;
         });
-        this.runner = new FanOutRunner(management, this.planes, names, set, migrator, pools, journal, leases,
+        this.runner = new FanOutRunner(management, this.planes, names, set, migrator, pools, journal,
                 connectionBudget, connectionTimeout, flusher);
+        operations.register(new MigrateHandler(this));
         this.scan = new DatabaseScan(management, this.planes, names, pools, connectionTimeout,
                 Math.max(1, Math.min(SCAN_PARALLELISM, connectionBudget / 2)));
     }
@@ -101,7 +103,10 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
 
     @Override
     public MigrationRun apply(ApplyRequest request) {
-        return runner.run(claim(request), request.targets(), request.concurrency(), request.progress());
+        MigrationJournal.Claimed claimed = claim(request);
+        try (RunningOperation operation = operations.track(claimed.id(), MigrationJournal.KIND)) {
+            return runner.run(claimed, operation, request.targets(), request.concurrency(), request.progress());
+        }
     }
 
     /**
@@ -112,8 +117,8 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
     public java.util.UUID applyInBackground(ApplyRequest request) {
         MigrationJournal.Claimed claimed = claim(request);
         Thread thread = new Thread(() -> {
-            try {
-                runner.run(claimed, request.targets(), request.concurrency(), request.progress());
+            try (RunningOperation operation = operations.track(claimed.id(), MigrationJournal.KIND)) {
+                runner.run(claimed, operation, request.targets(), request.concurrency(), request.progress());
             } catch (RuntimeException e) {
                 LOG.error("Migration run {} failed: {}", claimed.id(), e.getMessage());
             }
@@ -133,7 +138,7 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         MigrationJournal.Claimed claimed = journal.open(detail(request.targets(), request.concurrency()));
         String newer = newerThanMine(claimed);
         if (newer != null) {
-            journal.operations().abandon(claimed.id());
+            operations.journal().abandon(claimed.id());
             throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Migration run " + claimed.id() + " was interrupted "
                     + "while applying migrations up to version " + newer + ", newer than this process's newest ("
                     + set.latestVersion().orElse("none") + "): finish it from a deployment with those migrations");
@@ -161,20 +166,45 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
             return Optional.empty();
         }
         if (newerThanMine(claimed.get()) != null) {
-            journal.operations().abandon(claimed.get().id());
+            operations.journal().abandon(claimed.get().id());
             LOG.debug("Left interrupted migration run {} to a deployment with newer migrations", claimed.get().id());
             return Optional.empty();
         }
+        try (RunningOperation operation = operations.track(claimed.get().id(), MigrationJournal.KIND)) {
+            return Optional.of(continueRun(claimed.get(), operation));
+        }
+    }
+
+    /**
+     * Finishes a run claimed by the operations runner (automatic recovery or an operator's resume)
+     * with the targets and concurrency it was started with.
+     *
+     * @throws StrataException {@link ErrorCode#OPERATION_CONFLICT} if it was applying migrations newer
+     *         than this process knows (a deployment with them must finish it)
+     */
+    MigrationRun continueClaimed(JournalEntry entry, RunningOperation operation) {
+        MigrationJournal.Claimed claimed = MigrationJournal.claimed(entry);
+        String newer = newerThanMine(claimed);
+        if (newer != null) {
+            operations.journal().abandon(entry.id());
+            throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Migration run " + entry.id() + " was applying "
+                    + "migrations up to version " + newer + ", newer than this process's newest ("
+                    + set.latestVersion().orElse("none") + "): finish it from a deployment with those migrations");
+        }
+        return continueRun(claimed, operation);
+    }
+
+    private MigrationRun continueRun(MigrationJournal.Claimed claimed, RunningOperation operation) {
         Set<String> targets = new LinkedHashSet<>();
         int concurrency = ApplyRequest.all().concurrency();
         try {
-            JsonNode detail = JSON.readTree(claimed.get().detailJson() == null ? "{}" : claimed.get().detailJson());
+            JsonNode detail = JSON.readTree(claimed.detailJson() == null ? "{}" : claimed.detailJson());
             detail.path("targets").forEach(t -> targets.add(t.asText()));
             concurrency = Math.max(1, detail.path("concurrency").asInt(concurrency));
         } catch (java.io.IOException e) {
-            LOG.warn("Migration run {} has an unreadable detail; resuming it for every target", claimed.get().id());
+            LOG.warn("Migration run {} has an unreadable detail; resuming it for every target", claimed.id());
         }
-        return Optional.of(runner.run(claimed.get(), targets, concurrency, MigrationProgress.NONE));
+        return runner.run(claimed, operation, targets, concurrency, MigrationProgress.NONE);
     }
 
     /**
@@ -203,18 +233,6 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
     private boolean anyTenantTargetBehind() {
         return scan.scan((c, db) -> PendingDetection.detect(c, db.candidates(), set), false).stream()
                 .anyMatch(s -> s.error() != null || s.result().stream().anyMatch(t -> !t.pending().isEmpty()));
-    }
-
-    /** Checks every lease period for a run whose owner died, and takes it over. */
-    public void startRecovery() {
-        long every = Math.max(200, lease.toMillis());
-        background.scheduleWithFixedDelay(() -> {
-            try {
-                resumeInterrupted();
-            } catch (RuntimeException e) {
-                LOG.warn("Resuming an interrupted migration run failed: {}", e.getMessage());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void requireKnown(Set<String> targets) {
@@ -266,6 +284,11 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The management database (the journal's). */
+    DataSource management() {
+        return management;
     }
 
     @Override
