@@ -41,6 +41,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "PostgreSQL server to use instead of the embedded one (default: $STRATA_DATABASE_URL).")
     String databaseUrl;
 
+    @Option(names = "--migrations", paramLabel = "LOCATION",
+            description = "Tenant migrations to run the demo on instead of its own (classpath:<path> or filesystem:<dir>; "
+                    + "repeatable; default: $STRATA_MIGRATIONS, comma-separated, else the demo's " + Demo.MIGRATIONS + ").")
+    java.util.List<String> migrations;
+
     @Option(names = "--namespace", hidden = true, defaultValue = "strata", description = "Prefix of every database and role (tests).")
     String namespace;
 
@@ -58,10 +63,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         String url = databaseUrl != null ? databaseUrl : env.get("STRATA_DATABASE_URL").orElse(null);
+        java.util.List<String> locations = MigrationLocations.resolve(spec, migrations, env, java.util.List.of(Demo.MIGRATIONS));
         DemoReport report;
         try (PostgresBackend backend = PostgresBackend.open(url, env.dataDir(dataDir));
              Strata strata = Strata.configure().server(backend.server()).namespace(namespace)
-                     .poolSizePerDatabase(1).start()) {
+                     .poolSizePerDatabase(1).tenantMigrations(locations.toArray(String[]::new)).start()) {
             if (!json) {
                 out.println("Strata demo: namespace '" + namespace + "' on " + backend.description());
                 out.println();
