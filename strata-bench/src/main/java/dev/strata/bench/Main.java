@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
                 "  4  density: p99 of a tenant-scoped query over many tenants and documents vs no RLS",
                 "  5  cold-tenant acquisition under a connection budget (p50, p99)",
                 "  6  T1 onboarding (p50, target <= 250 ms)",
+                "  7  schema migration fan-out (schema, database and shared RLS targets) vs a sequential Flyway loop",
                 "Progress goes to standard error; the report (or its JSON) to standard output."})
 public final class Main implements Callable<Integer> {
 
@@ -31,6 +32,8 @@ public final class Main implements Callable<Integer> {
     private static final Duration SLICE = Duration.ofMillis(250);
     /** The client thread counts of the read benchmarks and the breakdown. */
     private static final int[] THREAD_COUNTS = {1, 8};
+    /** The fan-out's concurrency in benchmark 7 (targets migrated at once). */
+    private static final int MIGRATION_CONCURRENCY = 4;
 
     @Option(names = "--quick", description = "Reduced sizes and durations: a few minutes in all.")
     boolean quick;
@@ -46,7 +49,7 @@ public final class Main implements Callable<Integer> {
     boolean breakdown;
 
     @Option(names = "--only", split = ",", paramLabel = "N",
-            description = "Run only these benchmarks (1-6, comma-separated); 1 and 2 always run together.")
+            description = "Run only these benchmarks (1-7, comma-separated); 1 and 2 always run together.")
     Set<Integer> only;
 
     public static void main(String[] args) {
@@ -85,6 +88,15 @@ public final class Main implements Callable<Integer> {
                 System.err.println("5, 6. cold tenants under a connection budget, T1 onboarding");
                 ColdTenantsBenchmark.run(server, quick ? 100 : 1_000, quick ? 10 : 100, quick ? 50 : 300)
                         .forEach(report::add);
+            }
+            if (selected(7)) {
+                int schemas = quick ? 100 : 1_000;
+                int databases = quick ? 10 : 100;
+                int t2s = quick ? 100 : 1_000;
+                System.err.printf("7. schema migration fan-out: %d schema tenants, %d database tenants, %d RLS T2s%n",
+                        schemas, databases, t2s);
+                MigrationBenchmark.run(server, schemas, databases, t2s, MIGRATION_CONCURRENCY).forEach(report::add);
+                machine.put("migration_concurrency", MIGRATION_CONCURRENCY);
             }
         }
         machine.put("duration_seconds", Math.round((System.nanoTime() - started) / 1e9));
