@@ -1,0 +1,181 @@
+package dev.strata.server.testing;
+
+import dev.strata.IsolationMode;
+import dev.strata.NewTenant;
+import dev.strata.Strata;
+import dev.strata.Tenant;
+import dev.strata.migration.MigrationTarget;
+import dev.strata.testing.TestStrata;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A control plane whose tenants are one migration behind: tenants of every mode are created with
+ * the application schema at version 1 ({@code items}), then Strata is restarted on the same
+ * namespace with version 2 added (a column {@code tags} and an index on {@code items}), and the
+ * REST API started on it. {@link #putEveryTargetBackAtVersion1()} undoes version 2 everywhere
+ * so that a test can migrate again. {@link #close()} stops it and drops the namespace.
+ *
+ * <p>Tenants: T1 {@code m-db} (database mode) with T2s {@code m-db-kid} (rls) and {@code m-db-vault}
+ * (schema); T1 {@code m-schema} (schema mode, in the shared schema database); T1 {@code m-rls}
+ * (rls mode, in the shared RLS database) with T2 {@code m-rls-kid}.
+ */
+public final class MigratingApi implements AutoCloseable {
+    public static final String V1 = """
+            CREATE TABLE items (
+                tenant_id uuid NOT NULL,
+                id        uuid NOT NULL DEFAULT gen_random_uuid(),
+                title     text NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            );
+            """;
+    public static final String V2 = """
+            ALTER TABLE items ADD COLUMN tags text;
+            CREATE INDEX items_tags_idx ON items (tenant_id, tags);
+            """;
+
+    private final RunningApi api;
+    private final Path migrations;
+    private final Map<String, Tenant> tenants;
+
+    private MigratingApi(RunningApi api, Path migrations, Map<String, Tenant> tenants) {
+        this.api = api;
+        this.migrations = migrations;
+        this.tenants = tenants;
+    }
+
+    public static MigratingApi start() {
+        String namespace = TestStrata.newNamespace();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("strata-migrations");
+            Files.writeString(dir.resolve("V1__items.sql"), V1, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String location = "filesystem:" + dir;
+        Map<String, Tenant> created;
+        Strata first = TestStrata.start(b -> b.namespace(namespace).tenantMigrations(location));
+        try {
+            var t = first.tenants();
+            List<Tenant> list = List.of(
+                    t.create(NewTenant.t1("m-db").withMode(IsolationMode.DATABASE)),
+                    t.create(NewTenant.t2("m-db-kid", "m-db")),
+                    t.create(NewTenant.t2("m-db-vault", "m-db").withMode(IsolationMode.SCHEMA)),
+                    t.create(NewTenant.t1("m-schema").withMode(IsolationMode.SCHEMA)),
+                    t.create(NewTenant.t1("m-rls").withMode(IsolationMode.RLS)),
+                    t.create(NewTenant.t2("m-rls-kid", "m-rls")));
+            created = list.stream().collect(Collectors.toMap(Tenant::slug, Function.identity()));
+            first.close();
+        } catch (RuntimeException e) {
+            TestStrata.stopAndDrop(first);
+            throw e;
+        }
+        try {
+            Files.writeString(dir.resolve("V2__items_tags.sql"), V2, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            TestStrata.dropNamespace(namespace);
+            throw new UncheckedIOException(e);
+        }
+        RunningApi api;
+        try {
+            api = RunningApi.start(b -> b.namespace(namespace).tenantMigrations(location));
+        } catch (RuntimeException e) {
+            TestStrata.dropNamespace(namespace);
+            throw e;
+        }
+        return new MigratingApi(api, dir, created);
+    }
+
+    public RunningApi api() {
+        return api;
+    }
+
+    public Strata strata() {
+        return api.strata();
+    }
+
+    /** The directory of the migrations ({@code filesystem:} location). */
+    public Path migrations() {
+        return migrations;
+    }
+
+    public Tenant tenant(String slug) {
+        return Optional.ofNullable(tenants.get(slug)).orElseThrow(() -> new IllegalArgumentException(slug));
+    }
+
+    /** The target of a tenant's own database or schema. */
+    public MigrationTarget targetOf(String slug) {
+        Tenant t = tenant(slug);
+        return strata().migrations().status().stream()
+                .filter(m -> t.id().equals(m.tenant()))
+                .findFirst().orElseThrow(() -> new AssertionError("No target of " + slug + ": " + strata().migrations().status()));
+    }
+
+    /** The target's database and schema, from its name {@code <data plane>/<database>/<schema>}. */
+    public static String[] databaseAndSchema(String target) {
+        String[] parts = target.split("/");
+        return new String[] {parts[parts.length - 2], parts[parts.length - 1]};
+    }
+
+    /** Runs statements as the administrator in the target's database, with search_path = its schema. */
+    public static void inTarget(String target, String... statements) {
+        String[] ds = databaseAndSchema(target);
+        try (Connection c = TestStrata.admin(ds[0]); Statement s = c.createStatement()) {
+            s.execute("SET search_path = \"" + ds[1] + "\"");
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("On " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Undoes version 2 wherever it is applied: drops the index and the column, removes its history row. */
+    public void putEveryTargetBackAtVersion1() {
+        for (MigrationTarget t : strata().migrations().status()) {
+            if ("2".equals(t.version())) {
+                inTarget(t.target(), "DROP INDEX items_tags_idx", "ALTER TABLE items DROP COLUMN tags",
+                        "DELETE FROM strata_schema_history WHERE version = '2'");
+            }
+        }
+    }
+
+    /** Whether the target's {@code items} has the column version 2 adds. */
+    public static boolean hasTags(String target) {
+        String[] ds = databaseAndSchema(target);
+        try (Connection c = TestStrata.admin(ds[0]); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM information_schema.columns WHERE table_schema = '"
+                     + ds[1].replace("'", "''") + "' AND table_name = 'items' AND column_name = 'tags'")) {
+            rs.next();
+            return rs.getInt(1) == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            api.close();
+        } finally {
+            try (var files = Files.walk(migrations)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory
+            }
+        }
+    }
+}
