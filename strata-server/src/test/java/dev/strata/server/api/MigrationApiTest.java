@@ -47,7 +47,7 @@ class MigrationApiTest {
 
     @BeforeEach
     void everyTenantTargetIsBehind() {
-        fixture.putEveryTargetBackAtVersion1();
+        fixture.putEveryTargetOneMigrationBack();
     }
 
     @Test
@@ -55,7 +55,7 @@ class MigrationApiTest {
         Answer answer = http.get("/v1/migrations");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         JsonNode status = answer.json();
-        assertThat(status.get("latest_version").asText()).isEqualTo("2");
+        assertThat(status.get("latest_version").asText()).isEqualTo("3");
         Set<String> kinds = new HashSet<>();
         for (JsonNode t : status.get("targets")) {
             assertThat(names(t)).containsExactlyInAnyOrder("target", "kind", "tenant", "version", "pending", "error");
@@ -66,8 +66,8 @@ class MigrationApiTest {
         JsonNode db = target(status, fixture.targetOf("m-db").target());
         assertThat(db.get("kind").asText()).isEqualTo("database");
         assertThat(db.get("tenant").asText()).isEqualTo(fixture.tenant("m-db").id().toString());
-        assertThat(db.get("version").asText()).isEqualTo("1");
-        assertThat(db.get("pending")).extracting(JsonNode::asText).containsExactly("2");
+        assertThat(db.get("version").asText()).isEqualTo("2");
+        assertThat(db.get("pending")).extracting(JsonNode::asText).containsExactly("3");
         assertThat(db.get("error").isNull()).isTrue();
         JsonNode vault = target(status, fixture.targetOf("m-db-vault").target());
         assertThat(vault.get("kind").asText()).isEqualTo("schema");
@@ -96,7 +96,7 @@ class MigrationApiTest {
         assertThat(result.get("migrated").asInt() + result.get("up_to_date").asInt()).isEqualTo(targets);
         assertThat(done.get("done").asInt()).isEqualTo(targets);
         for (MigrationTarget t : fixture.strata().migrations().status()) {
-            assertThat(t.version()).as(t.target()).isEqualTo("2");
+            assertThat(t.version()).as(t.target()).isEqualTo("3");
             assertThat(t.pending()).as(t.target()).isEmpty();
             assertThat(MigratingApi.hasTags(t.target())).as(t.target()).isTrue();
         }
@@ -114,7 +114,7 @@ class MigrationApiTest {
         assertThat(MigratingApi.hasTags(vault)).isTrue();
         assertThat(MigratingApi.hasTags(schema)).isTrue();
         assertThat(MigratingApi.hasTags(fixture.targetOf("m-db").target())).as("not requested").isFalse();
-        assertThat(fixture.targetOf("m-db").pending()).containsExactly("2");
+        assertThat(fixture.targetOf("m-db").pending()).containsExactly("3");
     }
 
     @Test
@@ -129,7 +129,7 @@ class MigrationApiTest {
             assertThat(result.get("failures")).hasSize(1);
             assertThat(result.get("failures").get(0).get("target").asText()).isEqualTo(broken);
             assertThat(result.get("failures").get(0).get("error").asText()).contains("tags");
-            assertThat(fixture.targetOf("m-schema").pending()).as("rolled back where it was").containsExactly("2");
+            assertThat(fixture.targetOf("m-schema").pending()).as("rolled back where it was").containsExactly("3");
             for (String other : List.of("m-db", "m-db-vault", "m-rls")) {
                 assertThat(MigratingApi.hasTags(fixture.targetOf(other).target())).as(other).isTrue();
             }
@@ -214,7 +214,7 @@ class MigrationApiTest {
                 anonymous.post("/v1/migrations/apply", null), anonymous.get("/v1/migrations/runs/00000000-0000-0000-0000-000000000000"))) {
             assertProblem(answer, ErrorCode.UNAUTHORIZED);
         }
-        assertThat(fixture.targetOf("m-db").pending()).containsExactly("2");
+        assertThat(fixture.targetOf("m-db").pending()).containsExactly("3");
     }
 
     @Test
@@ -224,19 +224,19 @@ class MigrationApiTest {
         assertThat(clean.get("drift")).isEmpty();
 
         String tampered = fixture.targetOf("m-rls").target();
-        MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+        MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum + 1 WHERE version = '2'");
         try {
             JsonNode report = http.get("/v1/migrations/validate").json();
             assertThat(report.get("valid").asBoolean()).isFalse();
             List<String> drifted = new ArrayList<>();
             report.get("drift").forEach(d -> drifted.add(d.get("target").asText() + "@" + d.get("version").asText()));
-            assertThat(drifted).containsExactly(tampered + "@1");
+            assertThat(drifted).containsExactly(tampered + "@2");
             JsonNode d = report.get("drift").get(0);
             assertThat(names(d)).containsExactlyInAnyOrder("target", "version", "script", "applied_checksum",
                     "resolved_checksum", "problem");
             assertThat(d.get("applied_checksum").asInt()).isEqualTo(d.get("resolved_checksum").asInt() + 1);
         } finally {
-            MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum - 1 WHERE version = '1'");
+            MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum - 1 WHERE version = '2'");
         }
     }
 

@@ -46,7 +46,7 @@ class MigrateCommandTest {
 
     @BeforeEach
     void everyTenantTargetIsBehind() {
-        fixture.putEveryTargetBackAtVersion1();
+        fixture.putEveryTargetOneMigrationBack();
     }
 
     private Run strata(String... args) {
@@ -58,12 +58,12 @@ class MigrateCommandTest {
         Run run = strata("migrate", "status");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         int targets = fixture.strata().migrations().status().size();
-        assertThat(run.out()).startsWith(targets + " targets, latest version 2: ")
+        assertThat(run.out()).startsWith(targets + " targets, latest version 3: ")
                 .contains("TARGET", "KIND", "TENANT", "VERSION", "PENDING", "ERROR")
                 .contains("Apply the pending migrations with: strata migrate apply");
         String db = fixture.targetOf("m-db").target();
         assertThat(run.out()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(db) + " +database +"
-                + fixture.tenant("m-db").id() + " +1 +2 +-$");
+                + fixture.tenant("m-db").id() + " +2 +3 +-$");
     }
 
     @Test
@@ -161,7 +161,7 @@ class MigrateCommandTest {
         assertThat(clean.out()).contains("Validation PASSED");
 
         String tampered = fixture.targetOf("m-schema").target();
-        MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum + 7 WHERE version = '1'");
+        MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum + 7 WHERE version = '2'");
         try {
             Run drift = strata("migrate", "validate");
             assertThat(drift.exitCode()).as(drift.toString()).isEqualTo(ErrorCode.MIGRATION_DRIFT.exitCode());
@@ -170,7 +170,7 @@ class MigrateCommandTest {
             assertThat(json.exitCode()).isEqualTo(13);
             assertThat(json.out()).contains("\"valid\" : false");
         } finally {
-            MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum - 7 WHERE version = '1'");
+            MigratingApi.inTarget(tampered, "UPDATE strata_schema_history SET checksum = checksum - 7 WHERE version = '2'");
         }
     }
 

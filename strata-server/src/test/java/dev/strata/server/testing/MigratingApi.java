@@ -23,17 +23,18 @@ import java.util.stream.Collectors;
 
 /**
  * A control plane whose tenants are one migration behind: tenants of every mode are created with
- * the application schema at version 1 ({@code items}), then Strata is restarted on the same
- * namespace with version 2 added (a column {@code tags} and an index on {@code items}), and the
- * REST API started on it. {@link #putEveryTargetBackAtVersion1()} undoes version 2 everywhere
- * so that a test can migrate again. {@link #close()} stops it and drops the namespace.
+ * the application schema at version 2 (the tests' {@code documents}, then {@code items}), then
+ * Strata is restarted on the same namespace with version 3 added (a column {@code tags} and an
+ * index on {@code items}) and the REST API started on it. Start-up may fan version 3 out by
+ * itself: {@link #putEveryTargetOneMigrationBack()} undoes it everywhere, so that a test can
+ * migrate again. {@link #close()} stops it and drops the namespace.
  *
  * <p>Tenants: T1 {@code m-db} (database mode) with T2s {@code m-db-kid} (rls) and {@code m-db-vault}
  * (schema); T1 {@code m-schema} (schema mode, in the shared schema database); T1 {@code m-rls}
  * (rls mode, in the shared RLS database) with T2 {@code m-rls-kid}.
  */
 public final class MigratingApi implements AutoCloseable {
-    public static final String V1 = """
+    public static final String ITEMS = """
             CREATE TABLE items (
                 tenant_id uuid NOT NULL,
                 id        uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -41,7 +42,7 @@ public final class MigratingApi implements AutoCloseable {
                 PRIMARY KEY (tenant_id, id)
             );
             """;
-    public static final String V2 = """
+    public static final String TAGS = """
             ALTER TABLE items ADD COLUMN tags text;
             CREATE INDEX items_tags_idx ON items (tenant_id, tags);
             """;
@@ -61,7 +62,7 @@ public final class MigratingApi implements AutoCloseable {
         Path dir;
         try {
             dir = Files.createTempDirectory("strata-migrations");
-            Files.writeString(dir.resolve("V1__items.sql"), V1, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("V2__items.sql"), ITEMS, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,7 +85,7 @@ public final class MigratingApi implements AutoCloseable {
             throw e;
         }
         try {
-            Files.writeString(dir.resolve("V2__items_tags.sql"), V2, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("V3__items_tags.sql"), TAGS, StandardCharsets.UTF_8);
         } catch (IOException e) {
             TestStrata.dropNamespace(namespace);
             throw new UncheckedIOException(e);
@@ -143,17 +144,17 @@ public final class MigratingApi implements AutoCloseable {
         }
     }
 
-    /** Undoes version 2 wherever it is applied: drops the index and the column, removes its history row. */
-    public void putEveryTargetBackAtVersion1() {
+    /** Undoes version 3 wherever it is applied: drops the index and the column, removes its history row. */
+    public void putEveryTargetOneMigrationBack() {
         for (MigrationTarget t : strata().migrations().status()) {
-            if ("2".equals(t.version())) {
+            if ("3".equals(t.version())) {
                 inTarget(t.target(), "DROP INDEX items_tags_idx", "ALTER TABLE items DROP COLUMN tags",
-                        "DELETE FROM strata_schema_history WHERE version = '2'");
+                        "DELETE FROM strata_schema_history WHERE version = '3'");
             }
         }
     }
 
-    /** Whether the target's {@code items} has the column version 2 adds. */
+    /** Whether the target's {@code items} has the column version 3 adds. */
     public static boolean hasTags(String target) {
         String[] ds = databaseAndSchema(target);
         try (Connection c = TestStrata.admin(ds[0]); Statement s = c.createStatement();
