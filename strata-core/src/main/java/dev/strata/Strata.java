@@ -119,7 +119,7 @@ public final class Strata implements AutoCloseable {
      * The application's tenant migrations across every app schema: status, fan-out, validation.
      */
     public dev.strata.migration.SchemaMigrations migrations() {
-        throw new UnsupportedOperationException("issue 13: being built");
+        return engine.migrations();
     }
 
     /** The configuration this instance runs with. */

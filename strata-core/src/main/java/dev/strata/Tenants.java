@@ -93,6 +93,15 @@ public interface Tenants {
     /** Returns a tenant to its tier's limits; returns them. Recorded in its history. */
     TenantLimits clearLimits(String key);
 
+    /**
+     * Where the tenant's app schema stands against the application's migrations: its version, what
+     * is pending, and whether it is behind what its T1 expects (the newest migration found, or its
+     * T1's database if that is newer). Reads the tenant's database; changes nothing.
+     *
+     * @throws StrataException {@link ErrorCode#TENANT_NOT_FOUND}; {@link ErrorCode#INVALID_ARGUMENT} for the T0
+     */
+    dev.strata.migration.TenantSchemaStatus schemaStatus(String key);
+
     /** A view of this registry that records {@code actor} as the author of its changes. */
     Tenants actingAs(String actor);
 }

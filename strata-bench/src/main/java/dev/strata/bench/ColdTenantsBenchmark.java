@@ -37,7 +37,7 @@ final class ColdTenantsBenchmark {
         List<Result> out = new ArrayList<>();
         try (Strata strata = Strata.configure().server(server.server()).namespace(namespace)
                 .connectionBudget(budget).poolSizePerDatabase(2).connectionTimeout(Duration.ofSeconds(30))
-                .statsFlushInterval(Duration.ofSeconds(10)).start()) {
+                .statsFlushInterval(Duration.ofSeconds(10)).tenantMigrations(Main.MIGRATIONS).start()) {
             Latencies onboarding = new Latencies();
             List<Tenant> t1s = new ArrayList<>();
             for (int i = 0; i < databases; i++) {

@@ -202,7 +202,7 @@ final class DensityBenchmark {
                     p.setObject(1, ids[i]);
                     p.setString(2, t1.placement().dataPlane());
                     p.setString(3, t1.placement().database());
-                    p.setInt(4, dev.strata.internal.migration.Migrations.TENANT_SCHEMA_VERSION);
+                    p.setInt(4, dev.strata.internal.provisioning.DatabaseStore.READY);
                     p.addBatch();
                 }
                 t.executeBatch();

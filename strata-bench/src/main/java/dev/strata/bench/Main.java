@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
                 "  7  schema migration fan-out (schema, database and shared RLS targets) vs a sequential Flyway loop",
                 "Progress goes to standard error; the report (or its JSON) to standard output."})
 public final class Main implements Callable<Integer> {
+    /** The benchmarks' application schema: the {@code documents} table they read and write. */
+    static final String MIGRATIONS = "classpath:db/bench";
+
 
     /** How long one variant runs before the next takes its turn (see {@link Throughput}). */
     private static final Duration SLICE = Duration.ofMillis(250);
@@ -73,7 +76,7 @@ public final class Main implements Callable<Integer> {
             if (selected(1) || selected(3) || selected(4)) {
                 String namespace = server.newNamespace("bench");
                 try (Strata strata = Strata.configure().server(server.server()).namespace(namespace)
-                        .statsFlushInterval(Duration.ofSeconds(10)).start()) {
+                        .statsFlushInterval(Duration.ofSeconds(10)).tenantMigrations(MIGRATIONS).start()) {
                     if (selected(1) || selected(3)) {
                         readBenchmarks(server, strata, report);
                     }

@@ -28,13 +28,14 @@ import java.util.UUID;
  * @param parentSlug    its parent's slug
  * @param region        its data-residency label, or {@code null}
  * @param mode          the mode it was exported from
- * @param schemaVersion the tenant schema version of its tables; an import refuses archives newer
- *                      than its own
+ * @param schemaVersion the version of the application's tenant migrations its tables were exported
+ *                      at (Flyway's version text, {@code null} if none was applied); an import
+ *                      refuses archives newer than the newest configured migration
  * @param exportedAt    when the export's snapshot was taken
  * @param tables        every tenant table, in foreign-key order (referenced tables first)
  */
 public record ArchiveManifest(int formatVersion, UUID tenantId, String slug, String displayName, Tier tier,
-                              UUID parentId, String parentSlug, String region, IsolationMode mode, int schemaVersion,
+                              UUID parentId, String parentSlug, String region, IsolationMode mode, String schemaVersion,
                               Instant exportedAt, List<TableSummary> tables) {
     public ArchiveManifest {
         Objects.requireNonNull(tenantId, "tenantId");

@@ -9,7 +9,10 @@ import dev.strata.internal.context.TenantTransactions;
 import dev.strata.internal.context.TransactionObserver;
 import dev.strata.internal.limits.TenantLimitStore;
 import dev.strata.internal.metrics.TenantObserver;
+import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.SchemaMigrationsImpl;
+import dev.strata.internal.migration.TenantMigrationSet;
 import dev.strata.internal.pool.DatabaseKey;
 import dev.strata.internal.pool.TenantPools;
 import dev.strata.internal.provisioning.DatabaseRecord;
@@ -32,11 +35,8 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -65,6 +65,8 @@ public final class StrataEngine implements AutoCloseable {
     private final TenantLimitStore limitStore;
     private final ScheduledExecutorService scheduler;
     private final Availability availability;
+    private final AppSchemaMigrations tenantMigrations;
+    private final SchemaMigrationsImpl migrations;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -74,6 +76,7 @@ public final class StrataEngine implements AutoCloseable {
         this.planes = planes;
         this.management = management;
         this.registry = new Registry(management);
+        this.tenantMigrations = new AppSchemaMigrations(TenantMigrationSet.resolve(config.tenantMigrations()), names);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-housekeeping");
             t.setDaemon(true);
@@ -81,7 +84,7 @@ public final class StrataEngine implements AutoCloseable {
         });
         this.router = new Router(management, config);
         this.pools = new TenantPools(config, planes, scheduler);
-        this.provisioner = new Provisioner(config, names, registry, planes, new ProvisioningListener() {
+        this.provisioner = new Provisioner(config, names, registry, planes, tenantMigrations, new ProvisioningListener() {
             @Override
             public void tenantChanged(UUID tenantId) {
                 router.invalidate(tenantId);
@@ -97,6 +100,9 @@ public final class StrataEngine implements AutoCloseable {
         this.limitStore = new TenantLimitStore(management, registry, router, config);
         this.observer = observers.create(this);
         this.transactions = new TenantTransactions(router, pools, observer);
+        this.migrations = new SchemaMigrationsImpl(management, registry, planes, names, tenantMigrations.set(),
+                tenantMigrations.migrator(), pools, provisioner.journal(), provisioner.leases(), config.connectionBudget(),
+                config.connectionTimeout());
     }
 
     /**
@@ -137,6 +143,10 @@ public final class StrataEngine implements AutoCloseable {
             // that started up at the same time) are never touched. Then again every lease period.
             engine.provisioner.startHousekeeping();
             engine.provisioner.resumeInterrupted();
+            // The app schemas behind the configured migrations, outside the start-up lock: a run live
+            // in another process is left to it (and taken over only once its lease has expired).
+            engine.migrations.migrateAtStartup();
+            engine.migrations.startRecovery();
             LOG.info("Strata started: namespace '{}' on {}", names.namespace(), config.server());
             return engine;
         } catch (RuntimeException e) {
@@ -223,7 +233,7 @@ public final class StrataEngine implements AutoCloseable {
                         ps.executeUpdate();
                     }
                     TenantDatabases.ensureT1ContextRole(plane, names);
-                    TemplateDatabase.ensureCurrent(plane, names);
+                    TemplateDatabase.ensureCurrent(plane, names, tenantMigrations);
                 }
                 migrateBehind(lock);
             } finally {
@@ -235,35 +245,28 @@ public final class StrataEngine implements AutoCloseable {
         });
     }
 
-    /** Fans the newest migrations out to every tenant database and tenant schema still behind. */
+    /**
+     * Brings every tenant database's {@code platform} schema (Strata's own, Flyway-managed) to the
+     * newest version. The app schemas are the fan-out's ({@link SchemaMigrationsImpl#migrateAtStartup}).
+     */
     private void migrateBehind(Connection c) throws SQLException {
-        int latest = Migrations.TENANT_SCHEMA_VERSION;
         for (DatabaseRecord db : DatabaseStore.live(c)) {
-            if (db.schemaVersion() == 0 || db.schemaVersion() >= latest) {
-                continue;
+            if (db.schemaVersion() < DatabaseStore.READY) {
+                continue; // still being built by provisioning, which copies it from the (current) template
             }
             DataPlane plane = planes.get(db.dataPlane());
-            LOG.info("Migrating database {} from schema version {} to {}", db.name(), db.schemaVersion(), latest);
-            Migrations.migrateTenantDatabase(plane.adminDataSource(db.name()), names);
-            DatabaseStore.setSchemaVersion(c, db.dataPlane(), db.name(), latest);
-        }
-        List<Object[]> schemas = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT p.tenant_id, p.data_plane, p.database_name, p.schema_name FROM platform.placements p
-                  JOIN platform.tenants t ON t.id = p.tenant_id
-                 WHERE p.mode = 'schema' AND p.schema_version > 0 AND p.schema_version < ? AND t.status <> 'decommissioned'""")) {
-            ps.setInt(1, latest);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    schemas.add(new Object[] {rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4)});
+            try (Connection admin = plane.openAdmin(db.name())) {
+                if (Migrations.platformBehind(admin)) {
+                    LOG.info("Migrating the platform schema of database {}", db.name());
+                    Migrations.migratePlatform(plane.adminDataSource(db.name()), names);
                 }
             }
         }
-        for (Object[] s : schemas) {
-            LOG.info("Migrating tenant schema {}.{} to schema version {}", s[2], s[3], latest);
-            Migrations.migrateAppSchema(planes.get((String) s[1]).adminDataSource((String) s[2]), (String) s[3], names);
-            registry.setPlacementSchemaVersion(c, (UUID) s[0], latest);
-        }
+    }
+
+    /** The application's tenant migrations and the migrator (the fan-out uses them too). */
+    public AppSchemaMigrations tenantMigrations() {
+        return tenantMigrations;
     }
 
     public StrataConfig config() {
@@ -324,6 +327,11 @@ public final class StrataEngine implements AutoCloseable {
         return observer;
     }
 
+    /** The application's tenant migrations across every app schema: status, the fan-out, validation. */
+    public SchemaMigrationsImpl migrations() {
+        return migrations;
+    }
+
     public TenantLimitStore limitStore() {
         return limitStore;
     }
@@ -342,6 +350,9 @@ public final class StrataEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (migrations != null) {
+            migrations.close();
+        }
         provisioner.close();
         listener.close();
         if (observer instanceof AutoCloseable closeable) {

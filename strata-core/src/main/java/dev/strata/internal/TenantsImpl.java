@@ -98,4 +98,9 @@ public final class TenantsImpl implements Tenants {
         }
         return new TenantsImpl(engine, newActor);
     }
+
+    @Override
+    public dev.strata.migration.TenantSchemaStatus schemaStatus(String key) {
+        return engine.migrations().tenantSchema(engine.registry().resolve(key));
+    }
 }

@@ -6,7 +6,6 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
-import dev.strata.internal.migration.Migrations;
 import dev.strata.testing.TestStrata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,12 +82,18 @@ class ArchiveRefusalTest {
     }
 
     @Test
-    void an_archive_from_a_newer_schema_version_is_refused_as_unsupported() throws Exception {
-        int newer = Migrations.TENANT_SCHEMA_VERSION + 1;
-        byte[] future = ArchiveBytes.withManifest(archive, m -> m.put("schemaVersion", newer));
+    void an_archive_from_a_newer_migration_version_is_refused_as_unsupported() throws Exception {
+        byte[] future = ArchiveBytes.withManifest(archive, m -> m.put("schemaVersion", "1.10"));
 
         assertRefusedWithNothingWritten(future, ErrorCode.ARCHIVE_VERSION_UNSUPPORTED,
-                "schema version " + newer, "upgrade Strata");
+                "migration version 1.10", "newest migration 1", "configure the application's migrations");
+    }
+
+    @Test
+    void an_archive_naming_an_invalid_migration_version_is_refused_as_corrupt() throws Exception {
+        byte[] odd = ArchiveBytes.withManifest(archive, m -> m.put("schemaVersion", "not a version"));
+
+        assertRefusedWithNothingWritten(odd, ErrorCode.ARCHIVE_CORRUPT, "no valid schema version");
     }
 
     @Test

@@ -36,7 +36,8 @@ public final class AcknowledgedWriter {
         Path dataDir = Path.of(args[0]);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[1]));
         LocalPostgres pg = LocalPostgres.start(dataDir);
-        Strata strata = Strata.configure().server(pg.server()).operationLease(LEASE).start();
+        Strata strata = Strata.configure().server(pg.server()).operationLease(LEASE)
+                .tenantMigrations(dev.strata.testing.TestStrata.MIGRATIONS).start();
         Tenant t1 = strata.tenants().create(NewTenant.t1("crash-t1"));
         acknowledge("tenant " + t1.id());
         List<UUID> writable = new CopyOnWriteArrayList<>(List.of(t1.id()));

@@ -88,7 +88,8 @@ class CrashRecoveryTest {
         assertThat(docCount.get()).isGreaterThanOrEqualTo(DOCS_BEFORE_KILL);
 
         try (LocalPostgres pg = LocalPostgres.start(dataDir);
-             Strata strata = Strata.configure().server(pg.server()).operationLease(AcknowledgedWriter.LEASE).start()) {
+             Strata strata = Strata.configure().server(pg.server()).operationLease(AcknowledgedWriter.LEASE)
+                     .tenantMigrations(dev.strata.testing.TestStrata.MIGRATIONS).start()) {
             assertThat(pg.attached()).isFalse();
             awaitRecovery(strata);
             for (UUID id : tenants) {

@@ -32,7 +32,7 @@ class NonSuperuserAdministratorTest {
         PostgresServer shared = SharedPostgres.server();
         PostgresServer limited = new PostgresServer(shared.host(), shared.port(), role, password, "postgres", shared.options());
         Strata strata = Strata.configure().server(limited).namespace(TestStrata.newNamespace())
-                .statsFlushInterval(java.time.Duration.ZERO).start();
+                .statsFlushInterval(java.time.Duration.ZERO).tenantMigrations(TestStrata.MIGRATIONS).start();
         try {
             strata.tenants().create(NewTenant.t1("alpha"));
             strata.tenants().create(NewTenant.t1("small").withMode(IsolationMode.RLS));

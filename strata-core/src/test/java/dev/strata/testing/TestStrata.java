@@ -24,6 +24,9 @@ public final class TestStrata {
     private TestStrata() {
     }
 
+    /** The tests' application schema: {@code documents} (strata-core/src/test/resources/db/test-app). */
+    public static final String MIGRATIONS = "classpath:db/test-app";
+
     /** A fresh namespace such as {@code t3f9a0c1d}. */
     public static String newNamespace() {
         return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -33,7 +36,8 @@ public final class TestStrata {
         return StrataConfig.builder()
                 .server(SharedPostgres.server())
                 .namespace(newNamespace())
-                .statsFlushInterval(java.time.Duration.ZERO);
+                .statsFlushInterval(java.time.Duration.ZERO)
+                .tenantMigrations(MIGRATIONS);
     }
 
     public static Strata start() {

@@ -3,7 +3,7 @@ package dev.strata.internal.archive;
 import dev.strata.Tenant;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.TableSummary;
-import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.SchemaMigrator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -40,6 +40,7 @@ final class ArchiveWriter {
     static ArchiveManifest write(Connection c, Tenant tenant, Tenant parent, OutputStream out)
             throws SQLException, IOException {
         String schema = tenant.placement().schema();
+        String schemaVersion = SchemaMigrator.appliedVersion(c, schema);
         c.setAutoCommit(false);
         try {
             MaintenanceSession.begin(c, tenant.id(), tenant.tier(), true);
@@ -61,7 +62,7 @@ final class ArchiveWriter {
             }
             ArchiveManifest manifest = new ArchiveManifest(ArchiveFormat.FORMAT_VERSION, tenant.id(), tenant.slug(),
                     tenant.displayName(), tenant.tier(), parent.id(), parent.slug(), tenant.region(), tenant.mode(),
-                    Migrations.TENANT_SCHEMA_VERSION, snapshotAt, tables);
+                    schemaVersion, snapshotAt, tables);
             zip.putNextEntry(new ZipEntry(ArchiveFormat.MANIFEST_ENTRY));
             zip.write(ManifestCodec.write(manifest));
             zip.closeEntry();

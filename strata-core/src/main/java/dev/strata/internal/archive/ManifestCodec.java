@@ -12,7 +12,7 @@ import dev.strata.StrataException;
 import dev.strata.Tier;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.TableSummary;
-import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.TenantMigrationSet;
 import dev.strata.internal.registry.TenantRules;
 
 import java.io.IOException;
@@ -92,15 +92,7 @@ final class ManifestCodec {
                     + formatVersion + ", but this Strata reads layout version " + ArchiveFormat.FORMAT_VERSION
                     + " only: import it with the Strata version that wrote it, or a newer one");
         }
-        int schemaVersion = integer(root, "schemaVersion");
-        if (schemaVersion > Migrations.TENANT_SCHEMA_VERSION) {
-            throw new StrataException(ErrorCode.ARCHIVE_VERSION_UNSUPPORTED, "The archive was exported at tenant schema "
-                    + "version " + schemaVersion + ", newer than this Strata's version " + Migrations.TENANT_SCHEMA_VERSION
-                    + ": upgrade Strata before importing it");
-        }
-        if (schemaVersion < 1) {
-            throw corrupt("its manifest names schema version " + schemaVersion + ", which never existed");
-        }
+        String schemaVersion = schemaVersion(root);
         JsonNode tenant = object(root, "tenant");
         Tier tier = tier(tenant);
         IsolationMode mode;
@@ -170,6 +162,22 @@ final class ManifestCodec {
             throw corrupt("its manifest gives the tenant no valid tier (1 or 2)");
         }
         return Tier.ofLevel(node.asInt());
+    }
+
+    /**
+     * The application's migration version the tables were exported at: Flyway's version text
+     * ({@code null}: no migration applied). Archives of earlier Strata versions wrote an integer.
+     */
+    private static String schemaVersion(JsonNode root) {
+        JsonNode value = root.get("schemaVersion");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        String version = value.isIntegralNumber() ? value.asText() : value.isTextual() ? value.asText() : null;
+        if (version == null || !TenantMigrationSet.isVersion(version)) {
+            throw corrupt("its manifest names no valid schema version ('schemaVersion', a Flyway version such as 3 or 2.1)");
+        }
+        return version;
     }
 
     private static int integer(JsonNode node, String field) {

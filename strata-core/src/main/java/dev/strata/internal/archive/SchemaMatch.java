@@ -4,7 +4,6 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.TableSummary;
-import dev.strata.internal.migration.Migrations;
 
 import java.util.Map;
 
@@ -36,8 +35,7 @@ final class SchemaMatch {
 
     private static StrataException mismatch(ArchiveManifest manifest, String what, String where) {
         return new StrataException(ErrorCode.ARCHIVE_VERSION_UNSUPPORTED, "The archive's " + what
-                + " does not exist in this Strata's tenant schema (version " + Migrations.TENANT_SCHEMA_VERSION
-                + ", checked in " + where + "), although the archive claims schema version " + manifest.schemaVersion()
+                + " does not exist in this Strata's tenant schema (checked in " + where + "), although the archive claims schema version " + manifest.schemaVersion()
                 + ": it was written by a Strata with a different schema. Nothing was imported");
     }
 }

@@ -14,7 +14,7 @@ import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.ImportOptions;
 import dev.strata.archive.ImportResult;
 import dev.strata.internal.StrataEngine;
-import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.TenantMigrationSet;
 import dev.strata.internal.provisioning.DatabaseRecord;
 import dev.strata.internal.provisioning.DatabaseStore;
 import dev.strata.internal.registry.Registry;
@@ -161,6 +161,7 @@ public final class TenantArchives {
         }
         try (VerifiedArchive archive = VerifiedArchive.open(in, engine.config().archiveLimits())) {
             ArchiveManifest manifest = archive.manifest();
+            requireKnownVersion(manifest);
             NewTenant request = plan(manifest, opts);
             precheckSchema(manifest, request);
             Tenant tenant = engine.provisioner().create(request, actor,
@@ -234,6 +235,17 @@ public final class TenantArchives {
         }
     }
 
+    /** Refuses an archive exported at a migration version newer than the newest configured one. */
+    private void requireKnownVersion(ArchiveManifest manifest) {
+        String newest = engine.tenantMigrations().set().latestVersion().orElse(null);
+        if (manifest.schemaVersion() != null && TenantMigrationSet.compareVersions(manifest.schemaVersion(), newest) > 0) {
+            throw new StrataException(ErrorCode.ARCHIVE_VERSION_UNSUPPORTED, "The archive was exported at tenant "
+                    + "migration version " + manifest.schemaVersion() + ", newer than this Strata's newest migration "
+                    + (newest == null ? "(none configured)" : newest) + ": configure the application's migrations up to "
+                    + "that version (tenantMigrations / --migrations) before importing it");
+        }
+    }
+
     private Optional<Placement> referenceSchema(Connection c, NewTenant request) throws SQLException {
         if (request.tier() == Tier.T2) {
             // A parent that cannot be resolved is reported by provisioning, with its own message.
@@ -246,14 +258,14 @@ public final class TenantArchives {
             }
         }
         return DatabaseStore.live(c).stream()
-                .filter(db -> db.schemaVersion() == Migrations.TENANT_SCHEMA_VERSION)
+                .filter(db -> db.schemaVersion() >= DatabaseStore.READY)
                 .min(Comparator.comparing(DatabaseRecord::name))
                 .map(db -> new Placement(IsolationMode.DATABASE, db.dataPlane(), db.name(), PhysicalNames.APP_SCHEMA, 0));
     }
 
     private static boolean isCurrent(Connection c, Placement p) throws SQLException {
         return DatabaseStore.find(c, p.dataPlane(), p.database())
-                .filter(db -> !db.dropped() && db.schemaVersion() == Migrations.TENANT_SCHEMA_VERSION).isPresent();
+                .filter(db -> !db.dropped() && db.schemaVersion() >= DatabaseStore.READY).isPresent();
     }
 
     private static boolean liveSlugTaken(Connection c, String slug) throws SQLException {

@@ -5,21 +5,24 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
 
 /**
- * Runs Strata's Flyway migrations: the management database, and in every tenant database its
- * {@code platform} schema and each app schema ({@code app} or {@code t_<id>}), each schema with
- * a history table of its own ("one desired schema, many histories").
+ * Runs Strata's own Flyway migrations: the management database, and the {@code platform} schema
+ * of every tenant database. The application's migrations of the app schemas ({@code app},
+ * {@code t_<id>}) are the configured {@link TenantMigrationSet}, applied by {@link SchemaMigrator}.
  */
 public final class Migrations {
-    /**
-     * The newest tenant-side migration version (platform and app schemas). Recorded per database
-     * and per tenant schema so that start-up migrates only what is behind; written into export
-     * archives. Must equal the highest {@code V<n>} under {@code db/tenant-*}.
-     */
-    public static final int TENANT_SCHEMA_VERSION = 1;
+    private static final String HISTORY_TABLE = SchemaMigrator.HISTORY_TABLE;
+    private static final String TENANT_PLATFORM = "classpath:db/tenant-platform";
 
-    private static final String HISTORY_TABLE = "strata_schema_history";
+    /** The newest version of Strata's tenant-side {@code platform} migrations, as found on the classpath. */
+    private static final String PLATFORM_VERSION = TenantMigrationSet.resolve(List.of(TENANT_PLATFORM))
+            .latestVersion().orElseThrow();
 
     private Migrations() {
     }
@@ -29,20 +32,33 @@ public final class Migrations {
         return flyway(dataSource, PhysicalNames.PLATFORM_SCHEMA, "classpath:db/management", null).migrate();
     }
 
-    /** Migrates a tenant database's platform schema and its shared {@code app} schema. */
-    public static void migrateTenantDatabase(DataSource dataSource, PhysicalNames names) {
-        flyway(dataSource, PhysicalNames.PLATFORM_SCHEMA, "classpath:db/tenant-platform", names).migrate();
-        migrateAppSchema(dataSource, PhysicalNames.APP_SCHEMA, names);
+    /** Migrates a tenant database's {@code platform} schema (the local registry, the context functions). */
+    public static void migratePlatform(DataSource dataSource, PhysicalNames names) {
+        flyway(dataSource, PhysicalNames.PLATFORM_SCHEMA, TENANT_PLATFORM, names).migrate();
     }
 
-    /**
-     * Creates (if needed) and migrates one app schema. The migrations know nothing of the tenants
-     * placed in a tenant schema ({@code t_<id>}), so its tables are writable only once
-     * {@link dev.strata.internal.provisioning.TenantSchemaGuard} has run after it: provisioning runs
-     * it before granting access, and every start runs it after migrating.
-     */
-    public static MigrateResult migrateAppSchema(DataSource dataSource, String schema, PhysicalNames names) {
-        return flyway(dataSource, schema, "classpath:db/tenant-app", names).migrate();
+    /** Whether the connected tenant database's {@code platform} schema is behind Strata's migrations. */
+    public static boolean platformBehind(Connection admin) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, PhysicalNames.PLATFORM_SCHEMA + "." + HISTORY_TABLE);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return true;
+                }
+            }
+        }
+        String newest = null;
+        try (PreparedStatement ps = admin.prepareStatement(
+                "SELECT version FROM platform." + HISTORY_TABLE + " WHERE success AND version IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (TenantMigrationSet.compareVersions(rs.getString(1), newest) > 0) {
+                    newest = rs.getString(1);
+                }
+            }
+        }
+        return TenantMigrationSet.compareVersions(newest, PLATFORM_VERSION) < 0;
     }
 
     /** The name of the history table in every migrated schema (the app role gets no access to it). */

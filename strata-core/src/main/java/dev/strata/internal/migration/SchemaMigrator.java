@@ -1,9 +1,26 @@
 package dev.strata.internal.migration;
 
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.internal.sql.PhysicalNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+
+import static dev.strata.internal.sql.Identifiers.literal;
+import static dev.strata.internal.sql.Identifiers.qualified;
+import static dev.strata.internal.sql.Identifiers.quote;
 
 /**
  * Applies tenant migrations to one app schema and makes its tenant tables safe. Thread-safe
@@ -13,6 +30,17 @@ import java.util.Map;
  * fan-out. Signatures are the contract.
  */
 public final class SchemaMigrator {
+    /** The history table of every app schema, in Flyway's format. */
+    public static final String HISTORY_TABLE = "strata_schema_history";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
+
+    private final PhysicalNames names;
+
+    /** @param names the installation's physical names (app roles, the T1 context role) */
+    public SchemaMigrator(PhysicalNames names) {
+        this.names = Objects.requireNonNull(names, "names");
+    }
 
     /**
      * Inside the caller's open transaction on an administrator connection to the target's database
@@ -23,19 +51,210 @@ public final class SchemaMigrator {
      * placement guard) and refuses anything that weakens isolation. The caller commits, or rolls
      * back on an exception: a target is migrated entirely or not at all.
      *
+     * <p>Concurrent calls for one schema (from several processes) are serialised by a
+     * transaction-level advisory lock; a migration already recorded in the history when the lock is
+     * taken is skipped, so running the same pending list twice applies it once. The safety work runs
+     * even when nothing is pending.
+     *
      * @throws dev.strata.StrataException {@link dev.strata.ErrorCode#MIGRATION_REFUSED} naming the
      *         object and what to change, {@link dev.strata.ErrorCode#MIGRATION_FAILED} with the
      *         failing script and PostgreSQL's message
      */
     public void migrate(Connection admin, AppSchema target, List<TenantMigration> pending) throws SQLException {
-        throw new UnsupportedOperationException("issue 13: being built");
+        if (admin.getAutoCommit()) {
+            throw new IllegalStateException("SchemaMigrator.migrate needs an open transaction (auto-commit off)");
+        }
+        String schema = target.schema();
+        try (Statement s = admin.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(hashtext(" + literal("strata:migrate:" + schema) + "))");
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+            s.execute(historyDdl(schema));
+        }
+        String applied = appliedVersion(admin, schema);
+        TenantTableSafety safety = new TenantTableSafety(names);
+        List<String> grantees = safety.grantees(admin, schema);
+        String searchPath;
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SHOW search_path")) {
+            rs.next();
+            searchPath = rs.getString(1);
+        }
+        int rank = nextRank(admin, schema);
+        for (TenantMigration migration : pending) {
+            if (applied != null && TenantMigrationSet.compareVersions(migration.version(), applied) <= 0) {
+                continue;
+            }
+            long started = System.nanoTime();
+            run(admin, target, migration);
+            int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
+            record(admin, schema, rank++, migration, millis);
+            applied = migration.version();
+        }
+        try (PreparedStatement ps = admin.prepareStatement("SELECT set_config('search_path', ?, true)")) {
+            ps.setString(1, searchPath);
+            ps.execute();
+        }
+        safety.secure(admin, target, grantees);
+    }
+
+    private void run(Connection admin, AppSchema target, TenantMigration migration) throws SQLException {
+        String sql = forTarget(migration, admin, target);
+        try (Statement s = admin.createStatement()) {
+            s.execute("SET LOCAL search_path = " + quote(target.schema()) + ", platform");
+            s.execute("SAVEPOINT strata_migration");
+            try {
+                s.execute(sql);
+            } catch (SQLException e) {
+                s.execute("ROLLBACK TO SAVEPOINT strata_migration");
+                throw new StrataException(ErrorCode.MIGRATION_FAILED, "Migration " + migration.script() + " failed on "
+                        + target.name() + ": " + e.getMessage() + ". Fix the script (or add a new migration after it) "
+                        + "and apply again; " + target.name() + " is unchanged", e);
+            }
+            s.execute("RELEASE SAVEPOINT strata_migration");
+        }
+        LOG.debug("Applied {} to {}", migration.script(), target.name());
+    }
+
+    /** The migration's text with Flyway's per-target placeholders ({@code ${flyway:defaultSchema}}...) replaced. */
+    private static String forTarget(TenantMigration migration, Connection admin, AppSchema target) throws SQLException {
+        String sql = migration.sql();
+        if (!sql.contains("${flyway:")) {
+            return sql;
+        }
+        String user;
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            user = rs.getString(1);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("flyway:defaultSchema", target.schema());
+        values.put("flyway:database", target.database());
+        values.put("flyway:user", user);
+        values.put("flyway:table", HISTORY_TABLE);
+        values.put("flyway:timestamp", new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss").format(java.util.Date.from(Instant.now())));
+        values.put("flyway:filename", migration.script());
+        values.put("flyway:workingDirectory", System.getProperty("user.dir"));
+        values.put("flyway:environment", "default");
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            sql = sql.replace("${" + e.getKey() + "}", e.getValue());
+        }
+        return sql;
+    }
+
+    private static void record(Connection admin, String schema, int rank, TenantMigration migration, int millis)
+            throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("INSERT INTO " + qualified(schema, HISTORY_TABLE)
+                + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
+                + " VALUES (?, ?, ?, 'SQL', ?, ?, current_user, ?, true)")) {
+            ps.setInt(1, rank);
+            ps.setString(2, migration.version());
+            ps.setString(3, truncate(migration.description(), 200));
+            ps.setString(4, truncate(migration.script(), 1000));
+            ps.setInt(5, migration.checksum());
+            ps.setInt(6, millis);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private static int nextRank(Connection admin, String schema) throws SQLException {
+        try (Statement s = admin.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(max(installed_rank), 0) + 1 FROM "
+                     + qualified(schema, HISTORY_TABLE))) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * The newest successfully applied version recorded in one schema's history, {@code null} if
+     * none (or if the schema has no history yet).
+     */
+    public static String appliedVersion(Connection admin, String schema) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, qualified(schema, HISTORY_TABLE));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return null;
+                }
+            }
+        }
+        String newest = null;
+        try (Statement s = admin.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM " + qualified(schema, HISTORY_TABLE)
+                     + " WHERE success AND version IS NOT NULL")) {
+            while (rs.next()) {
+                if (TenantMigrationSet.compareVersions(rs.getString(1), newest) > 0) {
+                    newest = rs.getString(1);
+                }
+            }
+        }
+        return newest;
+    }
+
+    /** Flyway's history table for PostgreSQL, created if missing (the same columns, key and index). */
+    static String historyDdl(String schema) {
+        String table = qualified(schema, HISTORY_TABLE);
+        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
+                + "    installed_rank INT NOT NULL,\n"
+                + "    version VARCHAR(50),\n"
+                + "    description VARCHAR(200) NOT NULL,\n"
+                + "    type VARCHAR(20) NOT NULL,\n"
+                + "    script VARCHAR(1000) NOT NULL,\n"
+                + "    checksum INTEGER,\n"
+                + "    installed_by VARCHAR(100) NOT NULL,\n"
+                + "    installed_on TIMESTAMP NOT NULL DEFAULT now(),\n"
+                + "    execution_time INTEGER NOT NULL,\n"
+                + "    success BOOLEAN NOT NULL,\n"
+                + "    CONSTRAINT " + quote(HISTORY_TABLE + "_pk") + " PRIMARY KEY (installed_rank)\n"
+                + ");\n"
+                + "CREATE INDEX IF NOT EXISTS " + quote(HISTORY_TABLE + "_s_idx") + " ON " + table + " (success)";
     }
 
     /**
      * The newest applied version of every app schema of the connected database that has a history
-     * table, in one query ({@code null} value: a history without a successful migration).
+     * table, in one query ({@code null} value: a history without a successful migration). Strata's
+     * own {@code platform} schema is not an app schema and is left out.
      */
     public static Map<String, String> appliedVersions(Connection admin) throws SQLException {
-        throw new UnsupportedOperationException("issue 13: being built");
+        List<String> schemas = new ArrayList<>();
+        try (PreparedStatement ps = admin.prepareStatement("""
+                SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relname = ? AND c.relkind IN ('r', 'p') AND n.nspname <> ?
+                 ORDER BY n.nspname""")) {
+            ps.setString(1, HISTORY_TABLE);
+            ps.setString(2, PhysicalNames.PLATFORM_SCHEMA);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
+            }
+        }
+        Map<String, String> versions = new LinkedHashMap<>();
+        if (schemas.isEmpty()) {
+            return versions;
+        }
+        StringBuilder sql = new StringBuilder();
+        for (String schema : schemas) {
+            versions.put(schema, null);
+            if (!sql.isEmpty()) {
+                sql.append("\nUNION ALL\n");
+            }
+            sql.append("SELECT ").append(literal(schema)).append(", version FROM ").append(qualified(schema, HISTORY_TABLE))
+                    .append(" WHERE success AND version IS NOT NULL");
+        }
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                String schema = rs.getString(1);
+                String version = rs.getString(2);
+                if (TenantMigrationSet.compareVersions(version, versions.get(schema)) > 0) {
+                    versions.put(schema, version);
+                }
+            }
+        }
+        return versions;
     }
 }

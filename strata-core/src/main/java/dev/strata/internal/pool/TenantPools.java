@@ -178,6 +178,15 @@ public final class TenantPools implements AutoCloseable {
         return budgets.get(dataPlane);
     }
 
+    /**
+     * Closes the idle connections of the least recently used idle pool of a data plane, to free
+     * permits of its budget for a connection opened outside the pools (the migration fan-out's
+     * administrator connections). Returns whether it closed any.
+     */
+    public boolean evictIdle(String dataPlane) {
+        return evictLeastRecentlyUsed(new DatabaseKey(dataPlane, ""));
+    }
+
     /** Pools open now (a point-in-time count). */
     public int openPools() {
         return pools.size();

@@ -13,6 +13,13 @@ import java.util.UUID;
 
 /** Reads and writes {@code platform.databases} in the management database. */
 public final class DatabaseStore {
+    /**
+     * The value of the registry's integer {@code schema_version} columns once a database (or a
+     * placement) is completely built; 0 before. Not a schema version any more: versions come from
+     * the configured migrations and each schema's history.
+     */
+    public static final int READY = 1;
+
     private static final String SELECT = """
             SELECT data_plane, name, purpose, owner_tenant_id, app_role, app_password, schema_version, dropped_at
               FROM platform.databases""";

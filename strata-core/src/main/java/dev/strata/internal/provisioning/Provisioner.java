@@ -12,7 +12,7 @@ import dev.strata.Tenant;
 import dev.strata.TenantEvent;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
-import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.registry.Registry;
 import dev.strata.internal.registry.SubtreeLocks;
 import dev.strata.internal.registry.TenantRules;
@@ -71,7 +71,7 @@ public final class Provisioner implements AutoCloseable {
     private final PlacementGuards guards;
 
     public Provisioner(StrataConfig config, PhysicalNames names, Registry registry, Map<String, DataPlane> dataPlanes,
-                       ProvisioningListener listener) {
+                       AppSchemaMigrations migrations, ProvisioningListener listener) {
         this.config = config;
         this.names = names;
         this.registry = registry;
@@ -82,7 +82,7 @@ public final class Provisioner implements AutoCloseable {
         Map<String, TenantDatabases> byKey = new java.util.HashMap<>();
         Map<String, TenantRemoval> removalByKey = new java.util.HashMap<>();
         dataPlanes.forEach((key, plane) -> {
-            byKey.put(key, new TenantDatabases(plane, names));
+            byKey.put(key, new TenantDatabases(plane, names, migrations));
             removalByKey.put(key, new TenantRemoval(plane));
         });
         this.planes = Map.copyOf(byKey);
@@ -321,7 +321,7 @@ public final class Provisioner implements AutoCloseable {
                 throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Tenant '" + plan.slug()
                         + "' is no longer being provisioned by this process");
             }
-            registry.setPlacementSchemaVersion(c, plan.tenantId(), Migrations.TENANT_SCHEMA_VERSION);
+            registry.setPlacementSchemaVersion(c, plan.tenantId(), DatabaseStore.READY);
             journal.finish(c, operation.id(), "succeeded", null);
             events.run(c);
         });
@@ -376,7 +376,7 @@ public final class Provisioner implements AutoCloseable {
         operation.step("database", () -> ensureDatabaseReady(dbs, db));
         if (plan.ownsSchema()) {
             operation.step("schema", () -> guards.withLock(db.dataPlane(), db.name(), m -> {
-                dbs.ensureTenantSchema(db.name(), plan.schema(), db.appRole(),
+                dbs.ensureTenantSchema(db.name(), plan.schema(), plan.tenantId(), db.appRole(),
                         SchemaOwners.inDatabase(m, db.dataPlane(), db.name(), null));
                 return null;
             }));
@@ -409,14 +409,14 @@ public final class Provisioner implements AutoCloseable {
             }
             try {
                 Optional<DatabaseRecord> current = DatabaseStore.find(lock, db.dataPlane(), db.name());
-                if (current.isPresent() && current.get().schemaVersion() >= Migrations.TENANT_SCHEMA_VERSION
+                if (current.isPresent() && current.get().schemaVersion() >= DatabaseStore.READY
                         && !current.get().dropped()) {
                     return;
                 }
                 dbs.ensureAppRole(db.appRole(), db.appPassword());
                 dbs.ensureDatabase(db.name(), db.appRole());
                 dbs.grantBaseAccess(db.name(), db.appRole());
-                DatabaseStore.setSchemaVersion(lock, db.dataPlane(), db.name(), Migrations.TENANT_SCHEMA_VERSION);
+                DatabaseStore.setSchemaVersion(lock, db.dataPlane(), db.name(), DatabaseStore.READY);
             } finally {
                 try (PreparedStatement ps = lock.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
                     ps.setString(1, key);

@@ -1,6 +1,10 @@
 package dev.strata.internal.provisioning;
 
+import dev.strata.internal.migration.AppSchema;
+import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.SchemaMigrator;
+import dev.strata.migration.MigrationTargetKind;
 import dev.strata.internal.sql.Catalog;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.PhysicalNames;
@@ -9,8 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -28,8 +30,40 @@ public final class TemplateDatabase {
     private TemplateDatabase() {
     }
 
-    /** Creates the template if missing and migrates it to the newest version. */
-    public static void ensureCurrent(DataPlane plane, PhysicalNames names) throws SQLException {
+    /** Work done on a connection to the template while it accepts connections. */
+    @FunctionalInterface
+    public interface TemplateWork<T> {
+        T run(Connection template) throws SQLException;
+    }
+
+    /**
+     * Creates the template if missing, migrates its {@code platform} schema (Strata's own) and its
+     * {@code app} schema (the application's migrations, made safe; a refused or failing migration
+     * leaves it as it was, and no tenant is touched).
+     */
+    public static void ensureCurrent(DataPlane plane, PhysicalNames names, AppSchemaMigrations migrations)
+            throws SQLException {
+        withConnection(plane, names, template -> {
+            if (Migrations.platformBehind(template)) {
+                Migrations.migratePlatform(plane.adminDataSource(names.templateDatabase()), names);
+            }
+            String before = SchemaMigrator.appliedVersion(template, PhysicalNames.APP_SCHEMA);
+            migrations.migrate(template, new AppSchema(plane.key(), names.templateDatabase(), PhysicalNames.APP_SCHEMA,
+                    MigrationTargetKind.TEMPLATE, null));
+            String after = SchemaMigrator.appliedVersion(template, PhysicalNames.APP_SCHEMA);
+            if (!java.util.Objects.equals(before, after)) {
+                LOG.info("Template database {} migrated from version {} to {}", names.templateDatabase(), before, after);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Creates the template if missing, lets it accept connections for the duration of {@code work}
+     * on an administrator connection to it, then closes it to connections again ({@code CREATE
+     * DATABASE ... TEMPLATE} fails while anyone is connected). Callers serialise their template work.
+     */
+    public static <T> T withConnection(DataPlane plane, PhysicalNames names, TemplateWork<T> work) throws SQLException {
         String template = names.templateDatabase();
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
             if (!Catalog.databaseExists(c, template)) {
@@ -42,38 +76,12 @@ public final class TemplateDatabase {
                     }
                 }
             }
-            if (currentVersion(c, template) >= Migrations.TENANT_SCHEMA_VERSION) {
-                return;
-            }
             s.execute("ALTER DATABASE " + quote(template) + " WITH ALLOW_CONNECTIONS true");
-            try {
-                Migrations.migrateTenantDatabase(plane.adminDataSource(template), names);
+            try (Connection t = plane.openAdmin(template)) {
+                return work.run(t);
             } finally {
                 s.execute("REVOKE ALL ON DATABASE " + quote(template) + " FROM PUBLIC");
                 s.execute("ALTER DATABASE " + quote(template) + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
-            }
-            s.execute("COMMENT ON DATABASE " + quote(template) + " IS "
-                    + dev.strata.internal.sql.Identifiers.literal("strata template, schema version " + Migrations.TENANT_SCHEMA_VERSION));
-            LOG.info("Template database {} is at schema version {}", template, Migrations.TENANT_SCHEMA_VERSION);
-        }
-    }
-
-    /** The schema version recorded in the template's comment, 0 if none. */
-    private static int currentVersion(Connection c, String template) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?""")) {
-            ps.setString(1, template);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getString(1) == null) {
-                    return 0;
-                }
-                String comment = rs.getString(1);
-                int at = comment.lastIndexOf(' ');
-                try {
-                    return Integer.parseInt(comment.substring(at + 1));
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
             }
         }
     }

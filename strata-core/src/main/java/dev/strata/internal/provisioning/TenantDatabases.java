@@ -1,7 +1,10 @@
 package dev.strata.internal.provisioning;
 
 import dev.strata.Tier;
-import dev.strata.internal.migration.Migrations;
+import dev.strata.internal.migration.AppSchema;
+import dev.strata.internal.migration.AppSchemaMigrations;
+import dev.strata.internal.migration.TenantTableSafety;
+import dev.strata.migration.MigrationTargetKind;
 import dev.strata.internal.sql.Catalog;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.PhysicalNames;
@@ -30,10 +33,12 @@ import static dev.strata.internal.sql.Identifiers.quote;
 public final class TenantDatabases {
     private final DataPlane plane;
     private final PhysicalNames names;
+    private final AppSchemaMigrations migrations;
 
-    public TenantDatabases(DataPlane plane, PhysicalNames names) {
+    public TenantDatabases(DataPlane plane, PhysicalNames names, AppSchemaMigrations migrations) {
         this.plane = plane;
         this.names = names;
+        this.migrations = migrations;
     }
 
     public DataPlane plane() {
@@ -115,15 +120,15 @@ public final class TenantDatabases {
     }
 
     /**
-     * Creates a schema-mode tenant's schema with the app tables (through Flyway), puts the
-     * placement guard on the database's tables ({@link TenantSchemaGuard}; {@code ownersBySchema}
-     * includes the new schema) and only then grants the app role access to the schema, so no other
-     * tenant can write into it even for a moment.
+     * Creates a schema-mode tenant's schema with the application's tables ({@link AppSchemaMigrations}:
+     * the configured migrations, made safe), puts the placement guard on the database's tables
+     * ({@link TenantSchemaGuard}; {@code ownersBySchema} includes the new schema) and only then grants
+     * the app role access to the schema, so no other tenant can write into it even for a moment.
      */
-    public void ensureTenantSchema(String database, String schema, String appRole,
+    public void ensureTenantSchema(String database, String schema, UUID tenant, String appRole,
                                    Map<String, ? extends Set<UUID>> ownersBySchema) throws SQLException {
-        Migrations.migrateAppSchema(plane.adminDataSource(database), schema, names);
         try (Connection c = plane.openAdmin(database)) {
+            migrations.migrate(c, new AppSchema(plane.key(), database, schema, MigrationTargetKind.SCHEMA, tenant));
             TenantSchemaGuard.ensure(c, ownersBySchema);
             grantSchemaAccess(c, schema, appRole);
             grantSchemaAccess(c, schema, names.t1ContextRole());
@@ -157,21 +162,7 @@ public final class TenantDatabases {
 
     /** Tables of a schema that hold tenant rows: those with a {@code tenant_id} column. */
     public static List<String> tenantTables(Connection c, String schema) throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.relname FROM pg_class c
-                  JOIN pg_namespace n ON n.oid = c.relnamespace
-                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p')
-                 ORDER BY c.relname""")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-        }
-        return tables;
+        return TenantTableSafety.tenantTables(c, schema);
     }
 
     private static void grantPlatformAccess(Connection c, String appRole) throws SQLException {
@@ -182,27 +173,10 @@ public final class TenantDatabases {
     }
 
     /**
-     * USAGE on the schema and SELECT/INSERT/UPDATE/DELETE on its tenant tables and views: never
-     * TRUNCATE, REFERENCES or TRIGGER, nothing on the migration history.
+     * USAGE on the schema and the standard rights on its relations ({@link TenantTableSafety#grant}):
+     * never TRUNCATE, REFERENCES or TRIGGER, nothing on the migration history.
      */
     static void grantSchemaAccess(Connection c, String schema, String appRole) throws SQLException {
-        List<String> relations = new ArrayList<>(tenantTables(c, schema));
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ? AND c.relkind = 'v'""")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    relations.add(rs.getString(1));
-                }
-            }
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(appRole));
-            for (String relation : relations) {
-                s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + qualified(schema, relation) + " TO " + quote(appRole));
-            }
-        }
+        TenantTableSafety.grant(c, schema, appRole);
     }
-
 }

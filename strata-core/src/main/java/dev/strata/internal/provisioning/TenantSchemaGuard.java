@@ -149,6 +149,94 @@ public final class TenantSchemaGuard {
         }
     }
 
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final java.util.regex.Pattern TENANT_SCHEMA = java.util.regex.Pattern.compile("t_([0-9a-f]{32})");
+
+    /**
+     * Inside the caller's transaction (no commit): puts the guard on the tenant tables of one schema
+     * that lack it or differ, keeping the tenants the schema's guards already admit (or, in the
+     * {@code app} schema, refuse). Used after a migration, which may add tables: the new tables get
+     * the same guard as their siblings. A tenant schema admits at least {@code tenant} (or the tenant
+     * its name encodes); the {@code app} schema refuses every tenant of the database's tenant schemas.
+     *
+     * @return the number of tables changed
+     */
+    public static int guardSchema(Connection c, String schema, UUID tenant) throws SQLException {
+        Set<UUID> placedHere = new HashSet<>();
+        Set<UUID> placedElsewhere = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT n.nspname, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE p.polname = ?
+                UNION ALL
+                SELECT n.nspname, NULL, NULL FROM pg_namespace n WHERE n.nspname ~ '^t_[0-9a-f]{32}$'""")) {
+            ps.setString(1, POLICY);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String in = rs.getString(1);
+                    Set<UUID> ids = new HashSet<>();
+                    java.util.regex.Matcher name = TENANT_SCHEMA.matcher(in);
+                    if (name.matches()) {
+                        ids.add(fromHex(name.group(1)));
+                    }
+                    for (String expr : new String[] {rs.getString(2), rs.getString(3)}) {
+                        if (expr != null) {
+                            java.util.regex.Matcher m = UUID_TEXT.matcher(expr);
+                            while (m.find()) {
+                                ids.add(UUID.fromString(m.group()));
+                            }
+                        }
+                    }
+                    if (in.equals(schema)) {
+                        placedHere.addAll(ids);
+                    } else if (PhysicalNames.APP_SCHEMA.equals(schema) && name.matches()) {
+                        placedElsewhere.addAll(ids);
+                    }
+                }
+            }
+        }
+        boolean app = PhysicalNames.APP_SCHEMA.equals(schema);
+        if (!app && tenant != null) {
+            placedHere.add(tenant);
+        }
+        if (app) {
+            placedElsewhere.addAll(placedHere);
+        }
+        List<String> statements = new ArrayList<>();
+        int changed = 0;
+        for (GuardState table : read(c, List.of(schema))) {
+            List<String> fixes;
+            if (app) {
+                fixes = placedElsewhere.isEmpty() ? table.withoutGuard() : table.fixes("true", refusing(placedElsewhere), false);
+            } else if (placedHere.isEmpty()) {
+                LOG.warn("Schema {} encodes no tenant and has no placement guard yet: its tables get none now", schema);
+                fixes = List.of();
+            } else {
+                String admitted = admitting(placedHere);
+                fixes = table.fixes(admitted, admitted, true);
+            }
+            if (!fixes.isEmpty()) {
+                statements.addAll(fixes);
+                changed++;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            if (!statements.isEmpty()) {
+                s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+            }
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+        return changed;
+    }
+
+    private static UUID fromHex(String hex) {
+        return UUID.fromString(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                + hex.substring(16, 20) + "-" + hex.substring(20));
+    }
+
     private static List<GuardState> read(Connection c, Collection<String> schemas) throws SQLException {
         List<GuardState> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""

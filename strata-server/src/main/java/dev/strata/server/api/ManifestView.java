@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /** An export archive's manifest as the REST API shows it. */
 public record ManifestView(int formatVersion, UUID tenantId, String slug, String name, Integer tier, UUID parentId,
-                           String parentSlug, String mode, int schemaVersion, Instant exportedAt, long totalRows,
+                           String parentSlug, String mode, String schemaVersion, Instant exportedAt, long totalRows,
                            List<TableSummary> tables) {
 
     public static ManifestView of(ArchiveManifest m) {

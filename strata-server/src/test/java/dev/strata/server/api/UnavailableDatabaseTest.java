@@ -52,7 +52,7 @@ class UnavailableDatabaseTest {
     void with_the_management_database_down_every_route_answers_503_database_unavailable_and_recovers_by_itself() throws Exception {
         try (StoppablePostgres pg = StoppablePostgres.start()) {
             Strata strata = StrataConfig.builder().server(pg.server()).namespace("outage")
-                    .statsFlushInterval(Duration.ZERO).start();
+                    .statsFlushInterval(Duration.ZERO).tenantMigrations(dev.strata.testing.TestStrata.MIGRATIONS).start();
             ApiKeys keys = new ApiKeys(strata.internals().management());
             String key = keys.createAdminKeyIfNone(secret -> { }).orElseThrow().secret();
             ApiServer server = ApiServer.start(strata, keys, "127.0.0.1", 0);

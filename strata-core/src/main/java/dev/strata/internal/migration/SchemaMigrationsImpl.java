@@ -1,0 +1,247 @@
+package dev.strata.internal.migration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.ErrorCode;
+import dev.strata.StrataException;
+import dev.strata.Tenant;
+import dev.strata.internal.pool.TenantPools;
+import dev.strata.internal.registry.Registry;
+import dev.strata.internal.provisioning.OperationJournal;
+import dev.strata.internal.provisioning.OperationLeases;
+import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.Jdbc;
+import dev.strata.internal.sql.PhysicalNames;
+import dev.strata.migration.ApplyRequest;
+import dev.strata.migration.MigrationDrift;
+import dev.strata.migration.MigrationProgress;
+import dev.strata.migration.MigrationRun;
+import dev.strata.migration.MigrationTarget;
+import dev.strata.migration.SchemaMigrations;
+import dev.strata.migration.TenantSchemaStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link SchemaMigrations} of one Strata: discovery, pending detection, the fan-out runner, status
+ * and validation over the application's migration set. A run interrupted by the death of its
+ * process is taken over by the next {@link #apply}, at start-up, or by this process's periodic
+ * check once its lease has expired. Thread-safe.
+ */
+public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrationsImpl.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SCAN_PARALLELISM = 4;
+
+    private final DataSource management;
+    private final Registry registry;
+    private final TenantPools pools;
+    private final Duration connectionTimeout;
+    private final Map<String, DataPlane> planes;
+    private final PhysicalNames names;
+    private final TenantMigrationSet set;
+    private final MigrationJournal journal;
+    private final FanOutRunner runner;
+    private final DatabaseScan scan;
+    private final Duration lease;
+    private final ScheduledExecutorService background;
+    private final ScheduledExecutorService flusher;
+
+    public SchemaMigrationsImpl(DataSource management, Registry registry, Map<String, DataPlane> planes, PhysicalNames names,
+                                TenantMigrationSet set, SchemaMigrator migrator, TenantPools pools,
+                                OperationJournal operations, OperationLeases leases, int connectionBudget,
+                                Duration connectionTimeout) {
+        this.management = management;
+        this.registry = registry;
+        this.pools = pools;
+        this.connectionTimeout = connectionTimeout;
+        this.planes = Map.copyOf(planes);
+        this.names = names;
+        this.set = set;
+        this.lease = operations.lease();
+        this.journal = new MigrationJournal(management, operations);
+        this.background = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "strata-migrate-background");
+            t.setDaemon(true);
+            return t;
+        });
+        this.flusher = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "strata-migrate-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        this.runner = new FanOutRunner(management, this.planes, names, set, migrator, pools, journal, leases,
+                connectionBudget, connectionTimeout, flusher);
+        this.scan = new DatabaseScan(management, this.planes, names, pools, connectionTimeout,
+                Math.max(1, Math.min(SCAN_PARALLELISM, connectionBudget / 2)));
+    }
+
+    @Override
+    public Optional<String> latestVersion() {
+        return set.latestVersion();
+    }
+
+    @Override
+    public List<MigrationTarget> status() {
+        return MigrationStatus.read(scan, set, journal);
+    }
+
+    @Override
+    public MigrationRun apply(ApplyRequest request) {
+        java.util.Objects.requireNonNull(request, "request");
+        if (request.concurrency() < 1) {
+            throw new StrataException(ErrorCode.INVALID_ARGUMENT, "Migration concurrency must be at least 1, was "
+                    + request.concurrency());
+        }
+        requireKnown(request.targets());
+        MigrationJournal.Claimed claimed = journal.open(detail(request.targets(), request.concurrency()));
+        String newer = newerThanMine(claimed);
+        if (newer != null) {
+            journal.operations().abandon(claimed.id());
+            throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Migration run " + claimed.id() + " was interrupted "
+                    + "while applying migrations up to version " + newer + ", newer than this process's newest ("
+                    + set.latestVersion().orElse("none") + "): finish it from a deployment with those migrations");
+        }
+        return runner.run(claimed, request.targets(), request.concurrency(), request.progress());
+    }
+
+    /** Whether a tenant's schema is behind what its T1 expects ({@code tenants show}). */
+    public TenantSchemaStatus tenantSchema(Tenant tenant) {
+        return TenantSchemaCheck.check(tenant, registry, planes, pools, connectionTimeout, set);
+    }
+
+    @Override
+    public List<MigrationDrift> validate() {
+        return MigrationValidation.validate(scan, set);
+    }
+
+    /**
+     * Takes over a run whose owner died (lease expired) and finishes it with the targets and
+     * concurrency it was started with; returns it, or empty if there was none.
+     */
+    public Optional<MigrationRun> resumeInterrupted() {
+        Optional<MigrationJournal.Claimed> claimed = journal.claimInterrupted();
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        if (newerThanMine(claimed.get()) != null) {
+            journal.operations().abandon(claimed.get().id());
+            LOG.debug("Left interrupted migration run {} to a deployment with newer migrations", claimed.get().id());
+            return Optional.empty();
+        }
+        Set<String> targets = new LinkedHashSet<>();
+        int concurrency = ApplyRequest.all().concurrency();
+        try {
+            JsonNode detail = JSON.readTree(claimed.get().detailJson() == null ? "{}" : claimed.get().detailJson());
+            detail.path("targets").forEach(t -> targets.add(t.asText()));
+            concurrency = Math.max(1, detail.path("concurrency").asInt(concurrency));
+        } catch (java.io.IOException e) {
+            LOG.warn("Migration run {} has an unreadable detail; resuming it for every target", claimed.get().id());
+        }
+        return Optional.of(runner.run(claimed.get(), targets, concurrency, MigrationProgress.NONE));
+    }
+
+    /**
+     * What start-up runs: resumes an interrupted run, else applies every pending migration if any
+     * target is behind. A run live in another process is left to it. A template that cannot be
+     * migrated fails the start; failed targets are logged (and shown by status) and the start goes on.
+     */
+    public void migrateAtStartup() {
+        try {
+            Optional<MigrationRun> resumed = resumeInterrupted();
+            MigrationRun run = resumed.isPresent() ? resumed.get()
+                    : status().stream().anyMatch(t -> !t.upToDate()) ? apply(ApplyRequest.all()) : null;
+            if (run != null && !run.succeeded()) {
+                LOG.error("{} of {} migration targets failed at start-up (see `strata migrate status`; apply again "
+                        + "once fixed): {}", run.failed(), run.total(), run.failures());
+            }
+        } catch (StrataException e) {
+            if (e.code() != ErrorCode.OPERATION_CONFLICT) {
+                throw e;
+            }
+            LOG.info("Another process is migrating the tenant schemas: {}", e.getMessage());
+        }
+    }
+
+    /** Checks every lease period for a run whose owner died, and takes it over. */
+    public void startRecovery() {
+        long every = Math.max(200, lease.toMillis());
+        background.scheduleWithFixedDelay(() -> {
+            try {
+                resumeInterrupted();
+            } catch (RuntimeException e) {
+                LOG.warn("Resuming an interrupted migration run failed: {}", e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void requireKnown(Set<String> targets) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        Set<String> known = new HashSet<>();
+        planes.keySet().forEach(plane -> known.add(TargetDiscovery.template(plane, names).name()));
+        Jdbc.withConnection(management, "find the migration targets", TargetDiscovery::discover)
+                .forEach(db -> db.candidates().forEach(c -> known.add(c.schema().name())));
+        for (String target : targets) {
+            if (!known.contains(target)) {
+                throw new StrataException(ErrorCode.INVALID_ARGUMENT, "No migration target '" + printable(target)
+                        + "': name one as `strata migrate status` lists it (<data plane>/<database>/<schema>)");
+            }
+        }
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        StringBuilder out = new StringBuilder();
+        cut.codePoints().forEach(cp -> out.append(Character.isISOControl(cp) ? "?" : Character.toString(cp)));
+        return out.toString();
+    }
+
+    private String detail(Set<String> targets, int concurrency) {
+        ObjectNode node = JSON.createObjectNode();
+        targets.forEach(node.putArray("targets")::add);
+        node.put("concurrency", concurrency);
+        set.latestVersion().ifPresent(v -> node.put("latest", v));
+        return node.toString();
+    }
+
+    /**
+     * The newest version a taken-over run was applying if it is newer than this process's newest
+     * (a process with older migrations must not finish it: it would apply less), else {@code null}.
+     */
+    private String newerThanMine(MigrationJournal.Claimed claimed) {
+        if (!claimed.resumed()) {
+            return null;
+        }
+        try {
+            JsonNode latest = JSON.readTree(claimed.detailJson() == null ? "{}" : claimed.detailJson()).path("latest");
+            if (!latest.isTextual()) {
+                return null;
+            }
+            String mine = set.latestVersion().orElse(null);
+            return mine == null || TenantSchemaCheck.compare(latest.asText(), mine) > 0 ? latest.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        flusher.shutdownNow();
+    }
+}

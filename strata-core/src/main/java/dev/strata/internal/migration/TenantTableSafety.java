@@ -1,0 +1,291 @@
+package dev.strata.internal.migration;
+
+import dev.strata.internal.provisioning.TenantSchemaGuard;
+import dev.strata.internal.sql.PhysicalNames;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static dev.strata.internal.sql.Identifiers.qualified;
+import static dev.strata.internal.sql.Identifiers.quote;
+
+/**
+ * What every tenant table of an app schema gets without a line in the application's migrations,
+ * re-applied after every migration (idempotent: only what differs is changed):
+ * <ul>
+ * <li>{@code ENABLE} and {@code FORCE ROW LEVEL SECURITY} on every table with a {@code tenant_id}
+ * column (plain, partitioned, and every partition);</li>
+ * <li>the standard permissive policies, under Strata's names ({@link #POLICIES}): reads see the
+ * context's own rows, a T1 context (its transactions run as the T1 context role) also its T2s'
+ * rows, writes only the context's own rows ({@code WITH CHECK});</li>
+ * <li>for every Strata role that already has {@code USAGE} on the schema (the database's app role,
+ * the T1 context role): {@code SELECT, INSERT, UPDATE, DELETE} on tenant tables and views,
+ * {@code SELECT} on declared reference data ({@code COMMENT ON TABLE t IS 'strata:reference-data'}),
+ * {@code USAGE} on the sequences of tenant tables; never TRUNCATE, REFERENCES or TRIGGER;</li>
+ * <li>in a tenant schema, and in a shared schema beside tenant schemas, the placement guard
+ * ({@link TenantSchemaGuard}).</li>
+ * </ul>
+ * Stateless and thread-safe; runs inside the caller's transaction.
+ */
+public final class TenantTableSafety {
+    /** The comment prefix that declares a table without {@code tenant_id} shared reference data. */
+    public static final String REFERENCE_DATA = "strata:reference-data";
+
+    /** The names of the standard policies Strata puts on every tenant table. */
+    public static final List<String> POLICIES = List.of("strata_tenant_read", "strata_t1_reads_its_t2s",
+            "strata_tenant_insert", "strata_tenant_update", "strata_tenant_delete");
+
+    private static final String OWN = "(tenant_id = (SELECT platform.current_tenant_id()))";
+    private static final String T1_CHILDREN = "(tenant_id = ANY ((SELECT platform.t1_child_tenant_ids())::uuid[]))";
+    private static final String PROBE = "strata_policy_probe";
+
+    private final PhysicalNames names;
+
+    public TenantTableSafety(PhysicalNames names) {
+        this.names = Objects.requireNonNull(names, "names");
+    }
+
+    /** The standard policies' definitions on {@code table} (a qualified name), in {@link #POLICIES} order. */
+    List<String> policyDdl(String table) {
+        String t1 = quote(names.t1ContextRole());
+        return List.of(
+                "CREATE POLICY strata_tenant_read ON " + table + " AS PERMISSIVE FOR SELECT TO PUBLIC USING " + OWN,
+                "CREATE POLICY strata_t1_reads_its_t2s ON " + table + " AS PERMISSIVE FOR SELECT TO " + t1
+                        + " USING " + T1_CHILDREN,
+                "CREATE POLICY strata_tenant_insert ON " + table + " AS PERMISSIVE FOR INSERT TO PUBLIC WITH CHECK " + OWN,
+                "CREATE POLICY strata_tenant_update ON " + table + " AS PERMISSIVE FOR UPDATE TO PUBLIC USING " + OWN
+                        + " WITH CHECK " + OWN,
+                "CREATE POLICY strata_tenant_delete ON " + table + " AS PERMISSIVE FOR DELETE TO PUBLIC USING " + OWN);
+    }
+
+    /**
+     * The Strata roles (app roles of this installation and the T1 context role) holding
+     * {@code USAGE} on the schema: those that get the standard grants.
+     */
+    public List<String> grantees(Connection c, String schema) throws SQLException {
+        List<String> roles = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT r.rolname FROM pg_namespace n
+                 CROSS JOIN LATERAL aclexplode(n.nspacl) a
+                  JOIN pg_roles r ON r.oid = a.grantee
+                 WHERE n.nspname = ? AND a.privilege_type = 'USAGE' AND a.grantee <> n.nspowner
+                   AND (r.rolname = ? OR starts_with(r.rolname, ?))
+                 ORDER BY r.rolname""")) {
+            ps.setString(1, schema);
+            ps.setString(2, names.t1ContextRole());
+            ps.setString(3, names.namespace() + "_app_");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!roles.contains(rs.getString(1))) {
+                        roles.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return roles;
+    }
+
+    /** Makes every tenant table of the target's schema safe and grants {@code grantees} the standard rights. */
+    public void secure(Connection c, AppSchema target, List<String> grantees) throws SQLException {
+        String schema = target.schema();
+        List<String> tables = tenantTables(c, schema);
+        List<String> statements = new ArrayList<>();
+        if (!tables.isEmpty()) {
+            Map<String, Policy> expected = expectedPolicies(c);
+            Map<String, Map<String, Policy>> existing = existingPolicies(c, schema);
+            Map<String, boolean[]> rls = rowSecurity(c, schema);
+            for (String table : tables) {
+                String name = qualified(schema, table);
+                boolean[] state = rls.get(table);
+                if (!state[0]) {
+                    statements.add("ALTER TABLE " + name + " ENABLE ROW LEVEL SECURITY");
+                }
+                if (!state[1]) {
+                    statements.add("ALTER TABLE " + name + " FORCE ROW LEVEL SECURITY");
+                }
+                Map<String, Policy> have = existing.getOrDefault(table, Map.of());
+                List<String> ddl = policyDdl(name);
+                for (int i = 0; i < POLICIES.size(); i++) {
+                    String policy = POLICIES.get(i);
+                    Policy current = have.get(policy);
+                    if (current == null || !current.equals(expected.get(policy))) {
+                        if (current != null) {
+                            statements.add("DROP POLICY " + quote(policy) + " ON " + name);
+                        }
+                        statements.add(ddl.get(i));
+                    }
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            if (!statements.isEmpty()) {
+                // Policy DDL locks each table exclusively: give up rather than queue tenant
+                // transactions behind a long one indefinitely (the caller fails and rolls back).
+                s.execute("SET LOCAL lock_timeout = '10s'");
+            }
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+            for (String role : grantees) {
+                grant(c, schema, role);
+            }
+        }
+        TenantSchemaGuard.guardSchema(c, schema, target.tenant());
+    }
+
+    /**
+     * Grants {@code role} what the request path needs in the schema: USAGE on it, SELECT, INSERT,
+     * UPDATE, DELETE on tenant tables and views, SELECT on reference data and materialized views
+     * declared as such, USAGE on the sequences of tenant tables. Nothing on the history.
+     */
+    public static void grant(Connection c, String schema, String role) throws SQLException {
+        List<String> statements = new ArrayList<>();
+        statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.relname, c.relkind,
+                       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
+                                                             AND NOT a.attisdropped) AS tenant,
+                       starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), ?) AS reference,
+                       c.relkind = 'S' AND EXISTS (
+                           SELECT 1 FROM pg_depend d
+                             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) AS tenant_sequence
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relname <> ?
+                 ORDER BY c.relname""")) {
+            ps.setString(1, REFERENCE_DATA);
+            ps.setString(2, schema);
+            ps.setString(3, SchemaMigrator.HISTORY_TABLE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = qualified(schema, rs.getString(1));
+                    String kind = rs.getString(2);
+                    boolean tenant = rs.getBoolean(3);
+                    boolean reference = rs.getBoolean(4);
+                    String privileges = switch (kind) {
+                        case "r", "p" -> tenant ? "SELECT, INSERT, UPDATE, DELETE" : reference ? "SELECT" : null;
+                        case "v" -> "SELECT, INSERT, UPDATE, DELETE";
+                        case "m" -> reference ? "SELECT" : null;
+                        default -> rs.getBoolean(5) ? "USAGE" : null;
+                    };
+                    if (privileges != null) {
+                        statements.add("GRANT " + privileges + " ON " + ("S".equals(kind) ? "SEQUENCE " : "TABLE ") + name
+                                + " TO " + quote(role));
+                    }
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    /** The tables of a schema holding tenant rows: every table, partitioned table and partition with {@code tenant_id}. */
+    public static List<String> tenantTables(Connection c, String schema) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.relname FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p')
+                 ORDER BY c.relname""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static Map<String, boolean[]> rowSecurity(Connection c, String schema) throws SQLException {
+        Map<String, boolean[]> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p')""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new boolean[] {rs.getBoolean(2), rs.getBoolean(3)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The standard policies as PostgreSQL stores them, read back from a temporary table: what an
+     * existing policy must equal to be left alone.
+     */
+    private Map<String, Policy> expectedPolicies(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + PROBE + " (tenant_id uuid) ON COMMIT DROP");
+            s.execute("SAVEPOINT strata_probe");
+            try {
+                for (String ddl : policyDdl("pg_temp." + PROBE)) {
+                    s.execute(ddl);
+                }
+                Map<String, Policy> out = policies(c, "pg_temp." + PROBE);
+                return out;
+            } finally {
+                s.execute("ROLLBACK TO SAVEPOINT strata_probe");
+            }
+        }
+    }
+
+    private static Map<String, Map<String, Policy>> existingPolicies(Connection c, String schema) throws SQLException {
+        Map<String, Map<String, Policy>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.relname, p.polname, p.polcmd, p.polpermissive,
+                       ARRAY(SELECT unnest(p.polroles)::regrole::text ORDER BY 1)::text,
+                       pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
+                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND p.polname = ANY (?)""")) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", POLICIES.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                            .put(rs.getString(2), new Policy(rs.getString(3), rs.getBoolean(4), rs.getString(5),
+                                    rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Policy> policies(Connection c, String table) throws SQLException {
+        Map<String, Policy> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT p.polname, p.polcmd, p.polpermissive,
+                       ARRAY(SELECT unnest(p.polroles)::regrole::text ORDER BY 1)::text,
+                       pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
+                  FROM pg_policy p WHERE p.polrelid = ?::regclass""")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Policy(rs.getString(2), rs.getBoolean(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A policy as the catalog holds it. */
+    private record Policy(String command, boolean permissive, String roles, String using, String check) {
+    }
+}
