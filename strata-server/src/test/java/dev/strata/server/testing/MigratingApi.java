@@ -125,6 +125,13 @@ public final class MigratingApi implements AutoCloseable {
                 .findFirst().orElseThrow(() -> new AssertionError("No target of " + slug + ": " + strata().migrations().status()));
     }
 
+    /** The {@code app} schema of the shared RLS database, where {@code m-rls} and its T2 live. */
+    public MigrationTarget sharedRlsTarget() {
+        return strata().migrations().status().stream()
+                .filter(m -> m.target().endsWith("_shared_rls/app"))
+                .findFirst().orElseThrow(() -> new AssertionError("No shared RLS target: " + strata().migrations().status()));
+    }
+
     /** The target's database and schema, from its name {@code <data plane>/<database>/<schema>}. */
     public static String[] databaseAndSchema(String target) {
         String[] parts = target.split("/");
@@ -144,10 +151,13 @@ public final class MigratingApi implements AutoCloseable {
         }
     }
 
-    /** Undoes version 3 wherever it is applied: drops the index and the column, removes its history row. */
+    /**
+     * Undoes version 3 on every target but the template (which accepts no connections and is
+     * where new tenants come from): drops the index and the column, removes its history row.
+     */
     public void putEveryTargetOneMigrationBack() {
         for (MigrationTarget t : strata().migrations().status()) {
-            if ("3".equals(t.version())) {
+            if ("3".equals(t.version()) && t.kind() != dev.strata.migration.MigrationTargetKind.TEMPLATE) {
                 inTarget(t.target(), "DROP INDEX items_tags_idx", "ALTER TABLE items DROP COLUMN tags",
                         "DELETE FROM strata_schema_history WHERE version = '3'");
             }
