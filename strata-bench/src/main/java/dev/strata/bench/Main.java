@@ -35,8 +35,6 @@ public final class Main implements Callable<Integer> {
     private static final Duration SLICE = Duration.ofMillis(250);
     /** The client thread counts of the read benchmarks and the breakdown. */
     private static final int[] THREAD_COUNTS = {1, 8};
-    /** The fan-out's concurrency in benchmark 7 (targets migrated at once). */
-    private static final int MIGRATION_CONCURRENCY = 4;
 
     @Option(names = "--quick", description = "Reduced sizes and durations: a few minutes in all.")
     boolean quick;
@@ -54,6 +52,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "N",
             description = "Run only these benchmarks (1-7, comma-separated); 1 and 2 always run together.")
     Set<Integer> only;
+
+    @Option(names = "--migration-concurrency", paramLabel = "N", defaultValue = "4",
+            description = "Benchmark 7: targets the fan-out migrates at once (default: ${DEFAULT-VALUE}).")
+    int migrationConcurrency;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -98,8 +100,8 @@ public final class Main implements Callable<Integer> {
                 int t2s = quick ? 100 : 1_000;
                 System.err.printf("7. schema migration fan-out: %d schema tenants, %d database tenants, %d RLS T2s%n",
                         schemas, databases, t2s);
-                MigrationBenchmark.run(server, schemas, databases, t2s, MIGRATION_CONCURRENCY).forEach(report::add);
-                machine.put("migration_concurrency", MIGRATION_CONCURRENCY);
+                MigrationBenchmark.run(server, schemas, databases, t2s, migrationConcurrency).forEach(report::add);
+                machine.put("migration_concurrency", migrationConcurrency);
             }
         }
         machine.put("duration_seconds", Math.round((System.nanoTime() - started) / 1e9));

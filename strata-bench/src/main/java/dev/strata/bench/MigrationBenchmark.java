@@ -79,7 +79,8 @@ final class MigrationBenchmark {
             }
             Files.writeString(dir.resolve("V2__items_tags.sql"), V2, StandardCharsets.UTF_8);
             try (Strata strata = config.start()) {
-                // start-up may already have fanned version 2 out: put every target back at version 1 first
+                // start-up fans version 2 out by itself, in the background: wait for it, then undo it
+                awaitCurrent(strata, concurrency);
                 resetToVersion1(server, strata.migrations().status());
                 List<MigrationTarget> before = strata.migrations().status();
                 long pending = before.stream().filter(t -> t.pending().contains("2")).count();
@@ -120,6 +121,28 @@ final class MigrationBenchmark {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // best effort
+            }
+        }
+    }
+
+    /**
+     * Returns once no other fan-out is live and every target is current: an apply of everything
+     * that is refused while start-up's own run goes on ({@code OPERATION_CONFLICT}), retried.
+     */
+    static void awaitCurrent(Strata strata, int concurrency) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (true) {
+            try {
+                MigrationRun run = strata.migrations().apply(ApplyRequest.builder().concurrency(concurrency).build());
+                if (!run.succeeded()) {
+                    throw new IllegalStateException(run.failed() + " targets failed to migrate: " + run.failures());
+                }
+                return;
+            } catch (dev.strata.StrataException e) {
+                if (e.code() != dev.strata.ErrorCode.OPERATION_CONFLICT || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
             }
         }
     }
@@ -194,8 +217,8 @@ final class MigrationBenchmark {
                     s.execute("DROP INDEX " + q + ".items_tags_idx");
                     s.execute("ALTER TABLE " + q + ".items DROP COLUMN tags");
                     s.execute("DELETE FROM " + q + "." + HISTORY + " WHERE version = '2'");
+                    c.commit();
                 }
-                c.commit();
             }
         }
     }

@@ -97,7 +97,36 @@ public final class MigratingApi implements AutoCloseable {
             TestStrata.dropNamespace(namespace);
             throw e;
         }
+        try {
+            awaitStartupFanOut(api.strata());
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
+        }
         return new MigratingApi(api, dir, created);
+    }
+
+    /**
+     * Start-up fans version 3 out in the background: waits (bounded) until no run is live, by
+     * applying everything until that is no longer refused with {@code OPERATION_CONFLICT}.
+     */
+    private static void awaitStartupFanOut(Strata strata) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                strata.migrations().apply(dev.strata.migration.ApplyRequest.builder().concurrency(1).build());
+                return;
+            } catch (dev.strata.StrataException e) {
+                if (e.code() != dev.strata.ErrorCode.OPERATION_CONFLICT || attempt > 1200) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     public RunningApi api() {
