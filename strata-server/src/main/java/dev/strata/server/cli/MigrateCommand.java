@@ -112,10 +112,8 @@ public final class MigrateCommand implements Runnable {
                 sleep();
                 run = api.get("/v1/migrations/runs/" + ApiClient.segment(id)).path("operation");
             }
-            if (run.path("total").asInt() > 0 || run.path("error").isNull()) {
-                display.finish(run.path("done").asInt(), run.path("total").asInt(), run.path("failed").asInt(),
-                        run.path("elapsed_ms").asLong());
-            }
+            display.finish(run.path("done").asInt(), run.path("total").asInt(), run.path("failed").asInt(),
+                    run.path("elapsed_ms").asLong());
             JsonNode error = run.path("error");
             if (json()) {
                 printJson(run);

@@ -134,7 +134,9 @@ abstract class ProgressDisplay {
 
         @Override
         void finish(int done, int total, int failed, long elapsedMs) {
-            print(done, total, failed, elapsedMs, System.nanoTime());
+            if (total > 0) {
+                print(done, total, failed, elapsedMs, System.nanoTime());
+            }
         }
 
         private void print(int done, int total, int failed, long elapsedMs, long now) {
