@@ -5,10 +5,12 @@
 --   own_role   the database's app role (null in the management database)
 --   app_roles  every app role Strata registered, and the role of T1 contexts
 --   t1_role    the role T1 transactions switch to (SET LOCAL ROLE): a request-path role in every tenant database
+--   schema     null (the audit: every schema), or the one schema a migration is checked in
 WITH user_namespace AS (
     SELECT n.oid, n.nspname
       FROM pg_namespace n
      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND (CAST(:schema AS text) IS NULL OR n.nspname = CAST(:schema AS text))
        AND n.nspname NOT LIKE 'pg\_toast%'
        AND n.nspname NOT LIKE 'pg\_temp\_%'
 ),

@@ -17,7 +17,8 @@ public final class FanOutChild {
 
     public static void main(String[] args) throws Exception {
         PostgresServer server = new PostgresServer(args[0], Integer.parseInt(args[1]), args[2],
-                "-".equals(args[3]) ? null : args[3], "postgres", Map.of());
+                "-".equals(args[3]) ? null : args[3], "postgres",
+                Map.of("connectTimeout", "30", "loginTimeout", "30")); // a JVM starting on a busy machine is slow
         Strata strata = Strata.configure().server(server).namespace(args[4]).tenantMigrations(args[5])
                 .operationLease(Duration.ofMillis(Long.parseLong(args[6]))).statsFlushInterval(Duration.ZERO).start();
         System.out.println("started");

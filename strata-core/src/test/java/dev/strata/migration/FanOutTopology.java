@@ -55,6 +55,11 @@ final class FanOutTopology {
         return "default/" + strata.config().namespace() + "_" + suffix + "/app";
     }
 
+    /** Every target the topology has but the template (which accepts no connections between migrations). */
+    List<String> tenantTargets(Strata strata) {
+        return targets(strata).subList(1, targets(strata).size());
+    }
+
     /** Every target the topology has, the template first. */
     List<String> targets(Strata strata) {
         return List.of(template(strata), target(acme), target(acmeSchema), shared(strata, "shared_rls"),

@@ -30,8 +30,7 @@ class InterruptedRunTest {
     @TempDir
     Path migrations;
 
-    private final List<Strata> started = new ArrayList<>();
-    private String namespace;
+    private final Deployments deployments = new Deployments(LEASE);
     private Process child;
 
     @AfterEach
@@ -39,35 +38,12 @@ class InterruptedRunTest {
         if (child != null && child.isAlive()) {
             child.destroyForcibly();
         }
-        started.forEach(Strata::close);
-        if (namespace != null) {
-            TestStrata.dropNamespace(namespace);
-        }
-    }
-
-    private Strata start(String location) {
-        var builder = TestStrata.configure().tenantMigrations(location).operationLease(LEASE);
-        if (namespace != null) {
-            builder.namespace(namespace);
-        }
-        Strata strata = builder.start();
-        started.add(strata);
-        return strata;
-    }
-
-    private String[] onlyRun() {
-        try {
-            List<String[]> runs = FanOutTopology.migrateOperations(namespace);
-            return runs.size() == 1 ? runs.get(0) : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        deployments.close();
     }
 
     @Test
     void a_run_killed_mid_way_is_resumed_by_the_next_process_once_its_lease_expired() throws Exception {
-        Strata v1 = start(MigrationSets.upTo(migrations, 1));
-        namespace = v1.config().namespace();
+        Strata v1 = deployments.start(MigrationSets.upTo(migrations, 1));
         FanOutTopology topology = new FanOutTopology(v1);
         v1.close();
         String location = MigrationSets.upTo(migrations, 2);
@@ -77,21 +53,35 @@ class InterruptedRunTest {
             PostgresServer pg = SharedPostgres.server();
             child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", testClassPath(), FanOutChild.class.getName(), pg.host(), String.valueOf(pg.port()), pg.user(),
-                    pg.password() == null ? "-" : pg.password(), namespace, location, String.valueOf(LEASE.toMillis()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            Gate.await("the child migrated everything outside acme's database", () -> {
-                String[] run = onlyRun();
-                return run != null && run[4].contains("\"done\": 5");
-            });
+                    pg.password() == null ? "-" : pg.password(), deployments.namespace(), location, String.valueOf(LEASE.toMillis()))
+                    .redirectErrorStream(true).redirectOutput(migrations.resolve("child.log").toFile()).start();
+            try {
+                Gate.await("the child migrated everything outside acme's database", () -> {
+                    if (!child.isAlive()) {
+                        throw new AssertionError("the child ended");
+                    }
+                    String[] run = deployments.onlyRun();
+                    return run != null && run[4].contains("\"done\": 5");
+                });
+            } catch (AssertionError e) {
+                String threads = "";
+                if (child.isAlive()) {
+                    Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                            String.valueOf(child.pid())).redirectErrorStream(true).start();
+                    threads = new String(jstack.getInputStream().readAllBytes());
+                }
+                throw new AssertionError(e.getMessage() + "; the child's threads:\n" + threads + "\nthe child said:\n"
+                        + java.nio.file.Files.readString(migrations.resolve("child.log")), e);
+            }
             Kill.hard(List.of(child.toHandle()));
             endSessionsOf(acmeDatabase);
         }
-        String[] killed = onlyRun();
+        String[] killed = deployments.onlyRun();
         assertThat(killed[1]).as("the killed process's run is still running").isEqualTo("running");
 
-        Strata next = start(location);
-        Gate.await("the interrupted run is finished", () -> "succeeded".equals(onlyRun()[1]));
-        String[] resumed = onlyRun();
+        Strata next = deployments.start(location);
+        Gate.await("the interrupted run is finished", () -> "succeeded".equals(deployments.onlyRun()[1]));
+        String[] resumed = deployments.onlyRun();
         assertThat(resumed[0]).as("the same run, taken over").isEqualTo(killed[0]);
         assertThat(resumed[2]).isNotEqualTo(killed[2]);
         assertThat(Integer.parseInt(resumed[3])).as("attempts").isEqualTo(2);
@@ -100,7 +90,7 @@ class InterruptedRunTest {
             assertThat(t.version()).as(t.target()).isEqualTo("2");
             assertThat(t.error()).as(t.target()).isNull();
         });
-        for (String target : topology.targets(next)) {
+        for (String target : topology.tenantTargets(next)) {
             assertThat(FanOutTopology.timesApplied(target, "2")).as(target).isEqualTo(1);
         }
     }

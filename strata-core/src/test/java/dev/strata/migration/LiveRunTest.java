@@ -33,42 +33,16 @@ class LiveRunTest {
     @TempDir
     Path migrations;
 
-    private final List<Strata> started = new ArrayList<>();
-    private String namespace;
+    private final Deployments deployments = new Deployments(LEASE);
 
     @AfterEach
     void stopAll() {
-        started.forEach(Strata::close);
-        if (namespace != null) {
-            TestStrata.dropNamespace(namespace);
-        }
-    }
-
-    private Strata start(String location) {
-        var builder = TestStrata.configure().tenantMigrations(location).operationLease(LEASE);
-        if (namespace != null) {
-            builder.namespace(namespace);
-        }
-        Strata strata = builder.start();
-        synchronized (started) {
-            started.add(strata);
-        }
-        return strata;
-    }
-
-    private String[] onlyRun() {
-        try {
-            List<String[]> runs = FanOutTopology.migrateOperations(namespace);
-            return runs.size() == 1 ? runs.get(0) : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        deployments.close();
     }
 
     @Test
     void a_live_run_is_never_taken_over_and_tenants_created_meanwhile_start_at_the_newest_version() throws Exception {
-        Strata v1 = start(MigrationSets.upTo(migrations, 1));
-        namespace = v1.config().namespace();
+        Strata v1 = deployments.start(MigrationSets.upTo(migrations, 1));
         FanOutTopology topology = new FanOutTopology(v1);
         v1.close();
 
@@ -76,26 +50,26 @@ class LiveRunTest {
         String owner;
         Strata second;
         try (Gate gate = Gate.closeIn(topology.acme.placement().database())) {
-            first = CompletableFuture.supplyAsync(() -> start(MigrationSets.upTo(migrations, 2)));
+            first = CompletableFuture.supplyAsync(() -> deployments.start(MigrationSets.upTo(migrations, 2)));
             Gate.await("every target outside acme's database is migrated", () -> {
-                String[] run = onlyRun();
+                String[] run = deployments.onlyRun();
                 return run != null && run[4].contains("\"done\": 5");
             });
-            owner = onlyRun()[2];
+            owner = deployments.onlyRun()[2];
 
-            second = start(MigrationSets.upTo(migrations, 2));
+            second = deployments.start(MigrationSets.upTo(migrations, 2));
             assertThat(first).as("the first start-up is still migrating").isNotDone();
             assertThatThrownBy(() -> second.migrations().apply(ApplyRequest.all()))
                     .isInstanceOfSatisfying(StrataException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.OPERATION_CONFLICT);
-                        assertThat(e.getMessage()).contains(onlyRun()[0]);
+                        assertThat(e.getMessage()).contains(deployments.onlyRun()[0]);
                     });
             Thread.sleep(LEASE.toMillis() * 4);
             assertThatThrownBy(() -> second.migrations().apply(ApplyRequest.all()))
                     .as("a run whose owner lives keeps its lease however long it takes")
                     .isInstanceOfSatisfying(StrataException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OPERATION_CONFLICT));
-            assertThat(onlyRun()[2]).isEqualTo(owner);
-            assertThat(onlyRun()[3]).as("attempts").isEqualTo("1");
+            assertThat(deployments.onlyRun()[2]).isEqualTo(owner);
+            assertThat(deployments.onlyRun()[3]).as("attempts").isEqualTo("1");
 
             Tenant delta = second.tenants().create(NewTenant.t1("delta").withMode(IsolationMode.DATABASE));
             Tenant deltaSchema = second.tenants().create(NewTenant.t2("delta-s", "delta").withMode(IsolationMode.SCHEMA));
@@ -120,7 +94,7 @@ class LiveRunTest {
         }
 
         Strata migrated = first.get(60, TimeUnit.SECONDS);
-        String[] run = onlyRun();
+        String[] run = deployments.onlyRun();
         assertThat(run[1]).isEqualTo("succeeded");
         assertThat(run[2]).isEqualTo(owner);
         assertThat(migrated.migrations().status()).hasSize(7 + 3).allSatisfy(t -> {

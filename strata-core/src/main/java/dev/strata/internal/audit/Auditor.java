@@ -139,6 +139,7 @@ public final class Auditor {
             }
             Map<String, Object> arguments = new HashMap<>();
             arguments.put("kind", db.kind() == AuditedDatabase.Kind.TENANT ? "tenant" : "management");
+            arguments.put("schema", null);
             arguments.put("own_role", db.appRole());
             arguments.put("t1_role", t1Role);
             arguments.put("app_roles", appRoles);

@@ -54,8 +54,13 @@ final class DatabaseScan {
 
     /** The templates' results, then every registered database's, in name order; missing databases being created are left out. */
     <R> List<Scanned<R>> scan(Reader<R> reader) {
+        return scan(reader, true);
+    }
+
+    /** {@link #scan(Reader)}, optionally without the templates. */
+    <R> List<Scanned<R>> scan(Reader<R> reader, boolean templates) {
         List<Scanned<R>> out = new ArrayList<>();
-        for (DataPlane plane : planes.values()) {
+        for (DataPlane plane : templates ? planes.values() : List.<DataPlane>of()) {
             AppSchema template = TargetDiscovery.template(plane.key(), names);
             TargetDiscovery.DatabaseTargets db = new TargetDiscovery.DatabaseTargets(plane.key(), template.database(), false,
                     List.of(new TargetDiscovery.Candidate(template, false)));

@@ -96,11 +96,15 @@ final class FanOutRunner {
             var flushing = flusher.scheduleWithFixedDelay(progress::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
             try {
                 try {
-                    operation.step("template", () -> migrateTemplates(progress, targets));
+                    operation.step("template", () -> migrateTemplates(progress));
                 } catch (RuntimeException e) {
                     flushing.cancel(false);
                     StrataException failure = templateFailure(e);
-                    progress.finish(failure.getMessage());
+                    try {
+                        progress.finish(failure.getMessage());
+                    } catch (RuntimeException closing) {
+                        failure.addSuppressed(closing);
+                    }
                     throw failure;
                 }
                 operation.step("targets", () -> fanOut(progress, targets, workers(concurrency)));
@@ -132,7 +136,7 @@ final class FanOutRunner {
 
     // ---------------------------------------------------------------- templates
 
-    private void migrateTemplates(RunProgress progress, Set<String> targets) throws SQLException {
+    private void migrateTemplates(RunProgress progress) throws SQLException {
         for (DataPlane plane : planes.values()) {
             AppSchema template = TargetDiscovery.template(plane.key(), names);
             progress.addTotal(1);

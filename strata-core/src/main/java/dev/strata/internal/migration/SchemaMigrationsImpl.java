@@ -163,7 +163,7 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         try {
             Optional<MigrationRun> resumed = resumeInterrupted();
             MigrationRun run = resumed.isPresent() ? resumed.get()
-                    : status().stream().anyMatch(t -> !t.upToDate()) ? apply(ApplyRequest.all()) : null;
+                    : anyTenantTargetBehind() ? apply(ApplyRequest.all()) : null;
             if (run != null && !run.succeeded()) {
                 LOG.error("{} of {} migration targets failed at start-up (see `strata migrate status`; apply again "
                         + "once fixed): {}", run.failed(), run.total(), run.failures());
@@ -174,6 +174,12 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
             }
             LOG.info("Another process is migrating the tenant schemas: {}", e.getMessage());
         }
+    }
+
+    /** Whether a registered target has pending migrations (the templates are brought up to date by start-up itself). */
+    private boolean anyTenantTargetBehind() {
+        return scan.scan((c, db) -> PendingDetection.detect(c, db.candidates(), set), false).stream()
+                .anyMatch(s -> s.error() != null || s.result().stream().anyMatch(t -> !t.pending().isEmpty()));
     }
 
     /** Checks every lease period for a run whose owner died, and takes it over. */

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import static dev.strata.internal.sql.Identifiers.literal;
 import static dev.strata.internal.sql.Identifiers.qualified;
@@ -36,10 +37,12 @@ public final class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
     private final PhysicalNames names;
+    private final MigrationRefusals refusals;
 
     /** @param names the installation's physical names (app roles, the T1 context role) */
     public SchemaMigrator(PhysicalNames names) {
         this.names = Objects.requireNonNull(names, "names");
+        this.refusals = new MigrationRefusals(names);
     }
 
     /**
@@ -79,25 +82,45 @@ public final class SchemaMigrator {
             searchPath = rs.getString(1);
         }
         int rank = nextRank(admin, schema);
+        List<TenantMigration> run = new ArrayList<>();
+        Set<String> outside = null;
         for (TenantMigration migration : pending) {
             if (applied != null && TenantMigrationSet.compareVersions(migration.version(), applied) <= 0) {
                 continue;
             }
+            if (outside == null) {
+                outside = refusals.outside(admin, schema);
+            }
             long started = System.nanoTime();
             run(admin, target, migration);
             int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
+            refusals.requireUnchangedOutside(admin, target, migration, outside);
             record(admin, schema, rank++, migration, millis);
+            run.add(migration);
             applied = migration.version();
         }
         try (PreparedStatement ps = admin.prepareStatement("SELECT set_config('search_path', ?, true)")) {
             ps.setString(1, searchPath);
             ps.execute();
         }
-        safety.secure(admin, target, grantees);
+        refusals.requireSafe(admin, target, run);
+        try (Statement s = admin.createStatement()) {
+            s.execute("SAVEPOINT strata_safety");
+            try {
+                safety.secure(admin, target, grantees);
+            } catch (SQLException e) {
+                s.execute("ROLLBACK TO SAVEPOINT strata_safety");
+                throw new StrataException(ErrorCode.MIGRATION_FAILED, "Making the tenant tables of " + target.name()
+                        + " safe failed after " + (run.isEmpty() ? "no migration" : run.get(run.size() - 1).script())
+                        + ": " + e.getMessage() + ". Nothing was applied; fix the migration and apply again", e);
+            }
+            s.execute("RELEASE SAVEPOINT strata_safety");
+        }
     }
 
     private void run(Connection admin, AppSchema target, TenantMigration migration) throws SQLException {
         String sql = forTarget(migration, admin, target);
+        String user = currentUser(admin);
         try (Statement s = admin.createStatement()) {
             s.execute("SET LOCAL search_path = " + quote(target.schema()) + ", platform");
             s.execute("SAVEPOINT strata_migration");
@@ -111,7 +134,19 @@ public final class SchemaMigrator {
             }
             s.execute("RELEASE SAVEPOINT strata_migration");
         }
+        if (!user.equals(currentUser(admin))) {
+            throw MigrationRefusals.refused(target, List.of(migration), "It switched the role it runs as to "
+                    + currentUser(admin) + ": migrations run as Strata's administrator. Remove the SET ROLE / SET SESSION "
+                    + "AUTHORIZATION (also inside DO blocks)");
+        }
         LOG.debug("Applied {} to {}", migration.script(), target.name());
+    }
+
+    private static String currentUser(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** The migration's text with Flyway's per-target placeholders ({@code ${flyway:defaultSchema}}...) replaced. */

@@ -137,6 +137,7 @@ public final class TenantMigrationSet {
                 throw invalid("Tenant migration " + path + ": " + e.getMessage()
                         + ". Give the placeholder a value or escape it", e);
             }
+            MigrationStatements.requireRunnableInTransaction(path, sql);
             int checksum = ChecksumCalculator.calculate(resource);
             byVersion.put(version, new TenantMigration(version.getVersion(), name.getDescription(), file, checksum, sql));
             where.put(version, path);
