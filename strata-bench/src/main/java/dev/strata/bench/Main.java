@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
                 "  4  density: p99 of a tenant-scoped query over many tenants and documents vs no RLS",
                 "  5  cold-tenant acquisition under a connection budget (p50, p99)",
                 "  6  T1 onboarding (p50, target <= 250 ms)",
+                "  7  schema migration fan-out (schema, database and shared RLS targets) vs a sequential Flyway loop",
                 "Progress goes to standard error; the report (or its JSON) to standard output."})
 public final class Main implements Callable<Integer> {
     /** The benchmarks' application schema: the {@code documents} table they read and write. */
@@ -49,8 +50,12 @@ public final class Main implements Callable<Integer> {
     boolean breakdown;
 
     @Option(names = "--only", split = ",", paramLabel = "N",
-            description = "Run only these benchmarks (1-6, comma-separated); 1 and 2 always run together.")
+            description = "Run only these benchmarks (1-7, comma-separated); 1 and 2 always run together.")
     Set<Integer> only;
+
+    @Option(names = "--migration-concurrency", paramLabel = "N", defaultValue = "4",
+            description = "Benchmark 7: targets the fan-out migrates at once (default: ${DEFAULT-VALUE}).")
+    int migrationConcurrency;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -88,6 +93,15 @@ public final class Main implements Callable<Integer> {
                 System.err.println("5, 6. cold tenants under a connection budget, T1 onboarding");
                 ColdTenantsBenchmark.run(server, quick ? 100 : 1_000, quick ? 10 : 100, quick ? 50 : 300)
                         .forEach(report::add);
+            }
+            if (selected(7)) {
+                int schemas = quick ? 100 : 1_000;
+                int databases = quick ? 10 : 100;
+                int t2s = quick ? 100 : 1_000;
+                System.err.printf("7. schema migration fan-out: %d schema tenants, %d database tenants, %d RLS T2s%n",
+                        schemas, databases, t2s);
+                MigrationBenchmark.run(server, schemas, databases, t2s, migrationConcurrency).forEach(report::add);
+                machine.put("migration_concurrency", migrationConcurrency);
             }
         }
         machine.put("duration_seconds", Math.round((System.nanoTime() - started) / 1e9));

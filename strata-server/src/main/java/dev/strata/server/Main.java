@@ -5,6 +5,7 @@ import dev.strata.server.cli.AuditCommand;
 import dev.strata.server.cli.CliFailure;
 import dev.strata.server.cli.DemoCommand;
 import dev.strata.server.cli.OperationsCommand;
+import dev.strata.server.cli.MigrateCommand;
 import dev.strata.server.cli.ServeCommand;
 import dev.strata.server.cli.StrataVersion;
 import dev.strata.server.cli.TenantsCommand;
@@ -20,7 +21,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code strata}: the command line. {@code serve} runs the control plane, {@code demo} shows
- * isolation at work in-process, and the admin commands ({@code tenants ...}, {@code operations ...}, {@code audit}) are
+ * isolation at work in-process, and the admin commands ({@code tenants ...}, {@code operations ...},
+ * {@code audit}, {@code migrate ...}) are
  * thin clients of the REST API.
  *
  * <p>Exit codes: 0 success; 2 usage error; for an error the API reported, its
@@ -30,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataVersion.class,
         description = "Strata: multi-tenant data isolation for PostgreSQL.",
         subcommands = {ServeCommand.class, DemoCommand.class, TenantsCommand.class, OperationsCommand.class, AuditCommand.class,
+                MigrateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private final Environment environment;

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, their activity and limits,
- * archives, audit, long-running operations, OpenAPI document under {@code /v1}, all behind API keys, and the public liveness
+ * archives, audit, long-running operations, tenant migrations, OpenAPI document under {@code /v1}, all behind API keys, and the public liveness
  * probe {@code /health}. Owns the HTTP server, not the {@code Strata} it serves.
  */
 public final class ApiServer implements AutoCloseable {
@@ -22,11 +22,13 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final List<ApiEndpoint> endpoints;
     private final String host;
+    private final MigrationRoutes migrations;
 
-    private ApiServer(Javalin app, List<ApiEndpoint> endpoints, String host) {
+    private ApiServer(Javalin app, List<ApiEndpoint> endpoints, String host, MigrationRoutes migrations) {
         this.app = app;
         this.endpoints = List.copyOf(endpoints);
         this.host = host;
+        this.migrations = migrations;
     }
 
     /**
@@ -45,6 +47,8 @@ public final class ApiServer implements AutoCloseable {
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());
         endpoints.addAll(new OperationRoutes(strata).endpoints());
+        MigrationRoutes migrations = new MigrationRoutes(strata);
+        endpoints.addAll(migrations.endpoints());
         Authenticator authenticator = new Authenticator(keys);
 
         Javalin app = Javalin.create(config -> {
@@ -63,8 +67,13 @@ public final class ApiServer implements AutoCloseable {
         }
         ErrorResponses.install(app, endpoints);
         app.after(ctx -> MDC.remove("tenant"));
-        app.start(host, port);
-        return new ApiServer(app, endpoints, host);
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            migrations.close();
+            throw e;
+        }
+        return new ApiServer(app, endpoints, host, migrations);
     }
 
     /** The port it listens on. */
@@ -83,9 +92,16 @@ public final class ApiServer implements AutoCloseable {
         return endpoints;
     }
 
-    /** Stops accepting requests and waits for those in flight. */
+    /**
+     * Stops accepting requests and waits for those in flight, then interrupts a migration run it
+     * started (the fan-out's journal lets the next start resume it).
+     */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            migrations.close();
+        }
     }
 }

@@ -29,9 +29,6 @@ import java.util.concurrent.Callable;
                 "Uses the embedded PostgreSQL of the data directory (attaching to it if 'strata serve' runs it) "
                         + "unless --database-url is given."})
 public final class DemoCommand implements Callable<Integer> {
-    /** The demo application's tenant migrations: its {@code documents} table. */
-    static final String DEMO_MIGRATIONS = "classpath:db/demo";
-
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -43,6 +40,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--database-url", paramLabel = "URL",
             description = "PostgreSQL server to use instead of the embedded one (default: $STRATA_DATABASE_URL).")
     String databaseUrl;
+
+    @Option(names = "--migrations", paramLabel = "LOCATION",
+            description = "Tenant migrations to run the demo on instead of its own (classpath:<path> or filesystem:<dir>; "
+                    + "repeatable; default: $STRATA_MIGRATIONS, comma-separated, else the demo's " + Demo.MIGRATIONS + ").")
+    java.util.List<String> migrations;
 
     @Option(names = "--namespace", hidden = true, defaultValue = "strata", description = "Prefix of every database and role (tests).")
     String namespace;
@@ -61,10 +63,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         String url = databaseUrl != null ? databaseUrl : env.get("STRATA_DATABASE_URL").orElse(null);
+        java.util.List<String> locations = MigrationLocations.resolve(spec, migrations, env, java.util.List.of(Demo.MIGRATIONS));
         DemoReport report;
         try (PostgresBackend backend = PostgresBackend.open(url, env.dataDir(dataDir));
              Strata strata = Strata.configure().server(backend.server()).namespace(namespace)
-                     .poolSizePerDatabase(1).tenantMigrations(DEMO_MIGRATIONS).start()) {
+                     .poolSizePerDatabase(1).tenantMigrations(locations.toArray(String[]::new)).start()) {
             if (!json) {
                 out.println("Strata demo: namespace '" + namespace + "' on " + backend.description());
                 out.println();

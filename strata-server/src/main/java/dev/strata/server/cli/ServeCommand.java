@@ -63,6 +63,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most entries an imported archive may hold (default: $STRATA_MAX_IMPORT_ENTRIES, else 1000).")
     String maxImportEntries;
 
+    @Option(names = "--migrations", paramLabel = "LOCATION",
+            description = "The application's tenant migrations, a Flyway location: classpath:<path> or filesystem:<dir> "
+                    + "with V<version>__<description>.sql scripts (repeatable; default: $STRATA_MIGRATIONS, comma-separated, "
+                    + "else none). Apply them to every tenant with 'strata migrate apply'.")
+    java.util.List<String> migrations;
+
     @Option(names = "--namespace", hidden = true, defaultValue = "strata", description = "Prefix of every database and role (tests).")
     String namespace;
 
@@ -77,7 +83,8 @@ public final class ServeCommand implements Callable<Integer> {
         String url = databaseUrl != null ? databaseUrl : env.get("STRATA_DATABASE_URL").orElse(null);
 
         ArchiveLimits limits = archiveLimits(env);
-        Running running = Running.start(home, url, namespace, bind, port, limits, out);
+        java.util.List<String> locations = MigrationLocations.resolve(spec, migrations, env, java.util.List.of());
+        Running running = Running.start(home, url, namespace, bind, port, limits, locations, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -123,13 +130,16 @@ public final class ServeCommand implements Callable<Integer> {
     private record Running(PostgresBackend backend, Strata strata, ApiServer api) implements AutoCloseable {
 
         static Running start(Path home, String url, String namespace, String bind, int port, ArchiveLimits limits,
-                             PrintWriter out) {
+                             java.util.List<String> migrations, PrintWriter out) {
             // closed by serve's own shutdown hook, after the HTTP server and Strata
             PostgresBackend backend = PostgresBackend.open(url, home, false);
             Strata strata = null;
             try {
-                strata = Strata.configure().server(backend.server()).namespace(namespace).archiveLimits(limits).start();
+                strata = Strata.configure().server(backend.server()).namespace(namespace).archiveLimits(limits)
+                        .tenantMigrations(migrations.toArray(String[]::new)).start();
                 out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
+                out.println(migrations.isEmpty() ? "Tenant migrations: none (give --migrations LOCATION or STRATA_MIGRATIONS)"
+                        : "Tenant migrations: " + String.join(", ", migrations));
                 ApiKeys keys = new ApiKeys(strata.internals().management());
                 Optional<ApiKeys.Created> admin = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(home, secret));
                 if (admin.isPresent()) {

@@ -11,6 +11,8 @@ import java.sql.SQLException;
  * {@link Strata} configured with one connection per database pool (the pool check needs it).
  */
 public final class Demo {
+    /** The demo's own tenant migrations (its {@code documents} table), used unless others are given. */
+    public static final String MIGRATIONS = "classpath:db/demo";
     /** Documents each tenant writes per run. */
     static final int DOCUMENTS_PER_RUN = 2;
     /** Actor recorded for the tenants the demo creates or resumes. */

@@ -117,8 +117,42 @@ class ServeIT {
         }
     }
 
+    @Test
+    void serve_runs_with_the_migrations_of_strata_migrations_and_the_cli_migrates_through_it() throws Exception {
+        Path migrations = Files.createDirectories(dataDir.resolve("app-migrations"));
+        Files.writeString(migrations.resolve("V1__notes.sql"), "CREATE TABLE notes (tenant_id uuid NOT NULL, "
+                + "id uuid NOT NULL DEFAULT gen_random_uuid(), body text NOT NULL, PRIMARY KEY (tenant_id, id));\n");
+        int port = freePort();
+        Map<String, String> env = Map.of("STRATA_HOME", dataDir.toString(), "STRATA_API", "http://127.0.0.1:" + port);
+        Path out = dataDir.resolve("serve-m.out");
+        serve = startServe(port, out, Map.of("STRATA_MIGRATIONS", "filesystem:" + migrations));
+        assertThat(Files.readString(out)).contains("Tenant migrations: filesystem:" + migrations);
+
+        Processes.Result created = strata(env, "tenants", "create", "--tier", "1", "--slug", "it-notes");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        Processes.Result status = strata(env, "migrate", "status", "--json");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        JsonNode targets = Json.mapper().readTree(status.out()).get("targets");
+        assertThat(targets.size()).isGreaterThanOrEqualTo(2);
+        for (JsonNode t : targets) {
+            assertThat(t.get("version").asText()).as(t.toString()).isEqualTo("1");
+            assertThat(t.get("pending")).as(t.toString()).isEmpty();
+        }
+        Processes.Result apply = strata(env, "migrate", "apply");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        assertThat(apply.out()).as("not a terminal: plain lines").doesNotContain("\r").contains("Migrated: ");
+        Processes.Result validate = strata(env, "migrate", "validate");
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+        serve.destroy();
+        assertThat(serve.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    }
+
     private Process startServe(int port, Path stdout) throws IOException, InterruptedException {
-        Process p = Processes.builder(dataDir, Map.of(),
+        return startServe(port, stdout, Map.of());
+    }
+
+    private Process startServe(int port, Path stdout, Map<String, String> env) throws IOException, InterruptedException {
+        Process p = Processes.builder(dataDir, env,
                         List.of(Processes.LAUNCHER.toString(), "serve", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)))
                 .redirectOutput(stdout.toFile())
                 .redirectError(dataDir.resolve(stdout.getFileName() + ".err").toFile())
