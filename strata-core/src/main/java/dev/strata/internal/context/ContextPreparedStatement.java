@@ -214,7 +214,7 @@ final class ContextPreparedStatement implements PreparedStatement {
 
     private PreparedStatement prefixedWithBindings() throws SQLException {
         if (prefixed == null) {
-            prefixed = configure(factory.prepare(owner.context().sql() + ";\n" + sql));
+            prefixed = configure(factory.prepare(PrefixedSql.of(owner.context().sql(), sql)));
         } else {
             prefixed.clearParameters();
         }

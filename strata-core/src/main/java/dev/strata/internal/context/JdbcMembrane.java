@@ -19,7 +19,8 @@ import java.util.List;
  * Wraps the JDBC objects a tenant connection hands out that the driver would otherwise let lead
  * back to the physical connection: result sets (also those of metadata calls, generated keys and
  * {@code Array.getResultSet()}), database and result set metadata, parameter metadata, arrays,
- * refs and structs. Through a wrapped object
+ * refs and structs (result sets by {@link MembraneResultSet}, the others by dynamic proxies). Through a
+ * wrapped object
  * <ul>
  *   <li>{@code getConnection()} answers the tenant connection and {@code getStatement()} the
  *       tenant statement that made it (or null, as JDBC allows for result sets of metadata calls);</li>
@@ -31,48 +32,50 @@ import java.util.List;
  * they never open a transaction without it. Not thread-safe, like the connection it belongs to.
  */
 final class JdbcMembrane implements InvocationHandler {
-    private static final List<Class<?>> WRAPPED = List.of(ResultSet.class, DatabaseMetaData.class,
+    private static final List<Class<?>> WRAPPED = List.of(DatabaseMetaData.class,
             ResultSetMetaData.class, ParameterMetaData.class, Array.class, Ref.class, Struct.class);
 
     private final ContextConnection owner;
     private final Object target;
-    private final Statement statement;
 
-    private JdbcMembrane(ContextConnection owner, Object target, Statement statement) {
+    private JdbcMembrane(ContextConnection owner, Object target) {
         this.owner = owner;
         this.target = target;
-        this.statement = statement;
     }
 
     /** A result set whose {@code getStatement()} answers the given tenant statement (null for none). */
     static ResultSet resultSet(ContextConnection owner, ResultSet rs, Statement statement) {
-        return rs == null ? null : (ResultSet) wrap(owner, rs, ResultSet.class, statement);
+        return rs == null ? null : new MembraneResultSet(owner, rs, statement);
     }
 
     static DatabaseMetaData metaData(ContextConnection owner, DatabaseMetaData md) {
-        return (DatabaseMetaData) wrap(owner, md, DatabaseMetaData.class, null);
+        return (DatabaseMetaData) wrap(owner, md, DatabaseMetaData.class);
     }
 
     static ResultSetMetaData resultSetMetaData(ContextConnection owner, ResultSetMetaData md) {
-        return md == null ? null : (ResultSetMetaData) wrap(owner, md, ResultSetMetaData.class, null);
+        return md == null ? null : (ResultSetMetaData) wrap(owner, md, ResultSetMetaData.class);
     }
 
     static ParameterMetaData parameterMetaData(ContextConnection owner, ParameterMetaData md) {
-        return md == null ? null : (ParameterMetaData) wrap(owner, md, ParameterMetaData.class, null);
+        return md == null ? null : (ParameterMetaData) wrap(owner, md, ParameterMetaData.class);
     }
 
     static Array array(ContextConnection owner, Array array) {
-        return array == null ? null : (Array) wrap(owner, array, Array.class, null);
+        return array == null ? null : (Array) wrap(owner, array, Array.class);
     }
 
     /** Wraps any JDBC object of the membrane's interfaces; other values pass unchanged. */
     static Object any(ContextConnection owner, Object value, Statement statement) {
-        if (value == null || Proxy.isProxyClass(value.getClass()) && Proxy.getInvocationHandler(value) instanceof JdbcMembrane) {
+        if (value == null || value instanceof MembraneResultSet
+                || Proxy.isProxyClass(value.getClass()) && Proxy.getInvocationHandler(value) instanceof JdbcMembrane) {
             return value;
+        }
+        if (value instanceof ResultSet rs) {
+            return new MembraneResultSet(owner, rs, statement);
         }
         for (Class<?> type : WRAPPED) {
             if (type.isInstance(value)) {
-                return wrap(owner, value, type, type == ResultSet.class ? statement : null);
+                return wrap(owner, value, type);
             }
         }
         return value;
@@ -92,9 +95,9 @@ final class JdbcMembrane implements InvocationHandler {
         }
     };
 
-    private static Object wrap(ContextConnection owner, Object target, Class<?> type, Statement statement) {
+    private static Object wrap(ContextConnection owner, Object target, Class<?> type) {
         try {
-            return CONSTRUCTORS.get(type).newInstance(new JdbcMembrane(owner, target, statement));
+            return CONSTRUCTORS.get(type).newInstance(new JdbcMembrane(owner, target));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot wrap a " + type.getSimpleName(), e);
         }
@@ -134,19 +137,13 @@ final class JdbcMembrane implements InvocationHandler {
         if (arity == 0 && name.equals("getConnection")) {
             return owner;
         }
-        if (arity == 0 && name.equals("getStatement") && target instanceof ResultSet) {
-            return statement;
-        }
-        if (!(target instanceof ResultSet) || name.startsWith("get") && !name.startsWith("getString")
-                && !name.startsWith("getInt") && !name.startsWith("getLong")) {
-            // Metadata, arrays and type conversions may query the catalogs: never outside the context.
-            owner.ensureContext();
-        }
+        // Metadata, arrays and type conversions may query the catalogs: never outside the context.
+        owner.ensureContext();
         Object result = forward(method, args);
         if (result == null || result instanceof String || result instanceof Number || result instanceof Boolean) {
             return result;
         }
-        return any(owner, result, statement);
+        return any(owner, result, null);
     }
 
     private Object forward(Method method, Object[] args) throws Throwable {
