@@ -51,6 +51,9 @@ final class MigrationRefusals {
 
     // ------------------------------------------------------------------ outside the schema
 
+    // Reads only catalogs, never functions that lock the relations they describe (pg_get_expr,
+    // pg_get_ruledef take AccessShareLock): the fan-out migrates schemas of one database in
+    // parallel, and a lock on a table another target holds exclusively would deadlock.
     private static final String OUTSIDE = """
             WITH p AS (SELECT CAST(? AS text) AS schema, CAST(? AS text) AS t1, CAST(? AS text) AS prefix),
             app_side AS (
@@ -72,15 +75,15 @@ final class MigrationRefusals {
               FROM other_rel r
             UNION ALL
             SELECT 'policy ' || quote_ident(pol.polname) || ' on ' || r.name,
-                   concat_ws(' ', pol.polcmd, pol.polpermissive, pol.polroles::text, pg_get_expr(pol.polqual, pol.polrelid),
-                             pg_get_expr(pol.polwithcheck, pol.polrelid))
+                   concat_ws(' ', pol.polcmd, pol.polpermissive, pol.polroles::text, md5(coalesce(pol.polqual::text, '')),
+                             md5(coalesce(pol.polwithcheck::text, '')))
               FROM pg_policy pol JOIN other_rel r ON r.oid = pol.polrelid
              WHERE pol.polname <> 'strata_placement_guard'
             UNION ALL
             SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || r.name, concat_ws(' ', t.tgfoid::regprocedure::text, t.tgenabled)
               FROM pg_trigger t JOIN other_rel r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
             UNION ALL
-            SELECT 'rule ' || quote_ident(w.rulename) || ' on ' || r.name, md5(pg_get_ruledef(w.oid))
+            SELECT 'rule ' || quote_ident(w.rulename) || ' on ' || r.name, md5(w.ev_action::text || coalesce(w.ev_qual::text, ''))
               FROM pg_rewrite w JOIN other_rel r ON r.oid = w.ev_class WHERE w.rulename <> '_RETURN'
             UNION ALL
             SELECT 'function ' || format('%I.%I(%s)', n.nspname, f.proname, oidvectortypes(f.proargtypes)),

@@ -168,10 +168,15 @@ public final class TenantSchemaGuard {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT n.nspname, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
                   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE p.polname = ?
+                 WHERE p.polname = ? AND (n.nspname = ? OR ? = 'app')
                 UNION ALL
                 SELECT n.nspname, NULL, NULL FROM pg_namespace n WHERE n.nspname ~ '^t_[0-9a-f]{32}$'""")) {
+            // A tenant schema reads only its own guards: pg_get_expr locks the table it describes,
+            // and other schemas of the database may be migrating (holding their tables
+            // exclusively) at the same time. Only the shared app schema needs every schema's.
             ps.setString(1, POLICY);
+            ps.setString(2, schema);
+            ps.setString(3, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String in = rs.getString(1);
