@@ -150,7 +150,7 @@ public final class StrataEngine implements AutoCloseable {
             }
             // The app schemas behind the configured migrations, outside the start-up lock: a run live
             // in another process is left to it (and taken over only once its lease has expired).
-            engine.migrations.migrateAtStartup();
+            engine.migrations.migrateAtStartup(config.automaticRecovery());
             LOG.info("Strata started: namespace '{}' on {}", names.namespace(), config.server());
             return engine;
         } catch (RuntimeException e) {

@@ -296,6 +296,7 @@ class TypedRecoveryTest {
         runner.track(operation, OperationKind.MIGRATE).close();
 
         restartWithoutRecovery();
+        strata.internals().operations().unregister(OperationKind.MIGRATE);
         strata.internals().operations().recoverExpired();
 
         assertThat(strata.operations().show(operation).state()).isEqualTo(OperationState.RUNNING);

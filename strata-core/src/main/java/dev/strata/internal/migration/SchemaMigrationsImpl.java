@@ -208,13 +208,19 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
     }
 
     /**
-     * What start-up runs: resumes an interrupted run, else applies every pending migration if any
-     * target is behind. A run live in another process is left to it. A template that cannot be
+     * What start-up runs: resumes an interrupted run (only if {@code takeOverInterrupted}, the
+     * configuration's automatic recovery; otherwise an unfinished run waits for an operator and
+     * start-up migrates nothing), else applies every pending migration if any target is behind. A run live in another process is left to it. A template that cannot be
      * migrated fails the start; failed targets are logged (and shown by status) and the start goes on.
      */
-    public void migrateAtStartup() {
+    public void migrateAtStartup(boolean takeOverInterrupted) {
         try {
-            Optional<MigrationRun> resumed = resumeInterrupted();
+            if (!takeOverInterrupted && interruptedRunWaiting()) {
+                LOG.warn("An interrupted migration run waits for an operator (automatic recovery is off): "
+                        + "resume or abort it with `strata operations`; start-up migrates nothing meanwhile");
+                return;
+            }
+            Optional<MigrationRun> resumed = takeOverInterrupted ? resumeInterrupted() : Optional.empty();
             MigrationRun run = resumed.isPresent() ? resumed.get()
                     : anyTenantTargetBehind() ? apply(ApplyRequest.all()) : null;
             if (run != null && !run.succeeded()) {
@@ -227,6 +233,19 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
             }
             LOG.info("Another process is migrating the tenant schemas: {}", e.getMessage());
         }
+    }
+
+    /** Whether a migration run is still marked running (its owner alive or not). */
+    private boolean interruptedRunWaiting() {
+        return Jdbc.withConnection(management, "look for an unfinished migration run", c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM platform.operations WHERE kind = ? AND state = 'running'")) {
+                ps.setString(1, MigrationJournal.KIND.wireName());
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     /** Whether a registered target has pending migrations (the templates are brought up to date by start-up itself). */

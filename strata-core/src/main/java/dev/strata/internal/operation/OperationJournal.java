@@ -140,7 +140,7 @@ public final class OperationJournal {
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE platform.operations SET state = ?, error = ?, finished_at = now(), lease_expires_at = NULL,
-                       progress = CASE WHEN ? = 'succeeded' THEN jsonb_build_object('done',
+                       progress = CASE WHEN ? = 'succeeded' THEN progress || jsonb_build_object('done',
                            GREATEST(COALESCE((progress->>'done')::int, 0), COALESCE((progress->>'total')::int, 0)),
                            'total', GREATEST(COALESCE((progress->>'done')::int, 0), COALESCE((progress->>'total')::int, 0)))
                            ELSE progress END

@@ -64,6 +64,19 @@ public final class OperationRunner implements AutoCloseable {
     }
 
     /**
+     * Leaves operations of a kind to other processes from now on: this one neither recovers,
+     * resumes nor aborts them (tests, and a process that must not run that kind).
+     */
+    public void unregister(OperationKind kind) {
+        synchronized (journal) {
+            Map<OperationKind, OperationHandler> next = new EnumMap<>(OperationKind.class);
+            next.putAll(handlers);
+            next.remove(kind);
+            handlers = Map.copyOf(next);
+        }
+    }
+
+    /**
      * Opens an operation owned by this process inside the caller's transaction; {@link #track} it
      * once that transaction committed.
      */
