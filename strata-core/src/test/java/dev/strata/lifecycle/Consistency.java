@@ -108,29 +108,21 @@ final class Consistency {
     }
 
     static boolean databaseExists(String name) throws SQLException {
-        try (Connection c = TestStrata.admin("postgres");
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return anyRow("postgres", "SELECT 1 FROM pg_database WHERE datname = ?", name);
     }
 
     private static boolean schemaExists(String database, String schema) throws SQLException {
-        try (Connection c = TestStrata.admin(database);
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return anyRow(database, "SELECT 1 FROM pg_namespace WHERE nspname = ?", schema);
     }
 
     private static boolean registeredLocally(String database, UUID id) throws SQLException {
-        try (Connection c = TestStrata.admin(database);
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM platform.tenants WHERE id = ?")) {
-            ps.setObject(1, id);
+        return anyRow(database, "SELECT 1 FROM platform.tenants WHERE id = ?", id);
+    }
+
+    /** Whether {@code sql}, with its one parameter, finds a row in {@code database} (as the administrator). */
+    private static boolean anyRow(String database, String sql, Object parameter) throws SQLException {
+        try (Connection c = TestStrata.admin(database); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, parameter);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
