@@ -57,6 +57,24 @@ public enum ErrorCode {
     MIGRATION_FAILED(422, 13),
     /** An applied tenant migration changed since, or is missing: checksum drift, never silently re-run. */
     MIGRATION_DRIFT(409, 13),
+    /** A request named a data plane that is not registered. */
+    PLANE_NOT_FOUND(404, 3),
+    /**
+     * A tenant cannot be placed or moved where asked (no plane of the region with room, a plane
+     * without {@code wal_level=logical}, a table without {@code tenant_id} in its replica identity,
+     * the tenant's current placement, another region without force, ...). Nothing was changed; the
+     * message says what to change.
+     */
+    MOVE_REFUSED(422, 14),
+    /**
+     * The tenant is in the short write freeze of a move's cutover and it did not end within the
+     * bounded wait. Nothing was changed; retry (the tenant is served from its new place shortly).
+     */
+    TENANT_MOVING(503, 12),
+    /** The caller's key is valid but may not do this (outside its tier's rights). */
+    FORBIDDEN(403, 11),
+    /** A request named an API key that does not exist (or is outside the caller's subtree). */
+    KEY_NOT_FOUND(404, 3),
     /** The connection budget of a data plane is exhausted and no connection freed up in time. */
     CONNECTION_BUDGET_EXHAUSTED(503, 9),
     /** The tenant is over its concurrency limit and no slot freed up in time. */

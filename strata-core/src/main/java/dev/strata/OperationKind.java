@@ -18,7 +18,11 @@ public enum OperationKind {
     /** Creating a tenant from an archive: a provisioning that also loads and verifies the data. */
     IMPORT,
     /** Applying schema migrations to every tenant database and schema (belongs to no tenant). */
-    MIGRATE;
+    MIGRATE,
+    /** Moving a tenant's data to another isolation mode, database or data plane, online. */
+    MOVE,
+    /** Moving every tenant off a data plane (a move per tenant, bounded concurrency). */
+    DRAIN;
 
     /** The name in the journal, the REST API and the command line: {@code provision}, ... */
     public String wireName() {
