@@ -1,0 +1,157 @@
+package dev.strata.neonlocal;
+
+import org.postgresql.PGProperty;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The real PostgreSQL server behind the stand-in: Neon databases are databases here (named
+ * {@code nl_db_<n>}), Neon roles are roles here ({@code nl_role_<n>}), and a branch's databases are
+ * copied from its parent's with {@code CREATE DATABASE ... TEMPLATE}. Thread-safe.
+ */
+final class Backing {
+    static final String META_DATABASE = "neon_local";
+
+    private final NeonLocalOptions options;
+
+    Backing(NeonLocalOptions options) {
+        this.options = options;
+    }
+
+    String host() {
+        return options.backingHost();
+    }
+
+    int port() {
+        return options.backingPort();
+    }
+
+    Connection admin(String database) throws SQLException {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {options.backingHost()});
+        ds.setPortNumbers(new int[] {options.backingPort()});
+        ds.setDatabaseName(database);
+        ds.setUser(options.backingUser());
+        if (options.backingPassword() != null) {
+            ds.setPassword(options.backingPassword());
+        }
+        ds.setApplicationName("neon-local");
+        ds.setProperty(PGProperty.CONNECT_TIMEOUT, "5");
+        return ds.getConnection();
+    }
+
+    void ensureMetaDatabase() throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + META_DATABASE + "'")) {
+                if (!rs.next()) {
+                    s.execute("CREATE DATABASE " + META_DATABASE);
+                }
+            }
+        }
+    }
+
+    void createRole(String role, String password) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + ident(role) + " LOGIN CREATEROLE CREATEDB PASSWORD " + literal(password));
+        }
+    }
+
+    void createNoLoginRole(String role) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + ident(role) + " NOLOGIN");
+        }
+    }
+
+    void setPassword(String role, String password) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE " + ident(role) + " PASSWORD " + literal(password));
+        }
+    }
+
+    void dropRole(String role) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS " + ident(role));
+        }
+    }
+
+    /** Grants the stand-in's administrator the role, so it can create databases owned by it. */
+    void grantToAdmin(String role) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("GRANT " + ident(role) + " TO " + ident(options.backingUser()));
+        } catch (SQLException e) {
+            // a superuser administrator needs no grant
+            if (!"0LP01".equals(e.getSQLState()) && !"42501".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    void createDatabase(String database, String owner) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + ident(database) + " OWNER " + ident(owner));
+            s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + ident(database) + " FROM PUBLIC");
+            s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + ident(database) + " TO " + ident(owner));
+        }
+    }
+
+    /** Copies a database; the source's sessions are ended first (its compute restarts). */
+    void copyDatabase(String source, String target) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            terminate(c, source);
+            try {
+                s.execute("CREATE DATABASE " + ident(target) + " TEMPLATE " + ident(source));
+            } catch (SQLException e) {
+                if (!"55006".equals(e.getSQLState())) {
+                    throw e;
+                }
+                terminate(c, source);
+                s.execute("CREATE DATABASE " + ident(target) + " TEMPLATE " + ident(source));
+            }
+        }
+    }
+
+    void renameDatabase(String from, String to) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            terminate(c, from);
+            s.execute("ALTER DATABASE " + ident(from) + " RENAME TO " + ident(to));
+        }
+    }
+
+    void dropDatabase(String database) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + ident(database) + " WITH (FORCE)");
+        }
+    }
+
+    void grantConnect(String database, String role) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            s.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + ident(database) + " TO " + ident(role));
+        }
+    }
+
+    void terminate(String database) throws SQLException {
+        try (Connection c = admin("postgres")) {
+            terminate(c, database);
+        }
+    }
+
+    private static void terminate(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+            ps.setString(1, database);
+            ps.execute();
+        }
+    }
+
+    static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}
