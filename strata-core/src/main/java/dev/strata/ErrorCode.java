@@ -95,6 +95,12 @@ public enum ErrorCode {
      * refusing connections. Nothing was changed; retry once it is back (Strata reconnects by itself).
      */
     DATABASE_UNAVAILABLE(503, 12),
+    /**
+     * A data plane's provider refused or failed a call (Neon's API: an error answer, an operation
+     * that ended failed, a busy project or rate limit that did not clear within the bound); the
+     * message names the call and the provider's answer. Nothing Strata recorded was changed by it.
+     */
+    DATA_PLANE_FAILED(502, 12),
     /** The configuration is contradictory or incomplete. */
     INVALID_CONFIGURATION(400, 2),
     /**

@@ -107,31 +107,41 @@ final class Compute implements AutoCloseable {
         return open.size();
     }
 
-    /** Starts the compute now (the API's start call), if it is idle. */
-    synchronized Duration start() {
-        if (active) {
-            return Duration.ZERO;
+    /** Starts the compute now (the API's start call), if it is idle. Never calls the listener while holding its lock. */
+    Duration start() {
+        synchronized (this) {
+            if (active) {
+                return Duration.ZERO;
+            }
+            sleep(coldStart);
+            active = true;
+            lastActivity = Instant.now();
         }
-        sleep(coldStart);
-        active = true;
-        lastActivity = Instant.now();
         listener.changed(this, true, coldStart);
         return coldStart;
     }
 
     /** Suspends the compute: ends its connections, goes idle. */
-    synchronized void suspend() {
-        for (Socket s : open) {
-            closeQuietly(s);
-        }
-        open.clear();
-        if (active) {
+    void suspend() {
+        boolean was;
+        synchronized (this) {
+            for (Socket s : open) {
+                closeQuietly(s);
+            }
+            open.clear();
+            was = active;
             active = false;
+        }
+        if (was) {
             listener.changed(this, false, Duration.ZERO);
         }
     }
 
-    /** Runs the task only while the compute is idle; a connection arriving meanwhile waits, as during a start. */
+    /**
+     * Runs the task only while the compute is idle; a connection arriving meanwhile waits, as during
+     * a start. The task must not take the lock of the compute's owner (it would deadlock with the
+     * owner suspending the compute).
+     */
     synchronized void whileIdle(Runnable task) {
         if (!active) {
             task.run();
@@ -251,13 +261,16 @@ final class Compute implements AutoCloseable {
         }
     }
 
-    private synchronized void wake() {
-        lastActivity = Instant.now();
-        if (!active) {
+    private void wake() {
+        synchronized (this) {
+            lastActivity = Instant.now();
+            if (active) {
+                return;
+            }
             sleep(coldStart);
             active = true;
-            listener.changed(this, true, coldStart);
         }
+        listener.changed(this, true, coldStart);
     }
 
     private void pump(Socket from, Socket to) {

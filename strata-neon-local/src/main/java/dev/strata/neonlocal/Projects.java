@@ -611,26 +611,52 @@ final class Projects implements AutoCloseable {
         }
     }
 
-    /** Copies the branch's databases as a history point (the compute is idle, or the branch is new). */
+    /** Copies the branch's databases as a history point (the branch is new, nobody connects yet). */
     private void recordHistoryPoint(String branchId) throws java.sql.SQLException {
-        Map<String, String> dbs;
+        recordHistoryPoint(branchId, null);
+    }
+
+    /**
+     * Copies the branch's databases as a history point; with a compute, only while it stays idle
+     * (connections arriving meanwhile wait). Takes this object's lock only before and after the copy,
+     * never while holding the compute's.
+     */
+    private void recordHistoryPoint(String branchId, Compute idle) throws java.sql.SQLException {
+        Map<String, String> dbs = new LinkedHashMap<>();
         synchronized (this) {
             ObjectNode data = branchData.get(branchId);
             if (data == null) {
                 return;
             }
-            dbs = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : iterable(data.path("databases"))) {
                 dbs.put(e.getKey(), e.getValue().path("backing").asText());
             }
         }
-        Instant takenAt = Instant.now();
-        ObjectNode point = shapes.object().put("taken_at", takenAt.toString());
+        ObjectNode point = shapes.object().put("taken_at", Instant.now().toString());
         ObjectNode copies = point.putObject("databases");
-        for (Map.Entry<String, String> db : dbs.entrySet()) {
-            String copy = store.backingName("nl_hist_");
-            backing.copyDatabase(db.getValue(), copy);
-            copies.put(db.getKey(), copy);
+        java.sql.SQLException[] failure = {null};
+        Runnable copy = () -> {
+            try {
+                point.put("taken_at", Instant.now().toString());
+                for (Map.Entry<String, String> db : dbs.entrySet()) {
+                    String name = store.backingName("nl_hist_");
+                    backing.copyDatabase(db.getValue(), name);
+                    copies.put(db.getKey(), name);
+                }
+            } catch (java.sql.SQLException e) {
+                failure[0] = e;
+            }
+        };
+        if (idle == null) {
+            copy.run();
+        } else {
+            idle.whileIdle(copy);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        if (copies.size() < dbs.size()) {
+            return;
         }
         synchronized (this) {
             ObjectNode data = branchData.get(branchId);
@@ -740,13 +766,13 @@ final class Projects implements AutoCloseable {
             branchId = endpoint.path("branch_id").asText();
         }
         if (!active) {
-            Thread t = new Thread(() -> compute.whileIdle(() -> {
+            Thread t = new Thread(() -> {
                 try {
-                    recordHistoryPoint(branchId);
+                    recordHistoryPoint(branchId, compute);
                 } catch (Exception e) {
                     // the branch may be gone or busy: no history point this time
                 }
-            }), "neon-local-history-" + branchId);
+            }, "neon-local-history-" + branchId);
             t.setDaemon(true);
             t.start();
         }
