@@ -62,6 +62,22 @@ final class Caller {
         return tenant;
     }
 
+    /** Whether the caller sees the tenant with this id, looked up in {@code tenants} (every tenant by id). */
+    boolean sees(java.util.Map<UUID, Tenant> tenants, UUID id) {
+        if (isOperator()) {
+            return true;
+        }
+        Tenant tenant = id == null ? null : tenants.get(id);
+        return tenant != null && sees(tenant);
+    }
+
+    /** Every tenant by id, for filtering a list with {@link #sees(java.util.Map, UUID)}. */
+    static java.util.Map<UUID, Tenant> byId(Strata strata) {
+        java.util.Map<UUID, Tenant> tenants = new java.util.HashMap<>();
+        strata.tenants().list().forEach(t -> tenants.put(t.id(), t));
+        return tenants;
+    }
+
     /** The tenant with this id, if it exists and the caller sees it. */
     Optional<Tenant> visible(Strata strata, UUID id) {
         try {

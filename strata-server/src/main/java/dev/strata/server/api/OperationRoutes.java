@@ -62,8 +62,7 @@ final class OperationRoutes {
             slugs.put(t.id(), t.slug());
         }
         List<OperationInfo> operations = strata.operations().list(filter).stream()
-                .filter(o -> caller.isOperator() || (o.tenantId() != null && tenants.containsKey(o.tenantId())
-                        && caller.sees(tenants.get(o.tenantId()))))
+                .filter(o -> caller.sees(tenants, o.tenantId()))
                 .limit(limit).toList();
         ctx.json(Map.of("operations", operations.stream()
                 .map(o -> OperationView.of(o, o.tenantId() == null ? null : slugs.get(o.tenantId()))).toList()));

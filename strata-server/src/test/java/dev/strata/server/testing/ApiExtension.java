@@ -84,6 +84,11 @@ public final class ApiExtension implements BeforeAllCallback, AfterAllCallback {
         return running().adminKey();
     }
 
+    /** The actor recorded for changes made with the admin key: {@code api-key:admin (<id>)}. */
+    public String adminActor() {
+        return running().adminActor();
+    }
+
     /**
      * A new API key bound to the tenant with this id or slug (it administers that tenant's subtree),
      * named {@code name}, never expiring; created directly in the management database, as
