@@ -4,6 +4,7 @@ import dev.strata.StrataException;
 import dev.strata.server.cli.AuditCommand;
 import dev.strata.server.cli.CliFailure;
 import dev.strata.server.cli.DemoCommand;
+import dev.strata.server.cli.KeysCommand;
 import dev.strata.server.cli.OperationsCommand;
 import dev.strata.server.cli.MigrateCommand;
 import dev.strata.server.cli.NeonLocalCommand;
@@ -23,7 +24,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code strata}: the command line. {@code serve} runs the control plane, {@code demo} shows
  * isolation at work in-process, and the admin commands ({@code tenants ...}, {@code operations ...},
- * {@code audit}, {@code migrate ...}) are
+ * {@code audit}, {@code migrate ...}, {@code keys ...}; {@code keys reset-admin} works locally) are
  * thin clients of the REST API.
  *
  * <p>Exit codes: 0 success; 2 usage error; for an error the API reported, its
@@ -32,8 +33,15 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataVersion.class,
         description = "Strata: multi-tenant data isolation for PostgreSQL.",
-        subcommands = {ServeCommand.class, DemoCommand.class, TenantsCommand.class, OperationsCommand.class, AuditCommand.class,
-                MigrateCommand.class, NeonLocalCommand.class,
+        subcommands = {
+                ServeCommand.class,
+                DemoCommand.class,
+                TenantsCommand.class,
+                OperationsCommand.class,
+                AuditCommand.class,
+                MigrateCommand.class,
+                KeysCommand.class,
+                NeonLocalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private final Environment environment;

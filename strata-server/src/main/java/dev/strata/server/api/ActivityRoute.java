@@ -18,6 +18,7 @@ import java.util.List;
 final class ActivityRoute {
     static final String PATH = "/v1/tenants/top";
     private static final int DEFAULT_LIMIT = 10;
+    private static final int MAX_LIMIT = 1000;
     private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
 
     private final Strata strata;
@@ -27,14 +28,19 @@ final class ActivityRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, PATH, this::top));
+        return List.of(new ApiEndpoint(HandlerType.GET, PATH, Access.SUBTREE, this::top));
     }
 
     private void top(Context ctx) {
         QueryParameters query = QueryParameters.of(ctx, "limit", "window");
-        int limit = query.integer("limit", 1, 1000, DEFAULT_LIMIT);
+        int limit = query.integer("limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
         Duration window = window(query.value("window"));
-        List<ActivityView> tenants = strata.activity().top(limit, window).stream().map(ActivityView::of).toList();
+        Caller caller = Caller.of(ctx);
+        var visible = caller.isOperator() ? java.util.Map.<java.util.UUID, dev.strata.Tenant>of() : Caller.byId(strata);
+        List<ActivityView> tenants = (caller.isOperator() ? strata.activity().top(limit, window)
+                : strata.activity().top(MAX_LIMIT, window).stream()
+                        .filter(a -> caller.sees(visible, a.tenantId())).limit(limit).toList())
+                .stream().map(ActivityView::of).toList();
         ctx.json(new TopView(window.toSeconds(), tenants));
     }
 

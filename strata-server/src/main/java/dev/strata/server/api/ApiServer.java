@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, their activity and limits,
- * archives, audit, long-running operations, tenant migrations, OpenAPI document under {@code /v1}, all behind API keys, and the public liveness
- * probe {@code /health}. Owns the HTTP server, not the {@code Strata} it serves.
+ * archives, audit, long-running operations, tenant migrations, API keys, OpenAPI document under {@code /v1}, and the
+ * public liveness probe {@code /health}. Every endpoint declares its {@link Access} rule; the server
+ * does not start with one that lacks it. Owns the HTTP server, not the {@code Strata} it serves.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -49,7 +50,15 @@ public final class ApiServer implements AutoCloseable {
         endpoints.addAll(new OperationRoutes(strata).endpoints());
         MigrationRoutes migrations = new MigrationRoutes(strata);
         endpoints.addAll(migrations.endpoints());
-        Authenticator authenticator = new Authenticator(keys);
+        endpoints.addAll(new KeyRoutes(strata, keys).endpoints());
+        try {
+            Authorizer.requireRules(endpoints);
+        } catch (RuntimeException e) {
+            migrations.close();
+            throw e;
+        }
+        Authenticator authenticator = new Authenticator(keys, endpoints);
+        Authorizer authorizer = new Authorizer(strata);
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -63,7 +72,7 @@ public final class ApiServer implements AutoCloseable {
             authenticator.authenticate(ctx);
         });
         for (ApiEndpoint endpoint : endpoints) {
-            app.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
+            app.addHttpHandler(endpoint.method(), endpoint.path(), authorizer.guard(endpoint));
         }
         ErrorResponses.install(app, endpoints);
         app.after(ctx -> MDC.remove("tenant"));

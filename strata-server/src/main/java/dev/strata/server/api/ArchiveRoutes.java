@@ -9,6 +9,7 @@ import dev.strata.archive.ArchiveLimits;
 import dev.strata.archive.ImportOptions;
 import dev.strata.archive.ImportResult;
 import dev.strata.internal.archive.TenantArchives;
+import dev.strata.internal.registry.TenantRules;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,8 +40,8 @@ final class ArchiveRoutes {
 
     List<ApiEndpoint> endpoints() {
         return List.of(
-                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/export", this::export),
-                new ApiEndpoint(HandlerType.POST, "/v1/tenants/import", this::importArchive));
+                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/export", Access.TENANT_READ, this::export),
+                new ApiEndpoint(HandlerType.POST, "/v1/tenants/import", Access.SUBTREE, this::importArchive));
     }
 
     /**
@@ -50,8 +51,7 @@ final class ArchiveRoutes {
      */
     private void export(Context ctx) throws IOException {
         QueryParameters.of(ctx);
-        Tenant tenant = strata.tenants().get(ctx.pathParam("key"));
-        MDC.put("tenant", tenant.id().toString());
+        Tenant tenant = Authorizer.tenant(ctx);
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("application/zip");
@@ -79,7 +79,7 @@ final class ArchiveRoutes {
     private void importArchive(Context ctx) throws IOException {
         QueryParameters query = QueryParameters.of(ctx, "mode", "parent", "slug");
         IsolationMode mode = query.mode("mode");
-        ImportOptions options = new ImportOptions(mode, query.get("parent"), query.get("slug"));
+        ImportOptions options = new ImportOptions(mode, importParent(Caller.of(ctx), query.get("parent")), query.get("slug"));
         long max = strata.config().archiveLimits().maxArchiveBytes();
         long declared = ctx.req().getContentLengthLong();
         if (declared > max) {
@@ -96,6 +96,31 @@ final class ArchiveRoutes {
         String parentSlug = tenant.parentId() == null ? null : strata.tenants().get(tenant.parentId()).slug();
         ctx.status(201).header("Location", "/v1/tenants/" + tenant.id())
                 .json(new ImportView(TenantView.of(tenant, parentSlug), ManifestView.of(result.manifest())));
+    }
+
+    /**
+     * The parent to import under: as given for a T0 key; for a T1 key only itself (the default), so
+     * what it imports becomes one of its T2s; never for a T2 key. A parent outside the caller's
+     * subtree is answered as one that does not exist.
+     */
+    private String importParent(Caller caller, String parent) {
+        if (caller.isOperator()) {
+            return parent;
+        }
+        caller.requireAdministrator("importing a tenant");
+        if (parent == null) {
+            return caller.tenantId().toString();
+        }
+        TenantRules.parseIdOrValidateSlug(parent);
+        try {
+            return caller.visible(strata, parent).id().toString();
+        } catch (StrataException e) {
+            if (e.code() != ErrorCode.TENANT_NOT_FOUND) {
+                throw e;
+            }
+            throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "The parent '" + TenantRules.printable(parent.trim())
+                    + "' given for the import does not exist: name an existing T1 by id or slug");
+        }
     }
 
     /** Response of {@code POST /v1/tenants/import}. */

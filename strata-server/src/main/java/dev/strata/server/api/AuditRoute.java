@@ -15,7 +15,7 @@ final class AuditRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/audit", this::audit));
+        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/audit", Access.OPERATOR, this::audit));
     }
 
     private void audit(Context ctx) {

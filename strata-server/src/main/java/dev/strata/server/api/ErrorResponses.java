@@ -104,7 +104,8 @@ final class ErrorResponses {
         return methods;
     }
 
-    private static Pattern pattern(String template) {
+    /** The paths an endpoint template matches, {@code {name}} standing for one non-empty segment. */
+    static Pattern pattern(String template) {
         StringBuilder regex = new StringBuilder();
         for (String part : template.split("(?=\\{)|(?<=\\})")) {
             regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));

@@ -27,7 +27,7 @@ final class HealthRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, PATH, this::health));
+        return List.of(new ApiEndpoint(HandlerType.GET, PATH, Access.PUBLIC, this::health));
     }
 
     private void health(Context ctx) {

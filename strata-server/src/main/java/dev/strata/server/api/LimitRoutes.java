@@ -9,7 +9,6 @@ import dev.strata.Tenants;
 import dev.strata.server.api.LimitsView.Source;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +38,9 @@ final class LimitRoutes {
 
     List<ApiEndpoint> endpoints() {
         return List.of(
-                new ApiEndpoint(HandlerType.GET, PATH, this::show),
-                new ApiEndpoint(HandlerType.PUT, PATH, this::set),
-                new ApiEndpoint(HandlerType.DELETE, PATH, this::clear));
+                new ApiEndpoint(HandlerType.GET, PATH, Access.TENANT_READ, this::show),
+                new ApiEndpoint(HandlerType.PUT, PATH, Access.TENANT_ADMIN, this::set),
+                new ApiEndpoint(HandlerType.DELETE, PATH, Access.TENANT_ADMIN, this::clear));
     }
 
     private void show(Context ctx) {
@@ -56,6 +55,7 @@ final class LimitRoutes {
         QueryParameters.of(ctx);
         Tenant tenant = resolve(ctx);
         TenantLimits limits = limits(RequestBodies.read(ctx, LimitsRequest.class));
+        requireWithinCaller(Caller.of(ctx), tenant, limits);
         ctx.json(LimitsView.of(tenant, tenants(ctx).setLimits(tenant.id().toString(), limits), Source.TENANT));
     }
 
@@ -99,10 +99,36 @@ final class LimitRoutes {
         return Duration.ofMillis(millis);
     }
 
-    private Tenant resolve(Context ctx) {
-        Tenant tenant = strata.tenants().get(ctx.pathParam("key"));
-        MDC.put("tenant", tenant.id().toString());
-        return tenant;
+    /** The path's tenant, as its access rule resolved it within the caller's subtree. */
+    private static Tenant resolve(Context ctx) {
+        return Authorizer.tenant(ctx);
+    }
+
+    /**
+     * A T1 key gives its T2s limits within its own (the limits the operator left it): no more
+     * concurrent transactions, no longer waits, no longer (or no) statement timeout.
+     */
+    private void requireWithinCaller(Caller caller, Tenant tenant, TenantLimits wanted) {
+        if (caller.isOperator()) {
+            return;
+        }
+        TenantLimits own = strata.tenants().limits(caller.tenantId().toString());
+        List<String> over = new ArrayList<>();
+        if (wanted.maxConcurrentTransactions() > own.maxConcurrentTransactions()) {
+            over.add("max_concurrent_transactions " + wanted.maxConcurrentTransactions() + " > " + own.maxConcurrentTransactions());
+        }
+        if (wanted.acquireTimeout().compareTo(own.acquireTimeout()) > 0) {
+            over.add("acquire_timeout_ms " + wanted.acquireTimeout().toMillis() + " > " + own.acquireTimeout().toMillis());
+        }
+        boolean ownBounded = !own.statementTimeout().isZero();
+        if (ownBounded && (wanted.statementTimeout().isZero() || wanted.statementTimeout().compareTo(own.statementTimeout()) > 0)) {
+            over.add("statement_timeout_ms " + wanted.statementTimeout().toMillis() + (wanted.statementTimeout().isZero()
+                    ? " (none)" : "") + " > " + own.statementTimeout().toMillis());
+        }
+        if (!over.isEmpty()) {
+            throw new StrataException(ErrorCode.FORBIDDEN, "A T1 key gives its T2s limits within its own: " + String.join(", ", over)
+                    + " for '" + tenant.slug() + "'. Nothing was changed; ask the operator to raise your T1's limits first");
+        }
     }
 
     private Tenants tenants(Context ctx) {

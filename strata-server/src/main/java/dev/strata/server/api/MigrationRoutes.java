@@ -36,10 +36,10 @@ final class MigrationRoutes implements AutoCloseable {
 
     List<ApiEndpoint> endpoints() {
         return List.of(
-                new ApiEndpoint(HandlerType.GET, "/v1/migrations", this::status),
-                new ApiEndpoint(HandlerType.GET, "/v1/migrations/validate", this::validate),
-                new ApiEndpoint(HandlerType.POST, "/v1/migrations/apply", this::apply),
-                new ApiEndpoint(HandlerType.GET, "/v1/migrations/runs/{id}", this::run));
+                new ApiEndpoint(HandlerType.GET, "/v1/migrations", Access.OPERATOR, this::status),
+                new ApiEndpoint(HandlerType.GET, "/v1/migrations/validate", Access.OPERATOR, this::validate),
+                new ApiEndpoint(HandlerType.POST, "/v1/migrations/apply", Access.OPERATOR, this::apply),
+                new ApiEndpoint(HandlerType.GET, "/v1/migrations/runs/{id}", Access.OPERATOR, this::run));
     }
 
     private void status(Context ctx) {

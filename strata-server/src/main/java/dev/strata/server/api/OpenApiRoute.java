@@ -30,7 +30,7 @@ final class OpenApiRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/openapi.json", this::serve));
+        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/openapi.json", Access.PUBLIC, this::serve));
     }
 
     private void serve(Context ctx) {

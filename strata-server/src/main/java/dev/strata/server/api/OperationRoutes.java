@@ -36,37 +36,48 @@ final class OperationRoutes {
 
     List<ApiEndpoint> endpoints() {
         return List.of(
-                new ApiEndpoint(HandlerType.GET, PATH, this::list),
-                new ApiEndpoint(HandlerType.GET, PATH + "/{key}", this::show),
-                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/resume", this::resume),
-                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/abort", this::abort));
+                new ApiEndpoint(HandlerType.GET, PATH, Access.SUBTREE, this::list),
+                new ApiEndpoint(HandlerType.GET, PATH + "/{key}", Access.SUBTREE, this::show),
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/resume", Access.SUBTREE, this::resume),
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/abort", Access.SUBTREE, this::abort));
     }
 
     private void list(Context ctx) {
         QueryParameters query = QueryParameters.of(ctx, "state", "kind", "tenant", "limit");
+        Caller caller = Caller.of(ctx);
+        int limit = query.integer("limit", 1, OperationFilter.MAX_LIMIT, OperationFilter.DEFAULT_LIMIT);
+        String tenant = query.get("tenant");
+        if (tenant != null && !caller.isOperator()) {
+            tenant = caller.visible(strata, tenant).id().toString();
+        }
         OperationFilter filter = OperationFilter.all()
                 .withState(state(query.get("state")))
                 .withKind(kind(query.get("kind")))
-                .withTenant(query.get("tenant"))
-                .withLimit(query.integer("limit", 1, OperationFilter.MAX_LIMIT, OperationFilter.DEFAULT_LIMIT));
-        List<OperationInfo> operations = strata.operations().list(filter);
+                .withTenant(tenant)
+                .withLimit(caller.isOperator() ? limit : OperationFilter.MAX_LIMIT);
+        Map<UUID, Tenant> tenants = new HashMap<>();
         Map<UUID, String> slugs = new HashMap<>();
         for (Tenant t : strata.tenants().list()) {
+            tenants.put(t.id(), t);
             slugs.put(t.id(), t.slug());
         }
+        List<OperationInfo> operations = strata.operations().list(filter).stream()
+                .filter(o -> caller.sees(tenants, o.tenantId()))
+                .limit(limit).toList();
         ctx.json(Map.of("operations", operations.stream()
                 .map(o -> OperationView.of(o, o.tenantId() == null ? null : slugs.get(o.tenantId()))).toList()));
     }
 
     private void show(Context ctx) {
         QueryParameters.of(ctx);
-        ctx.json(view(strata.operations().show(id(ctx))));
+        ctx.json(view(visible(Caller.of(ctx), id(ctx))));
     }
 
     private void resume(Context ctx) {
         QueryParameters.of(ctx);
         UUID id = id(ctx);
         RequestBodies.requireNone(ctx);
+        administered(Caller.of(ctx), id, "resuming an operation");
         ctx.json(view(strata.operations().resume(id)));
     }
 
@@ -74,7 +85,38 @@ final class OperationRoutes {
         QueryParameters.of(ctx);
         UUID id = id(ctx);
         RequestBodies.requireNone(ctx);
+        administered(Caller.of(ctx), id, "aborting an operation");
         ctx.json(view(strata.operations().abort(id)));
+    }
+
+    /**
+     * The operation if the caller sees it: a T0 key every one, other keys those of a tenant in their
+     * subtree (never one without a tenant, such as a migration fan-out). Any other is answered as an
+     * operation that does not exist.
+     */
+    private OperationInfo visible(Caller caller, UUID id) {
+        OperationInfo info = strata.operations().show(id);
+        if (caller.isOperator()) {
+            return info;
+        }
+        if (info.tenantId() == null || caller.visible(strata, info.tenantId()).isEmpty()) {
+            throw notFound(id);
+        }
+        return info;
+    }
+
+    /** {@link #visible}, and the caller administers its tenant (a T1 key: operations of its T2s). */
+    private void administered(Caller caller, UUID id, String what) {
+        OperationInfo info = visible(caller, id);
+        if (!caller.isOperator() && !caller.administers(strata.tenants().get(info.tenantId()))) {
+            throw caller.forbidden(what + " of tenant '" + strata.tenants().get(info.tenantId()).slug() + "'");
+        }
+    }
+
+    /** The journal's answer for an operation id it does not know, word for word. */
+    private static StrataException notFound(UUID id) {
+        return new StrataException(ErrorCode.OPERATION_NOT_FOUND, "No operation with id " + id
+                + ": list them with 'strata operations list' (GET /v1/operations)");
     }
 
     private OperationView view(OperationInfo info) {

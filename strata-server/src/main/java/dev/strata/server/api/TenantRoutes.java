@@ -9,6 +9,7 @@ import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.Tenants;
 import dev.strata.Tier;
+import dev.strata.internal.registry.TenantRules;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import org.slf4j.MDC;
@@ -38,13 +39,13 @@ final class TenantRoutes {
 
     List<ApiEndpoint> endpoints() {
         return List.of(
-                new ApiEndpoint(HandlerType.POST, "/v1/tenants", this::create),
-                new ApiEndpoint(HandlerType.GET, "/v1/tenants", this::list),
-                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}", this::show),
-                new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/suspend", this::suspend),
-                new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/resume", this::resume),
-                new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/decommission", this::decommission),
-                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/history", this::history));
+                new ApiEndpoint(HandlerType.POST, "/v1/tenants", Access.SUBTREE, this::create),
+                new ApiEndpoint(HandlerType.GET, "/v1/tenants", Access.SUBTREE, this::list),
+                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}", Access.TENANT_READ, this::show),
+                new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/suspend", Access.TENANT_ADMIN, this::suspend),
+                new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/resume", Access.TENANT_ADMIN, this::resume),
+                new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/decommission", Access.TENANT_ADMIN, this::decommission),
+                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/history", Access.TENANT_READ, this::history));
     }
 
     private void create(Context ctx) {
@@ -56,7 +57,8 @@ final class TenantRoutes {
         }
         Tier tier = creatableTier(body.tier());
         IsolationMode mode = QueryParameters.mode("mode", body.mode());
-        NewTenant request = new NewTenant(tier, body.slug(), body.parent(), body.name(), mode, body.region(), null);
+        String parent = parentFor(Caller.of(ctx), tier, body.parent());
+        NewTenant request = new NewTenant(tier, body.slug(), parent, body.name(), mode, body.region(), null);
         Tenant created = tenants(ctx).create(request);
         MDC.put("tenant", created.id().toString());
         ctx.status(201).header("Location", "/v1/tenants/" + created.id()).json(view(created));
@@ -76,15 +78,47 @@ final class TenantRoutes {
         };
     }
 
+    /**
+     * The parent a caller may create a tenant under: any for a T0 key; for a T1 key only itself (the
+     * default when no parent is given), and only T2s; none for a T2 key. A parent outside the
+     * caller's subtree is answered as one that does not exist.
+     */
+    private String parentFor(Caller caller, Tier tier, String parent) {
+        if (caller.isOperator()) {
+            return parent;
+        }
+        caller.requireAdministrator("creating a tenant");
+        if (tier != Tier.T2) {
+            throw caller.forbidden("creating a T1 (partner)");
+        }
+        if (parent == null || parent.isBlank()) {
+            return caller.tenantId().toString();
+        }
+        TenantRules.parseIdOrValidateSlug(parent);
+        Tenant resolved;
+        try {
+            resolved = caller.visible(strata, parent);
+        } catch (StrataException e) {
+            if (e.code() != ErrorCode.TENANT_NOT_FOUND) {
+                throw e;
+            }
+            throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "The parent '" + TenantRules.printable(parent.trim())
+                    + "' does not exist: name an existing T1 by its id or slug");
+        }
+        return resolved.id().toString();
+    }
+
     private void list(Context ctx) {
         QueryParameters query = QueryParameters.of(ctx, "tier", "parent", "status", "all");
         Tier tier = query.tier("tier");
         TenantStatus status = query.status("status");
         boolean all = query.flag("all");
-        UUID parent = query.get("parent") == null ? null : strata.tenants().get(query.get("parent")).id();
+        Caller caller = Caller.of(ctx);
+        UUID parent = query.get("parent") == null ? null : caller.visible(strata, query.get("parent")).id();
         List<Tenant> tenants = strata.tenants().list();
         Map<UUID, String> slugs = tenants.stream().collect(Collectors.toMap(Tenant::id, Tenant::slug));
         List<TenantView> views = tenants.stream()
+                .filter(caller::sees)
                 .filter(t -> tier == null || t.tier() == tier)
                 .filter(t -> status != null ? t.status() == status : all || t.status() != TenantStatus.DECOMMISSIONED)
                 .filter(t -> parent == null || parent.equals(t.parentId()))
@@ -138,10 +172,9 @@ final class TenantRoutes {
         ctx.json(view(operation.apply(tenants(ctx))));
     }
 
-    private Tenant resolve(Context ctx) {
-        Tenant tenant = strata.tenants().get(ctx.pathParam("key"));
-        MDC.put("tenant", tenant.id().toString());
-        return tenant;
+    /** The path's tenant, as its access rule resolved it within the caller's subtree. */
+    private static Tenant resolve(Context ctx) {
+        return Authorizer.tenant(ctx);
     }
 
     private Tenants tenants(Context ctx) {

@@ -55,8 +55,9 @@ public final class ClientOptions {
         Path dir = env.dataDir(dataDir);
         try {
             return AdminKeyFile.read(dir).orElseThrow(() -> new CliFailure(CliFailure.NO_KEY,
-                    "no API key: pass --key, set STRATA_API_KEY, or run 'strata serve' once to create "
-                            + AdminKeyFile.in(dir) + " (looked there, found none)"));
+                    "no API key: pass --key or set STRATA_API_KEY; " + AdminKeyFile.in(dir) + " does not exist ('strata serve' "
+                            + "writes it on its first start; if it was lost, 'strata keys reset-admin --data-dir " + dir
+                            + "' makes a new admin key there)"));
         } catch (IOException e) {
             throw new CliFailure(CliFailure.NO_KEY, "no API key: cannot read " + AdminKeyFile.in(dir) + " ("
                     + e.getMessage() + "); pass --key or set STRATA_API_KEY", e);

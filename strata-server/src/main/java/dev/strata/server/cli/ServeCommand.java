@@ -148,7 +148,8 @@ public final class ServeCommand implements Callable<Integer> {
                     out.println("Admin API key: in " + AdminKeyFile.in(home) + " (created on the first start)");
                 } else {
                     out.println("API keys exist in the management database, but " + AdminKeyFile.in(home)
-                            + " does not: use a key you were given (--key or STRATA_API_KEY)");
+                            + " does not: use a key you were given (--key or STRATA_API_KEY), or recover the admin key with "
+                            + "'strata keys reset-admin --data-dir " + home + "'" + (url == null ? "" : " --database-url <url>"));
                 }
                 ApiServer api;
                 try {

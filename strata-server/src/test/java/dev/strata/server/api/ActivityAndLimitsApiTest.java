@@ -168,7 +168,7 @@ class ActivityAndLimitsApiTest {
         JsonNode events = http.get("/v1/tenants/limited/history").json().get("events");
         events.forEach(e -> actions.add(e.get("action").asText()));
         assertThat(actions).containsExactly("created", "limits_changed", "limits_cleared");
-        assertThat(events.get(1).get("actor").asText()).isEqualTo("api-key:admin");
+        assertThat(events.get(1).get("actor").asText()).isEqualTo(api.adminActor());
         assertThat(events.get(1).get("detail").get("statement_timeout_ms").asLong()).isEqualTo(4000);
     }
 

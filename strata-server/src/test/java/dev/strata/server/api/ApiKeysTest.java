@@ -35,7 +35,8 @@ class ApiKeysTest {
         Optional<ApiKeys.Created> first = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(dataDir, secret));
         assertThat(first).isPresent();
         String secret = first.get().secret();
-        assertThat(secret).matches("strata_[A-Za-z0-9_-]{43}");
+        assertThat(secret).matches("strata_" + first.get().key().id().toString().replace("-", "") + "_[A-Za-z0-9_-]{43}");
+        assertThat(first.get().key().tenantId()).as("the bootstrap key is the operator's").isEqualTo(strata.tenants().operator().id());
         assertThat(first.get().toString()).doesNotContain(secret);
 
         Path file = AdminKeyFile.in(dataDir);

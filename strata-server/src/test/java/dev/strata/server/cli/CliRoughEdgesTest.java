@@ -131,9 +131,9 @@ class CliRoughEdgesTest {
         assertSucceeded(strata("tenants", "import", file.toString(), "--as-new-slug", "edge-audited-copy"));
         Http http = new Http(api.baseUri(), api.adminKey());
         List<String> source = actions(http, "edge-audited");
-        assertThat(source).contains("exported by api-key:admin").noneMatch(a -> a.startsWith("exported by strata"));
+        assertThat(source).contains("exported by " + api.adminActor()).noneMatch(a -> a.startsWith("exported by strata"));
         List<String> copy = actions(http, "edge-audited-copy");
-        assertThat(copy).isNotEmpty().allMatch(a -> a.endsWith(" by api-key:admin"));
+        assertThat(copy).isNotEmpty().allMatch(a -> a.endsWith(" by " + api.adminActor()));
         JsonNode exportedEvents = http.get("/v1/tenants/edge-audited/history").json().get("events");
         assertThat(exportedEvents.get(exportedEvents.size() - 1).get("action").asText()).isEqualTo("exported");
     }

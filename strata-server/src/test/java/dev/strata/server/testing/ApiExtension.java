@@ -84,6 +84,25 @@ public final class ApiExtension implements BeforeAllCallback, AfterAllCallback {
         return running().adminKey();
     }
 
+    /** The actor recorded for changes made with the admin key: {@code api-key:admin (<id>)}. */
+    public String adminActor() {
+        return running().adminActor();
+    }
+
+    /**
+     * A new API key bound to the tenant with this id or slug (it administers that tenant's subtree),
+     * named {@code name}, never expiring; created directly in the management database, as
+     * {@code POST /v1/keys} would.
+     */
+    public ApiKeys.Created createKey(String tenant, String name) {
+        return keys().create(strata().tenants().get(tenant).id(), name, null, "test fixture");
+    }
+
+    /** A client of the API with a new key of the tenant with this id or slug. */
+    public Http httpAs(String tenant) {
+        return http().withKey(createKey(tenant, tenant + "-key").secret());
+    }
+
     /** The data directory holding {@code admin-key}, as {@code strata serve}'s would. */
     public Path dataDir() {
         return running().dataDir();

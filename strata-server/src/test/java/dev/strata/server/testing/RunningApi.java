@@ -22,15 +22,15 @@ public final class RunningApi implements AutoCloseable {
     private final Strata strata;
     private final ApiKeys keys;
     private final ApiServer server;
-    private final String adminKey;
+    private final ApiKeys.Created admin;
     private final Path dataDir;
     private final boolean ownsStrata;
 
-    private RunningApi(Strata strata, ApiKeys keys, ApiServer server, String adminKey, Path dataDir, boolean ownsStrata) {
+    private RunningApi(Strata strata, ApiKeys keys, ApiServer server, ApiKeys.Created admin, Path dataDir, boolean ownsStrata) {
         this.strata = strata;
         this.keys = keys;
         this.server = server;
-        this.adminKey = adminKey;
+        this.admin = admin;
         this.dataDir = dataDir;
         this.ownsStrata = ownsStrata;
     }
@@ -59,9 +59,9 @@ public final class RunningApi implements AutoCloseable {
         try {
             Path dataDir = Files.createTempDirectory("strata-server-test");
             ApiKeys keys = new ApiKeys(strata.internals().management());
-            String key = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(dataDir, secret)).orElseThrow().secret();
+            ApiKeys.Created admin = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(dataDir, secret)).orElseThrow();
             ApiServer server = ApiServer.start(strata, keys, "127.0.0.1", 0);
-            return new RunningApi(strata, keys, server, key, dataDir, ownsStrata);
+            return new RunningApi(strata, keys, server, admin, dataDir, ownsStrata);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,7 +84,12 @@ public final class RunningApi implements AutoCloseable {
     }
 
     public String adminKey() {
-        return adminKey;
+        return admin.secret();
+    }
+
+    /** The actor recorded for changes made with the admin key: {@code api-key:admin (<id>)}. */
+    public String adminActor() {
+        return admin.key().actor();
     }
 
     /** The data directory holding {@code admin-key}. */
