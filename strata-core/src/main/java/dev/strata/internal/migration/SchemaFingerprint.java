@@ -79,51 +79,57 @@ final class SchemaFingerprint {
                    AND n.nspname NOT IN ('pg_catalog', 'information_schema')),
             outside_rel AS MATERIALIZED (
                 SELECT c.oid, c.xmin FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM outside_ns)),
+            -- one scan of each catalog: how many rows, and whether one is as new as this transaction
+            seen AS (
+                SELECT 'schemas' AS k, count(*) AS n, coalesce(bool_or(age(x.xmin) <= 0), false) AS fresh FROM outside_ns x
+                UNION ALL
+                SELECT 'relations', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM outside_rel x
+                UNION ALL
+                SELECT 'columns', count(*) FILTER (WHERE x.attnum > 0 AND NOT x.attisdropped),
+                       coalesce(bool_or(age(x.xmin) <= 0), false)
+                  FROM pg_attribute x JOIN outside_rel r ON r.oid = x.attrelid
+                UNION ALL
+                SELECT 'policies', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
+                  FROM pg_policy x JOIN outside_rel r ON r.oid = x.polrelid WHERE x.polname <> 'strata_placement_guard'
+                UNION ALL
+                SELECT 'triggers', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
+                  FROM pg_trigger x JOIN outside_rel r ON r.oid = x.tgrelid WHERE NOT x.tgisinternal
+                UNION ALL
+                SELECT 'rules', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
+                  FROM pg_rewrite x JOIN outside_rel r ON r.oid = x.ev_class
+                UNION ALL
+                SELECT 'functions', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
+                  FROM pg_proc x WHERE x.pronamespace IN (SELECT oid FROM outside_ns)
+                UNION ALL
+                SELECT 'event triggers', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_event_trigger x
+                UNION ALL
+                SELECT 'extensions', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_extension x
+                UNION ALL
+                SELECT 'servers', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_foreign_server x
+                UNION ALL
+                SELECT 'wrappers', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_foreign_data_wrapper x
+                UNION ALL
+                SELECT 'default privileges', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_default_acl x
+                UNION ALL
+                SELECT 'role settings', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_db_role_setting x
+                UNION ALL
+                SELECT 'memberships', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
+                  FROM pg_auth_members x WHERE x.member IN (SELECT oid FROM app_side)
+                UNION ALL
+                SELECT 'database', 0, coalesce(bool_or(age(x.xmin) <= 0), false)
+                  FROM pg_database x WHERE x.datname = current_database()),
             outside AS (
-                SELECT (SELECT count(*) FROM outside_ns) AS schemas,
-                       (SELECT count(*) FROM outside_rel) AS relations,
-                       (SELECT count(*) FROM pg_attribute a WHERE a.attrelid IN (SELECT oid FROM outside_rel)
-                                                              AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-                       (SELECT count(*) FROM pg_policy x WHERE x.polrelid IN (SELECT oid FROM outside_rel)
-                                                           AND x.polname <> 'strata_placement_guard') AS policies,
-                       (SELECT count(*) FROM pg_trigger x WHERE x.tgrelid IN (SELECT oid FROM outside_rel) AND NOT x.tgisinternal) AS triggers,
-                       (SELECT count(*) FROM pg_rewrite x WHERE x.ev_class IN (SELECT oid FROM outside_rel)) AS rules,
-                       (SELECT count(*) FROM pg_proc x WHERE x.pronamespace IN (SELECT oid FROM outside_ns)) AS functions,
-                       (SELECT count(*) FROM pg_event_trigger) AS event_triggers,
-                       (SELECT count(*) FROM pg_extension) AS extensions,
-                       (SELECT count(*) FROM pg_foreign_server) AS servers,
-                       (SELECT count(*) FROM pg_foreign_data_wrapper) AS wrappers,
-                       (SELECT count(*) FROM pg_default_acl) AS default_acls,
-                       (SELECT count(*) FROM pg_db_role_setting) AS role_settings,
-                       (SELECT count(*) FROM pg_auth_members m WHERE m.member IN (SELECT oid FROM app_side)) AS memberships,
-                       EXISTS (SELECT 1 FROM outside_ns x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM outside_rel x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_attribute x WHERE x.attrelid IN (SELECT oid FROM outside_rel) AND age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_policy x WHERE x.polrelid IN (SELECT oid FROM outside_rel)
-                                                              AND x.polname <> 'strata_placement_guard' AND age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_trigger x WHERE x.tgrelid IN (SELECT oid FROM outside_rel) AND NOT x.tgisinternal
-                                                               AND age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_rewrite x WHERE x.ev_class IN (SELECT oid FROM outside_rel) AND age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_proc x WHERE x.pronamespace IN (SELECT oid FROM outside_ns) AND age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_event_trigger x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_extension x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_foreign_server x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_foreign_data_wrapper x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_default_acl x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_database x WHERE x.datname = current_database() AND age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_db_role_setting x WHERE age(x.xmin) <= 0)
-                       OR EXISTS (SELECT 1 FROM pg_auth_members x WHERE x.member IN (SELECT oid FROM app_side) AND age(x.xmin) <= 0)
+                SELECT string_agg(k || '=' || n, ' ' ORDER BY k) AS counts,
+                       bool_or(fresh)
                        OR EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid IN (SELECT oid FROM app_side)
                                      AND (r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication))
                        OR EXISTS (SELECT 1 FROM pg_auth_members m CROSS JOIN p WHERE m.member IN (SELECT oid FROM app_side)
-                                     AND pg_get_userbyid(m.roleid) <> p.t1) AS touched)
+                                     AND pg_get_userbyid(m.roleid) <> p.t1) AS touched
+                  FROM seen)
             """;
 
     private static final String OUTSIDE_ONLY = """
-            SELECT NULL, o.touched, concat_ws(' ', o.schemas, o.relations, o.columns, o.policies, o.triggers, o.rules,
-                   o.functions, o.event_triggers, o.extensions, o.servers, o.wrappers, o.default_acls, o.role_settings,
-                   o.memberships)
-              FROM outside o
+            SELECT NULL, o.touched, o.counts FROM outside o
             """;
 
     private static final String FULL = """
@@ -231,9 +237,7 @@ final class SchemaFingerprint {
                 SELECT concat_ws(' ', 'type', quote_ident(t.typname), t.typtype, t.typowner IN (SELECT oid FROM app_side))
                   FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM ns))
             SELECT (SELECT coalesce(string_agg(line, E'\\n' ORDER BY line), '') FROM lines),
-                   o.touched, concat_ws(' ', o.schemas, o.relations, o.columns, o.policies, o.triggers, o.rules,
-                   o.functions, o.event_triggers, o.extensions, o.servers, o.wrappers, o.default_acls, o.role_settings,
-                   o.memberships)
+                   o.touched, o.counts
               FROM outside o
             """;
 
@@ -254,8 +258,11 @@ final class SchemaFingerprint {
         String sql = template.formatted(literal(schema), literal(names.t1ContextRole()), literal(names.namespace() + "_app_"),
                 literal(TenantTableSafety.REFERENCE_DATA));
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL search_path = " + quote(schema) + ", pg_catalog");
-            try (ResultSet rs = s.executeQuery(sql)) {
+            s.execute("SET LOCAL search_path = " + quote(schema) + ", pg_catalog;\n" + sql);
+            while (!s.getMoreResults() && s.getUpdateCount() != -1) {
+                // the SET; the snapshot comes next
+            }
+            try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 return new Snapshot(rs.getString(1), rs.getBoolean(2), rs.getString(3));
             }

@@ -150,10 +150,18 @@ public final class SchemaMigrator {
         String applied = null;
         List<String> grantees;
         try (Statement s = admin.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(hashtext(" + literal("strata:migrate:" + schema) + "))");
-            try (ResultSet rs = s.executeQuery("SELECT current_setting('search_path'), current_user, "
+            // one round trip: the lock, then (a statement of its own, so it sees what the lock
+            // waited for) where the schema stands
+            s.execute("SELECT pg_advisory_xact_lock(hashtext(" + literal("strata:migrate:" + schema) + "));\n"
+                    + "SELECT current_setting('search_path'), current_user, "
                     + "(SELECT coalesce(max(installed_rank), 0) + 1 FROM " + history + "), "
-                    + "ARRAY(SELECT version FROM " + history + " WHERE success AND version IS NOT NULL)::text[]")) {
+                    + "ARRAY(SELECT version FROM " + history + " WHERE success AND version IS NOT NULL)::text[], "
+                    + "ARRAY(" + TenantTableSafety.granteesQuery(literal(schema), literal(names.t1ContextRole()),
+                            literal(names.namespace() + "_app_")) + ")::text[]");
+            if (!s.getMoreResults()) {
+                throw new IllegalStateException("no answer to the set-up query");
+            }
+            try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 searchPath = rs.getString(1);
                 user = rs.getString(2);
@@ -163,9 +171,9 @@ public final class SchemaMigrator {
                         applied = version;
                     }
                 }
+                grantees = List.of((String[]) rs.getArray(5).getArray());
             }
         }
-        grantees = safety.grantees(admin, schema);
         List<TenantMigration> run = new ArrayList<>();
         for (TenantMigration migration : pending) {
             if (applied != null && TenantMigrationSet.compareVersions(migration.version(), applied) <= 0) {
@@ -174,9 +182,8 @@ public final class SchemaMigrator {
             String sql = forTarget(migration, admin, target);
             long started = System.nanoTime();
             try (Statement s = admin.createStatement()) {
-                s.execute("SET LOCAL search_path = " + quote(schema) + ", platform; SAVEPOINT strata_migration");
                 try {
-                    s.execute(sql);
+                    s.execute("SET LOCAL search_path = " + quote(schema) + ", platform; SAVEPOINT strata_migration;\n" + sql);
                 } catch (SQLException e) {
                     s.execute("ROLLBACK TO SAVEPOINT strata_migration");
                     throw new StrataException(ErrorCode.MIGRATION_FAILED, "Migration " + migration.script() + " failed on "
@@ -184,13 +191,17 @@ public final class SchemaMigrator {
                             + "and apply again; " + target.name() + " is unchanged", e);
                 }
                 int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
-                s.execute("RELEASE SAVEPOINT strata_migration; SELECT set_config('search_path', " + literal(searchPath)
-                        + ", true)");
-                try (ResultSet rs = s.executeQuery("INSERT INTO " + history + " (installed_rank, version, description, type, "
+                s.execute("RELEASE SAVEPOINT strata_migration;\n"
+                        + "INSERT INTO " + history + " (installed_rank, version, description, type, "
                         + "script, checksum, installed_by, execution_time, success) VALUES (" + rank++ + ", "
                         + literal(migration.version()) + ", " + literal(truncate(migration.description(), 200)) + ", 'SQL', "
                         + literal(truncate(migration.script(), 1000)) + ", " + migration.checksum() + ", current_user, "
-                        + millis + ", true) RETURNING installed_by")) {
+                        + millis + ", true) RETURNING installed_by;\n"
+                        + "SELECT set_config('search_path', " + literal(searchPath) + ", true)");
+                while (!s.getMoreResults() && s.getUpdateCount() != -1) {
+                    // the RELEASE's count; the INSERT's rows come next
+                }
+                try (ResultSet rs = s.getResultSet()) {
                     rs.next();
                     if (!user.equals(rs.getString(1))) {
                         throw MigrationRefusals.refused(target, List.of(migration), "It switched the role it runs as to "

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import static dev.strata.internal.sql.Identifiers.literal;
 import static dev.strata.internal.sql.Identifiers.qualified;
 import static dev.strata.internal.sql.Identifiers.quote;
 
@@ -75,25 +76,22 @@ public final class TenantTableSafety {
      */
     public List<String> grantees(Connection c, String schema) throws SQLException {
         List<String> roles = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT r.rolname FROM pg_namespace n
-                 CROSS JOIN LATERAL aclexplode(n.nspacl) a
-                  JOIN pg_roles r ON r.oid = a.grantee
-                 WHERE n.nspname = ? AND a.privilege_type = 'USAGE' AND a.grantee <> n.nspowner
-                   AND (r.rolname = ? OR starts_with(r.rolname, ?))
-                 ORDER BY r.rolname""")) {
-            ps.setString(1, schema);
-            ps.setString(2, names.t1ContextRole());
-            ps.setString(3, names.namespace() + "_app_");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (!roles.contains(rs.getString(1))) {
-                        roles.add(rs.getString(1));
-                    }
-                }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(granteesQuery(literal(schema), literal(names.t1ContextRole()),
+                     literal(names.namespace() + "_app_")))) {
+            while (rs.next()) {
+                roles.add(rs.getString(1));
             }
         }
         return roles;
+    }
+
+    /** The query behind {@link #grantees}, one role name a row, given its three arguments as SQL literals. */
+    static String granteesQuery(String schema, String t1Role, String appPrefix) {
+        return "SELECT DISTINCT r.rolname FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a "
+                + "JOIN pg_roles r ON r.oid = a.grantee WHERE n.nspname = " + schema
+                + " AND a.privilege_type = 'USAGE' AND a.grantee <> n.nspowner AND (r.rolname = " + t1Role
+                + " OR starts_with(r.rolname, " + appPrefix + ")) ORDER BY r.rolname";
     }
 
     /** Makes every tenant table of the target's schema safe and grants {@code grantees} the standard rights. */
@@ -153,7 +151,10 @@ public final class TenantTableSafety {
             // transactions behind a long one indefinitely (the caller fails and rolls back).
             statements.add(0, "SET LOCAL lock_timeout = '10s'");
         }
-        statements.addAll(grants(c, schema, grantees));
+        for (String role : grantees) {
+            // a grantee holds USAGE on the schema already: that is what made it one
+            statements.addAll(missingGrants(c, schema, role, false));
+        }
         executeAll(c, statements);
         TenantSchemaGuard.guardSchema(c, schema, target.tenant());
     }
@@ -187,35 +188,18 @@ public final class TenantTableSafety {
      * declared as such, USAGE on the sequences of tenant tables. Nothing on the history.
      */
     public static void grant(Connection c, String schema, String role) throws SQLException {
-        executeAll(c, grants(c, schema, List.of(role)));
+        executeAll(c, missingGrants(c, schema, role, true));
     }
 
     /**
-     * The GRANT statements that give each of {@code roles} the standard rights in the schema it
-     * does not hold yet (nothing if it holds them all: a GRANT rewrites the catalog row even then).
+     * The GRANT statements that give {@code role} the standard rights in the schema it does not
+     * hold yet (nothing if it holds them all: a GRANT rewrites the catalog row even then).
      */
-    private static List<String> grants(Connection c, String schema, List<String> roles) throws SQLException {
+    private static List<String> missingGrants(Connection c, String schema, String role, boolean schemaUsage)
+            throws SQLException {
         List<String> statements = new ArrayList<>();
-        for (String role : roles) {
-            statements.addAll(missingGrants(c, schema, role));
-        }
-        return statements;
-    }
-
-    private static List<String> missingGrants(Connection c, String schema, String role) throws SQLException {
-        List<String> statements = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT NOT EXISTS (SELECT 1 FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
-                                    WHERE n.nspname = ? AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)
-                                      AND a.privilege_type = 'USAGE')""")) {
-            ps.setString(1, schema);
-            ps.setString(2, role);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
-                }
-            }
+        if (schemaUsage && !holdsSchemaUsage(c, schema, role)) {
+            statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT c.relname, c.relkind,
@@ -261,6 +245,20 @@ public final class TenantTableSafety {
             }
         }
         return statements;
+    }
+
+    private static boolean holdsSchemaUsage(Connection c, String schema, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+                                WHERE n.nspname = ? AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)
+                                  AND a.privilege_type = 'USAGE')""")) {
+            ps.setString(1, schema);
+            ps.setString(2, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /** The tables of a schema holding tenant rows: every table, partitioned table and partition with {@code tenant_id}. */
