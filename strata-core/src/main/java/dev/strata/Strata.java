@@ -138,7 +138,18 @@ public final class Strata implements AutoCloseable {
         return engine.config();
     }
 
-    /** For Strata's own modules (server, benchmarks); not a supported API. */
+    /**
+     * For Strata's own server module (REST API, CLI, demo): the few engine services it needs beyond
+     * this API ({@link dev.strata.internal.ServerHooks}). Not a supported API.
+     */
+    public dev.strata.internal.ServerHooks serverHooks() {
+        return engine;
+    }
+
+    /**
+     * The whole engine, for Strata's own tests and benchmarks only (the server uses
+     * {@link #serverHooks()}). Not a supported API.
+     */
     public StrataEngine internals() {
         return engine;
     }

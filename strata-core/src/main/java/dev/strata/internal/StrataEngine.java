@@ -49,7 +49,7 @@ import static dev.strata.internal.sql.Identifiers.quote;
  * Everything a running Strata owns: the management pool, the tenant pools, the router and its
  * listener, the provisioner. Built by {@link #start}; closed once.
  */
-public final class StrataEngine implements AutoCloseable {
+public final class StrataEngine implements ServerHooks, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StrataEngine.class);
 
     private final StrataConfig config;
@@ -281,10 +281,12 @@ public final class StrataEngine implements AutoCloseable {
         return names;
     }
 
+    @Override
     public Map<String, DataPlane> planes() {
         return planes;
     }
 
+    @Override
     public DataPlane plane(String key) {
         DataPlane plane = planes.get(key);
         if (plane == null) {
@@ -293,8 +295,14 @@ public final class StrataEngine implements AutoCloseable {
         return plane;
     }
 
+    @Override
     public HikariDataSource management() {
         return management;
+    }
+
+    @Override
+    public dev.strata.internal.archive.TenantArchives archives() {
+        return new dev.strata.internal.archive.TenantArchives(this);
     }
 
     /** Which databases are reachable, as the last connection attempts said. */

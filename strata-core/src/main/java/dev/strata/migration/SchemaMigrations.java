@@ -25,6 +25,14 @@ public interface SchemaMigrations {
      */
     MigrationRun apply(ApplyRequest request);
 
+    /**
+     * Starts a run like {@link #apply} on a thread of this process and returns at once with its
+     * operation. Bad input and a live run are refused here, before anything starts (the same
+     * {@link dev.strata.StrataException}s as {@link #apply}); the run's progress goes to the
+     * request's listener and the operation's journal, its outcome to {@link StartedRun#outcome()}.
+     */
+    StartedRun start(ApplyRequest request);
+
     /** Applied migrations whose checksum differs from the one found, or that are missing; changes nothing. */
     List<MigrationDrift> validate();
 }

@@ -18,9 +18,11 @@ import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,8 +97,9 @@ final class FanOutRunner {
         {
             var flushing = flusher.scheduleWithFixedDelay(progress::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
             try {
+                Map<String, SchemaFingerprint.Snapshot> templates = new ConcurrentHashMap<>();
                 try {
-                    operation.step(MigrateStep.TEMPLATE, () -> migrateTemplates(progress));
+                    operation.step(MigrateStep.TEMPLATE, () -> migrateTemplates(progress, templates));
                 } catch (RuntimeException e) {
                     flushing.cancel(false);
                     StrataException failure = templateFailure(e);
@@ -107,7 +110,7 @@ final class FanOutRunner {
                     }
                     throw failure;
                 }
-                operation.step(MigrateStep.TARGET, () -> fanOut(progress, targets, workers(concurrency)));
+                operation.step(MigrateStep.TARGET, () -> fanOut(progress, targets, workers(concurrency), templates));
             } finally {
                 flushing.cancel(false);
             }
@@ -136,7 +139,12 @@ final class FanOutRunner {
 
     // ---------------------------------------------------------------- templates
 
-    private void migrateTemplates(RunProgress progress) throws SQLException {
+    /**
+     * Migrates every data plane's template under every check, and keeps what each looks like
+     * afterwards in {@code templates}: what the plane's tenant targets are compared with.
+     */
+    private void migrateTemplates(RunProgress progress, Map<String, SchemaFingerprint.Snapshot> templates)
+            throws SQLException {
         for (DataPlane plane : planes.values()) {
             AppSchema template = TargetDiscovery.template(plane.key(), names);
             progress.addTotal(1);
@@ -147,6 +155,7 @@ final class FanOutRunner {
                 if (state.pending().isEmpty()) {
                     c.commit();
                     progress.upToDate(1);
+                    keepSnapshot(c, plane, template, templates);
                     return null;
                 }
                 try {
@@ -159,8 +168,22 @@ final class FanOutRunner {
                 }
                 progress.migrated(template, state.version(), newest(state));
                 LOG.info("Migrated template {} from version {} to {}", template.name(), state.version(), newest(state));
+                keepSnapshot(c, plane, template, templates);
                 return null;
             });
+        }
+    }
+
+    /** Reads the migrated template's snapshot; without one, the plane's targets all get every check. */
+    private void keepSnapshot(java.sql.Connection c, DataPlane plane, AppSchema template,
+                              Map<String, SchemaFingerprint.Snapshot> templates) {
+        try {
+            templates.put(plane.key(), migrator.snapshot(c, template.schema()));
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollBack(c);
+            LOG.warn("Could not read what template {} looks like ({}): its tenant targets get every check", template.name(),
+                    message(e));
         }
     }
 
@@ -170,7 +193,8 @@ final class FanOutRunner {
     private record Unit(TargetDiscovery.DatabaseTargets database, List<PendingDetection.TargetState> states) {
     }
 
-    private void fanOut(RunProgress progress, Set<String> targets, int workers) throws SQLException {
+    private void fanOut(RunProgress progress, Set<String> targets, int workers,
+                        Map<String, SchemaFingerprint.Snapshot> templates) throws SQLException {
         List<TargetDiscovery.DatabaseTargets> databases = Jdbc.withConnection(management, "find the migration targets",
                 TargetDiscovery::discover);
         ConcurrentLinkedDeque<Unit> queue = new ConcurrentLinkedDeque<>();
@@ -193,7 +217,7 @@ final class FanOutRunner {
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                running.add(pool.submit(() -> work(queue, unfinished, progress, threads)));
+                running.add(pool.submit(() -> work(queue, unfinished, progress, threads, templates)));
             }
             for (Future<?> f : running) {
                 try {
@@ -210,7 +234,8 @@ final class FanOutRunner {
         }
     }
 
-    private void work(ConcurrentLinkedDeque<Unit> queue, AtomicInteger unfinished, RunProgress progress, int workers) {
+    private void work(ConcurrentLinkedDeque<Unit> queue, AtomicInteger unfinished, RunProgress progress, int workers,
+                      Map<String, SchemaFingerprint.Snapshot> templates) {
         while (!progress.lost()) {
             Unit unit = queue.pollFirst();
             if (unit == null) {
@@ -221,7 +246,7 @@ final class FanOutRunner {
                 continue;
             }
             try {
-                process(unit, queue, unfinished, progress, workers);
+                process(unit, queue, unfinished, progress, workers, templates);
             } finally {
                 unfinished.decrementAndGet();
             }
@@ -229,7 +254,7 @@ final class FanOutRunner {
     }
 
     private void process(Unit unit, ConcurrentLinkedDeque<Unit> queue, AtomicInteger unfinished, RunProgress progress,
-                         int workers) {
+                         int workers, Map<String, SchemaFingerprint.Snapshot> templates) {
         TargetDiscovery.DatabaseTargets db = unit.database();
         DataPlane plane = planes.get(db.dataPlane());
         if (plane == null) {
@@ -237,6 +262,9 @@ final class FanOutRunner {
             return;
         }
         List<PendingDetection.TargetState> mine = unit.states();
+        List<PendingDetection.TargetState> tenantSchemas = List.of();
+        SchemaFingerprint.Snapshot template = templates.get(db.dataPlane());
+        Map<String, String> outside = new HashMap<>();
         AdminConnection connection = null;
         int next = 0;
         try {
@@ -246,7 +274,14 @@ final class FanOutRunner {
                 connection.connection().commit();
                 List<PendingDetection.TargetState> pending = states.stream().filter(s -> !s.pending().isEmpty()).toList();
                 progress.upToDate(db.candidates().size() - pending.size());
-                mine = split(db, pending, queue, unfinished, workers);
+                // the database's shared app schema first, on this connection: the tenant schemas,
+                // split over other workers, see it settled (it lies outside each of them)
+                mine = pending.stream().filter(s -> PhysicalNames.APP_SCHEMA.equals(s.schema().schema())).toList();
+                tenantSchemas = pending.stream().filter(s -> !PhysicalNames.APP_SCHEMA.equals(s.schema().schema())).toList();
+                if (mine.isEmpty()) {
+                    mine = split(db, tenantSchemas, queue, unfinished, workers);
+                    tenantSchemas = List.of();
+                }
             }
             for (; next < mine.size(); next++) {
                 if (progress.lost()) {
@@ -257,7 +292,12 @@ final class FanOutRunner {
                     connection = null;
                     connection = AdminConnection.open(plane, db.database(), pools, connectionTimeout);
                 }
-                migrateOne(connection, mine.get(next), progress);
+                migrateOne(connection, mine.get(next), progress, template, outside);
+                if (next == mine.size() - 1 && !tenantSchemas.isEmpty()) {
+                    mine = split(db, tenantSchemas, queue, unfinished, workers);
+                    tenantSchemas = List.of();
+                    next = -1;
+                }
             }
         } catch (SQLException | RuntimeException e) {
             if (mine == null && db.mayBeMissing() && SqlStates.is(e, SqlStates.INVALID_CATALOG_NAME)) {
@@ -269,7 +309,10 @@ final class FanOutRunner {
                 failAll(unit, progress, error);
             } else {
                 // could not reconnect: the targets not reached yet fail (migrateOne counted the others)
-                for (PendingDetection.TargetState s : mine.subList(next, mine.size())) {
+                for (PendingDetection.TargetState s : mine.subList(Math.max(0, next), mine.size())) {
+                    progress.failed(s.schema(), s.version(), s.pendingVersions(), error);
+                }
+                for (PendingDetection.TargetState s : tenantSchemas) {
                     progress.failed(s.schema(), s.version(), s.pendingVersions(), error);
                 }
             }
@@ -296,8 +339,40 @@ final class FanOutRunner {
         return pending.subList(0, piece);
     }
 
-    private void migrateOne(AdminConnection connection, PendingDetection.TargetState state, RunProgress progress) {
+    /**
+     * One target in a transaction of its own: compared with its template when the plane has a
+     * snapshot of it ({@link SchemaMigrator#migrateLikeTemplate}), under every check otherwise or
+     * when the comparison fails.
+     *
+     * @param outside the outside counts of this database, by kind of schema, taken before its first
+     *                compared target (cleared after a target that needed every check)
+     */
+    private void migrateOne(AdminConnection connection, PendingDetection.TargetState state, RunProgress progress,
+                            SchemaFingerprint.Snapshot template, Map<String, String> outside) {
         var c = connection.connection();
+        if (template != null && state.version() != null) {
+            try {
+                String schema = state.schema().schema();
+                String kind = PhysicalNames.APP_SCHEMA.equals(schema) ? schema : "tenant schema";
+                String before = outside.get(kind);
+                if (before == null) {
+                    before = migrator.outside(c, schema);
+                    outside.put(kind, before);
+                }
+                if (migrator.migrateLikeTemplate(c, state.schema(), state.pending(), template, before)) {
+                    c.commit();
+                    progress.migrated(state.schema(), state.version(), newest(state));
+                    return;
+                }
+                rollBack(c);
+                outside.clear();
+            } catch (SQLException | RuntimeException e) {
+                rollBack(c);
+                LOG.warn("Migrating {} failed (rolled back; the other targets go on): {}", state.schema().name(), message(e));
+                progress.failed(state.schema(), state.version(), state.pendingVersions(), message(e));
+                return;
+            }
+        }
         try {
             migrator.migrate(c, state.schema(), state.pending());
             c.commit();

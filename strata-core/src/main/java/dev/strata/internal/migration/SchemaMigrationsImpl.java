@@ -20,6 +20,7 @@ import dev.strata.migration.MigrationProgress;
 import dev.strata.migration.MigrationRun;
 import dev.strata.migration.MigrationTarget;
 import dev.strata.migration.SchemaMigrations;
+import dev.strata.migration.StartedRun;
 import dev.strata.migration.TenantSchemaStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,23 +110,21 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         }
     }
 
-    /**
-     * Starts a run like {@link #apply} and returns its operation at once (for {@code POST
-     * /v1/migrations/apply}); the run goes on on a thread of this process, its progress and outcome
-     * in the journal. Bad input and a live run are refused here, before anything starts.
-     */
-    public java.util.UUID applyInBackground(ApplyRequest request) {
+    @Override
+    public StartedRun start(ApplyRequest request) {
         MigrationJournal.Claimed claimed = claim(request);
+        java.util.concurrent.CompletableFuture<MigrationRun> outcome = new java.util.concurrent.CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try (RunningOperation operation = operations.track(claimed.id(), MigrationJournal.KIND)) {
-                runner.run(claimed, operation, request.targets(), request.concurrency(), request.progress());
-            } catch (RuntimeException e) {
+                outcome.complete(runner.run(claimed, operation, request.targets(), request.concurrency(), request.progress()));
+            } catch (RuntimeException | Error e) {
                 LOG.error("Migration run {} failed: {}", claimed.id(), e.getMessage());
+                outcome.completeExceptionally(e);
             }
         }, "strata-migrate-run");
         thread.setDaemon(true);
         thread.start();
-        return claimed.id();
+        return new StartedRun(claimed.id(), outcome);
     }
 
     private MigrationJournal.Claimed claim(ApplyRequest request) {

@@ -38,11 +38,15 @@ public final class SchemaMigrator {
 
     private final PhysicalNames names;
     private final MigrationRefusals refusals;
+    private final TenantTableSafety safety;
+    private final SchemaFingerprint fingerprint;
 
     /** @param names the installation's physical names (app roles, the T1 context role) */
     public SchemaMigrator(PhysicalNames names) {
         this.names = Objects.requireNonNull(names, "names");
         this.refusals = new MigrationRefusals(names);
+        this.safety = new TenantTableSafety(names);
+        this.fingerprint = new SchemaFingerprint(names);
     }
 
     /**
@@ -74,7 +78,6 @@ public final class SchemaMigrator {
             s.execute(historyDdl(schema));
         }
         String applied = appliedVersion(admin, schema);
-        TenantTableSafety safety = new TenantTableSafety(names);
         List<String> grantees = safety.grantees(admin, schema);
         String searchPath;
         try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SHOW search_path")) {
@@ -116,6 +119,130 @@ public final class SchemaMigrator {
             }
             s.execute("RELEASE SAVEPOINT strata_safety");
         }
+    }
+
+    /**
+     * The fan-out's path for a tenant target whose template was migrated (under every check of
+     * {@link #migrate}) to the same migrations: inside the caller's open transaction, runs the
+     * pending scripts, records them and makes the tenant tables safe as {@link #migrate} does,
+     * but instead of the refusal checks compares the result with the template's
+     * ({@link SchemaFingerprint}): the same objects with the same security-relevant properties in
+     * the schema, nothing written outside it, nothing outside it removed. Returns {@code false}
+     * when it differs in any of them: the caller must then roll back and migrate the target with
+     * {@link #migrate}, whose checks refuse it or let the difference pass (a target is never
+     * accepted on a comparison that failed).
+     *
+     * @param template       the template's snapshot after its migration ({@link #snapshot})
+     * @param outsideBefore  the outside counts of the target's database before its first target
+     *                       ({@link #outside})
+     * @throws dev.strata.StrataException as {@link #migrate}, for a script that fails or switches roles
+     */
+    boolean migrateLikeTemplate(Connection admin, AppSchema target, List<TenantMigration> pending,
+                                SchemaFingerprint.Snapshot template, String outsideBefore) throws SQLException {
+        if (admin.getAutoCommit()) {
+            throw new IllegalStateException("SchemaMigrator.migrateLikeTemplate needs an open transaction (auto-commit off)");
+        }
+        String schema = target.schema();
+        String history = qualified(schema, HISTORY_TABLE);
+        String searchPath;
+        String user;
+        int rank;
+        String applied = null;
+        List<String> grantees;
+        try (Statement s = admin.createStatement()) {
+            // one round trip: the lock, then (a statement of its own, so it sees what the lock
+            // waited for) where the schema stands
+            s.execute("SELECT pg_advisory_xact_lock(hashtext(" + literal("strata:migrate:" + schema) + "));\n"
+                    + "SELECT current_setting('search_path'), current_user, "
+                    + "(SELECT coalesce(max(installed_rank), 0) + 1 FROM " + history + "), "
+                    + "ARRAY(SELECT version FROM " + history + " WHERE success AND version IS NOT NULL)::text[], "
+                    + "ARRAY(" + TenantTableSafety.granteesQuery(literal(schema), literal(names.t1ContextRole()),
+                            literal(names.namespace() + "_app_")) + ")::text[]");
+            if (!s.getMoreResults()) {
+                throw new IllegalStateException("no answer to the set-up query");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                searchPath = rs.getString(1);
+                user = rs.getString(2);
+                rank = rs.getInt(3);
+                for (String version : (String[]) rs.getArray(4).getArray()) {
+                    if (TenantMigrationSet.compareVersions(version, applied) > 0) {
+                        applied = version;
+                    }
+                }
+                grantees = List.of((String[]) rs.getArray(5).getArray());
+            }
+        }
+        List<TenantMigration> run = new ArrayList<>();
+        for (TenantMigration migration : pending) {
+            if (applied != null && TenantMigrationSet.compareVersions(migration.version(), applied) <= 0) {
+                continue;
+            }
+            String sql = forTarget(migration, admin, target);
+            long started = System.nanoTime();
+            try (Statement s = admin.createStatement()) {
+                try {
+                    s.execute("SET LOCAL search_path = " + quote(schema) + ", platform; SAVEPOINT strata_migration;\n" + sql);
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK TO SAVEPOINT strata_migration");
+                    throw new StrataException(ErrorCode.MIGRATION_FAILED, "Migration " + migration.script() + " failed on "
+                            + target.name() + ": " + e.getMessage() + ". Fix the script (or add a new migration after it) "
+                            + "and apply again; " + target.name() + " is unchanged", e);
+                }
+                int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
+                s.execute("RELEASE SAVEPOINT strata_migration;\n"
+                        + "INSERT INTO " + history + " (installed_rank, version, description, type, "
+                        + "script, checksum, installed_by, execution_time, success) VALUES (" + rank++ + ", "
+                        + literal(migration.version()) + ", " + literal(truncate(migration.description(), 200)) + ", 'SQL', "
+                        + literal(truncate(migration.script(), 1000)) + ", " + migration.checksum() + ", current_user, "
+                        + millis + ", true) RETURNING installed_by;\n"
+                        + "SELECT set_config('search_path', " + literal(searchPath) + ", true)");
+                while (!s.getMoreResults() && s.getUpdateCount() != -1) {
+                    // the RELEASE's count; the INSERT's rows come next
+                }
+                try (ResultSet rs = s.getResultSet()) {
+                    rs.next();
+                    if (!user.equals(rs.getString(1))) {
+                        throw MigrationRefusals.refused(target, List.of(migration), "It switched the role it runs as to "
+                                + rs.getString(1) + ": migrations run as Strata's administrator. Remove the SET ROLE / SET "
+                                + "SESSION AUTHORIZATION (also inside DO blocks)");
+                    }
+                }
+            }
+            run.add(migration);
+        }
+        try {
+            safety.secure(admin, target, grantees);
+        } catch (SQLException e) {
+            throw new StrataException(ErrorCode.MIGRATION_FAILED, "Making the tenant tables of " + target.name()
+                    + " safe failed after " + (run.isEmpty() ? "no migration" : run.get(run.size() - 1).script())
+                    + ": " + e.getMessage() + ". Nothing was applied; fix the migration and apply again", e);
+        }
+        SchemaFingerprint.Snapshot after = fingerprint.read(admin, schema);
+        boolean same = Objects.equals(after.schema(), template.schema()) && !after.touchedOutside()
+                && Objects.equals(after.outsideCounts(), outsideBefore);
+        if (!same) {
+            LOG.info("{} does not match its template after {} ({}): migrating it again under every check", target.name(),
+                    run.isEmpty() ? "no migration" : run.get(run.size() - 1).script(),
+                    !Objects.equals(after.schema(), template.schema()) ? "its schema differs: " + after.difference(template)
+                            : after.touchedOutside() ? "something outside its schema was written"
+                            : "something outside its schema was removed or added");
+        }
+        return same;
+    }
+
+    /**
+     * The snapshot a tenant target is compared with by {@link #migrateLikeTemplate}: read on the
+     * template inside the caller's transaction, after it was migrated.
+     */
+    SchemaFingerprint.Snapshot snapshot(Connection admin, String schema) throws SQLException {
+        return fingerprint.read(admin, schema);
+    }
+
+    /** What lies outside {@code schema} in the connected database, counted: the {@code outsideBefore} of {@link #migrateLikeTemplate}. */
+    String outside(Connection admin, String schema) throws SQLException {
+        return fingerprint.outside(admin, schema).outsideCounts();
     }
 
     private void run(Connection admin, AppSchema target, TenantMigration migration) throws SQLException {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import static dev.strata.internal.sql.Identifiers.literal;
 import static dev.strata.internal.sql.Identifiers.qualified;
 import static dev.strata.internal.sql.Identifiers.quote;
 
@@ -33,7 +34,8 @@ import static dev.strata.internal.sql.Identifiers.quote;
  * <li>in a tenant schema, and in a shared schema beside tenant schemas, the placement guard
  * ({@link TenantSchemaGuard}).</li>
  * </ul>
- * Stateless and thread-safe; runs inside the caller's transaction.
+ * Thread-safe (it remembers only how PostgreSQL prints the standard policies); runs inside the
+ * caller's transaction.
  */
 public final class TenantTableSafety {
     /** The comment prefix that declares a table without {@code tenant_id} shared reference data. */
@@ -48,6 +50,8 @@ public final class TenantTableSafety {
     private static final String PROBE = "strata_policy_probe";
 
     private final PhysicalNames names;
+    /** The standard policies as printed under a search_path: {@link #expected}. */
+    private final Map<String, Map<String, Policy>> expectedBySearchPath = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TenantTableSafety(PhysicalNames names) {
         this.names = Objects.requireNonNull(names, "names");
@@ -72,36 +76,53 @@ public final class TenantTableSafety {
      */
     public List<String> grantees(Connection c, String schema) throws SQLException {
         List<String> roles = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT r.rolname FROM pg_namespace n
-                 CROSS JOIN LATERAL aclexplode(n.nspacl) a
-                  JOIN pg_roles r ON r.oid = a.grantee
-                 WHERE n.nspname = ? AND a.privilege_type = 'USAGE' AND a.grantee <> n.nspowner
-                   AND (r.rolname = ? OR starts_with(r.rolname, ?))
-                 ORDER BY r.rolname""")) {
-            ps.setString(1, schema);
-            ps.setString(2, names.t1ContextRole());
-            ps.setString(3, names.namespace() + "_app_");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (!roles.contains(rs.getString(1))) {
-                        roles.add(rs.getString(1));
-                    }
-                }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(granteesQuery(literal(schema), literal(names.t1ContextRole()),
+                     literal(names.namespace() + "_app_")))) {
+            while (rs.next()) {
+                roles.add(rs.getString(1));
             }
         }
         return roles;
     }
 
+    /** The query behind {@link #grantees}, one role name a row, given its three arguments as SQL literals. */
+    static String granteesQuery(String schema, String t1Role, String appPrefix) {
+        return "SELECT DISTINCT r.rolname FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a "
+                + "JOIN pg_roles r ON r.oid = a.grantee WHERE n.nspname = " + schema
+                + " AND a.privilege_type = 'USAGE' AND a.grantee <> n.nspowner AND (r.rolname = " + t1Role
+                + " OR starts_with(r.rolname, " + appPrefix + ")) ORDER BY r.rolname";
+    }
+
     /** Makes every tenant table of the target's schema safe and grants {@code grantees} the standard rights. */
     public void secure(Connection c, AppSchema target, List<String> grantees) throws SQLException {
         String schema = target.schema();
-        List<String> tables = tenantTables(c, schema);
+        String searchPath;
+        Map<String, boolean[]> rls = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT current_setting('search_path'), c.relname, c.relrowsecurity, c.relforcerowsecurity
+                  FROM (SELECT 1) one
+                  LEFT JOIN (pg_class c
+                             JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = ?
+                             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+                    ON c.relkind IN ('r', 'p')
+                 ORDER BY c.relname""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                searchPath = rs.getString(1);
+                do {
+                    if (rs.getString(2) != null) {
+                        rls.put(rs.getString(2), new boolean[] {rs.getBoolean(3), rs.getBoolean(4)});
+                    }
+                } while (rs.next());
+            }
+        }
+        List<String> tables = new ArrayList<>(rls.keySet());
         List<String> statements = new ArrayList<>();
         if (!tables.isEmpty()) {
-            Map<String, Policy> expected = expectedPolicies(c);
+            Map<String, Policy> expected = expected(c, searchPath);
             Map<String, Map<String, Policy>> existing = existingPolicies(c, schema);
-            Map<String, boolean[]> rls = rowSecurity(c, schema);
             for (String table : tables) {
                 String name = qualified(schema, table);
                 boolean[] state = rls.get(table);
@@ -125,20 +146,40 @@ public final class TenantTableSafety {
                 }
             }
         }
-        try (Statement s = c.createStatement()) {
-            if (!statements.isEmpty()) {
-                // Policy DDL locks each table exclusively: give up rather than queue tenant
-                // transactions behind a long one indefinitely (the caller fails and rolls back).
-                s.execute("SET LOCAL lock_timeout = '10s'");
-            }
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-            for (String role : grantees) {
-                grant(c, schema, role);
-            }
+        if (!statements.isEmpty()) {
+            // Policy DDL locks each table exclusively: give up rather than queue tenant
+            // transactions behind a long one indefinitely (the caller fails and rolls back).
+            statements.add(0, "SET LOCAL lock_timeout = '10s'");
         }
+        for (String role : grantees) {
+            // a grantee holds USAGE on the schema already: that is what made it one
+            statements.addAll(missingGrants(c, schema, role, false));
+        }
+        executeAll(c, statements);
         TenantSchemaGuard.guardSchema(c, schema, target.tenant());
+    }
+
+    /** Runs {@code statements} (Strata's own DDL, identifiers quoted) in one round trip. */
+    private static void executeAll(Connection c, List<String> statements) throws SQLException {
+        if (statements.isEmpty()) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(String.join(";\n", statements));
+        }
+    }
+
+    /**
+     * The standard policies as PostgreSQL prints them under {@code searchPath}: read once from a
+     * probe on a temporary table, then remembered (they depend on nothing else).
+     */
+    private Map<String, Policy> expected(Connection c, String searchPath) throws SQLException {
+        Map<String, Policy> known = expectedBySearchPath.get(searchPath);
+        if (known == null) {
+            known = Map.copyOf(expectedPolicies(c));
+            expectedBySearchPath.put(searchPath, known);
+        }
+        return known;
     }
 
     /**
@@ -147,8 +188,19 @@ public final class TenantTableSafety {
      * declared as such, USAGE on the sequences of tenant tables. Nothing on the history.
      */
     public static void grant(Connection c, String schema, String role) throws SQLException {
+        executeAll(c, missingGrants(c, schema, role, true));
+    }
+
+    /**
+     * The GRANT statements that give {@code role} the standard rights in the schema it does not
+     * hold yet (nothing if it holds them all: a GRANT rewrites the catalog row even then).
+     */
+    private static List<String> missingGrants(Connection c, String schema, String role, boolean schemaUsage)
+            throws SQLException {
         List<String> statements = new ArrayList<>();
-        statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
+        if (schemaUsage && !holdsSchemaUsage(c, schema, role)) {
+            statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT c.relname, c.relkind,
                        EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
@@ -158,13 +210,16 @@ public final class TenantTableSafety {
                            SELECT 1 FROM pg_depend d
                              JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attname = 'tenant_id' AND NOT a.attisdropped
                             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) AS tenant_sequence
+                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) AS tenant_sequence,
+                       ARRAY(SELECT a.privilege_type FROM aclexplode(c.relacl) a
+                              WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?))::text[] AS held
                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relname <> ?
                  ORDER BY c.relname""")) {
             ps.setString(1, REFERENCE_DATA);
-            ps.setString(2, schema);
-            ps.setString(3, SchemaMigrator.HISTORY_TABLE);
+            ps.setString(2, role);
+            ps.setString(3, schema);
+            ps.setString(4, SchemaMigrator.HISTORY_TABLE);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = qualified(schema, rs.getString(1));
@@ -178,15 +233,30 @@ public final class TenantTableSafety {
                         default -> rs.getBoolean(5) ? "USAGE" : null;
                     };
                     if (privileges != null) {
-                        statements.add("GRANT " + privileges + " ON " + ("S".equals(kind) ? "SEQUENCE " : "TABLE ") + name
-                                + " TO " + quote(role));
+                        List<String> held = List.of((String[]) rs.getArray(6).getArray());
+                        List<String> missing = java.util.Arrays.stream(privileges.split(", "))
+                                .filter(p -> !held.contains(p)).toList();
+                        if (!missing.isEmpty()) {
+                            statements.add("GRANT " + String.join(", ", missing) + " ON "
+                                    + ("S".equals(kind) ? "SEQUENCE " : "TABLE ") + name + " TO " + quote(role));
+                        }
                     }
                 }
             }
         }
-        try (Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
+        return statements;
+    }
+
+    private static boolean holdsSchemaUsage(Connection c, String schema, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+                                WHERE n.nspname = ? AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?)
+                                  AND a.privilege_type = 'USAGE')""")) {
+            ps.setString(1, schema);
+            ps.setString(2, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }
@@ -208,22 +278,6 @@ public final class TenantTableSafety {
             }
         }
         return tables;
-    }
-
-    private static Map<String, boolean[]> rowSecurity(Connection c, String schema) throws SQLException {
-        Map<String, boolean[]> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c
-                  JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p')""")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), new boolean[] {rs.getBoolean(2), rs.getBoolean(3)});
-                }
-            }
-        }
-        return out;
     }
 
     /**

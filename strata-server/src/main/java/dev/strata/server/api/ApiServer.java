@@ -39,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(Strata strata, ApiKeys keys, String host, int port) {
         List<ApiEndpoint> endpoints = new ArrayList<>();
-        endpoints.addAll(new HealthRoute(strata.internals().management()).endpoints());
+        endpoints.addAll(new HealthRoute(strata.serverHooks().management()).endpoints());
         endpoints.addAll(new OpenApiRoute().endpoints());
         // before the tenant routes: GET /v1/tenants/top must match ahead of GET /v1/tenants/{key}
         endpoints.addAll(new ActivityRoute(strata).endpoints());

@@ -35,7 +35,7 @@ final class ArchiveRoutes {
 
     ArchiveRoutes(Strata strata) {
         this.strata = strata;
-        this.archives = new TenantArchives(strata.internals());
+        this.archives = strata.serverHooks().archives();
     }
 
     List<ApiEndpoint> endpoints() {

@@ -57,15 +57,17 @@ final class MigrationRoutes implements AutoCloseable {
 
     /**
      * Checks everything before anything starts (a refused request changes nothing), then answers
-     * 202 with the run to follow.
+     * 202 with the run's operation as {@code GET /v1/operations/{id}} shows it, at its
+     * {@code Location}.
      */
     private void apply(Context ctx) {
         QueryParameters.of(ctx);
         ApplyBody body = RequestBodies.read(ctx, ApplyBody.class);
         int concurrency = concurrency(body == null ? null : body.concurrency());
         List<String> targets = targets(body == null ? null : body.targets());
-        MigrationRuns.RunView run = runs.start(concurrency, targets, Authenticator.key(ctx).actor());
-        ctx.status(202).header("Location", MigrationRuns.PATH + run.id()).json(new MigrationViews.OperationAnswer(run));
+        UUID id = runs.start(concurrency, targets, Authenticator.key(ctx).actor());
+        ctx.status(202).header("Location", OperationRoutes.PATH + "/" + id)
+                .json(OperationView.of(strata.operations().show(id), null));
     }
 
     private void run(Context ctx) {

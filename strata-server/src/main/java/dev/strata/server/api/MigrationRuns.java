@@ -5,6 +5,7 @@ import dev.strata.StrataException;
 import dev.strata.migration.ApplyRequest;
 import dev.strata.migration.MigrationRun;
 import dev.strata.migration.SchemaMigrations;
+import dev.strata.migration.StartedRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,14 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The fan-outs this server started on behalf of {@code POST /v1/migrations/apply}: each runs
- * {@link SchemaMigrations#apply} on a thread of its own while its progress is readable through
- * {@code GET /v1/migrations/runs/{id}}. One at a time per server (a second is refused with
+ * The fan-outs this server started on behalf of {@code POST /v1/migrations/apply}: each is started
+ * with {@link SchemaMigrations#start} (journaled as an operation, {@code GET /v1/operations/{id}})
+ * and followed here too, under the same id, with its outcome (the failed targets and their errors)
+ * through {@code GET /v1/migrations/runs/{id}}. One at a time per server (a second is refused with
  * {@link ErrorCode#OPERATION_CONFLICT} while one runs; across processes the fan-out's own
  * operation lease refuses it). Keeps the most recent {@value #KEPT} runs in memory. Thread-safe.
  */
@@ -33,11 +32,6 @@ final class MigrationRuns implements AutoCloseable {
     static final String PATH = "/v1/migrations/runs/";
 
     private final SchemaMigrationsSource migrations;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "strata-migration-run");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<UUID, Run> runs = new LinkedHashMap<>();
     private Run live;
 
@@ -52,45 +46,45 @@ final class MigrationRuns implements AutoCloseable {
     }
 
     /**
-     * Starts a fan-out in the background.
+     * Starts a fan-out in the background; returns its id, the id of the operation journaling it.
      *
      * @throws StrataException {@link ErrorCode#OPERATION_CONFLICT} while another run of this server is live
      */
-    synchronized RunView start(int concurrency, List<String> targets, String actor) {
+    synchronized UUID start(int concurrency, List<String> targets, String actor) {
         if (live != null && live.finishedAt == null) {
             throw new StrataException(ErrorCode.OPERATION_CONFLICT, "A migration run is already in progress (operation "
                     + live.id + ", started " + live.startedAt + "): follow it with GET " + PATH + live.id
                     + " ('strata migrate apply' waits for it) and start another once it has finished");
         }
-        Run run = new Run(UUID.randomUUID(), concurrency, List.copyOf(targets), actor, Instant.now());
+        Run run = new Run(concurrency, List.copyOf(targets), actor, Instant.now());
+        ApplyRequest.Builder builder = ApplyRequest.builder().concurrency(concurrency).progress(run::progressed);
+        targets.forEach(builder::target);
+        StartedRun started = migrations.get().start(builder.build());
+        run.id = started.operation();
         runs.put(run.id, run);
         while (runs.size() > KEPT) {
             UUID oldest = runs.keySet().iterator().next();
             runs.remove(oldest);
         }
         live = run;
-        ApplyRequest.Builder builder = ApplyRequest.builder().concurrency(concurrency).progress(run::progressed);
-        targets.forEach(builder::target);
-        ApplyRequest request = builder.build();
-        executor.execute(() -> execute(run, request));
-        return run.view();
+        LOG.info("Migration run {} started by {} (concurrency {}, {})", run.id, actor, concurrency,
+                targets.isEmpty() ? "every target" : targets.size() + " targets");
+        started.outcome().whenComplete((result, failure) -> finished(run, result, failure));
+        return run.id;
     }
 
-    private void execute(Run run, ApplyRequest request) {
-        LOG.info("Migration run {} started by {} (concurrency {}, {})", run.id, run.actor, run.concurrency,
-                run.targets.isEmpty() ? "every target" : run.targets.size() + " targets");
-        try {
-            MigrationRun result = migrations.get().apply(request);
+    private static void finished(Run run, MigrationRun result, Throwable failure) {
+        if (failure == null) {
             run.finish(result, null, null);
             LOG.info("Migration run {} finished: {} targets, {} migrated, {} up to date, {} failed in {} ms", run.id,
                     result.total(), result.migrated(), result.upToDate(), result.failed(), result.elapsed().toMillis());
-        } catch (StrataException e) {
+        } else if (failure instanceof StrataException e) {
             run.finish(null, e.code(), e.getMessage());
             LOG.warn("Migration run {} failed: {} ({})", run.id, e.getMessage(), e.code());
-        } catch (RuntimeException | Error e) {
-            run.finish(null, ErrorCode.INTERNAL, "The migration run failed unexpectedly (" + e.getClass().getSimpleName()
+        } else {
+            run.finish(null, ErrorCode.INTERNAL, "The migration run failed unexpectedly (" + failure.getClass().getSimpleName()
                     + "); the server log has the details. 'strata migrate status' shows where every target stands");
-            LOG.error("Migration run {} failed unexpectedly", run.id, e);
+            LOG.error("Migration run {} failed unexpectedly", run.id, failure);
         }
     }
 
@@ -99,17 +93,13 @@ final class MigrationRuns implements AutoCloseable {
         return Optional.ofNullable(runs.get(id)).map(Run::view);
     }
 
-    /** Stops taking runs; a live one is interrupted (the fan-out's journal lets another start resume it). */
+    /**
+     * Forgets nothing and stops nothing: a live run belongs to the engine (closing Strata stops it;
+     * the fan-out's journal lets another process resume it).
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("A migration run is still going after 10 s of shutdown; leaving it to the fan-out's lease");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // the runs' threads are the engine's
     }
 
     /**
@@ -144,7 +134,7 @@ final class MigrationRuns implements AutoCloseable {
     }
 
     private static final class Run {
-        final UUID id;
+        volatile UUID id;
         final int concurrency;
         final List<String> targets;
         final String actor;
@@ -156,8 +146,7 @@ final class MigrationRuns implements AutoCloseable {
         volatile ResultView result;
         volatile ErrorView error;
 
-        Run(UUID id, int concurrency, List<String> targets, String actor, Instant startedAt) {
-            this.id = id;
+        Run(int concurrency, List<String> targets, String actor, Instant startedAt) {
             this.concurrency = concurrency;
             this.targets = targets;
             this.actor = actor;

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * run the operation to its end before answering.
  */
 final class OperationRoutes {
-    private static final String PATH = "/v1/operations";
+    static final String PATH = "/v1/operations";
     private static final Pattern UUID_TEXT = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 

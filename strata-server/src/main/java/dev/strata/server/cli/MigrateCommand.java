@@ -103,8 +103,10 @@ public final class MigrateCommand implements Runnable {
                 ArrayNode list = body.putArray("targets");
                 targets.forEach(list::add);
             }
-            JsonNode run = api.post("/v1/migrations/apply", body).path("operation");
-            String id = text(run, "id");
+            // the answer is the run's operation (as GET /v1/operations/{id} shows it); the run's
+            // own view, under the same id, adds the failed targets with their errors
+            String id = text(api.post("/v1/migrations/apply", body), "id");
+            JsonNode run = api.get("/v1/migrations/runs/" + ApiClient.segment(id)).path("operation");
             ProgressDisplay display = ProgressDisplay.of(json() ? ProgressDisplay.Mode.NONE : mode, out());
             while ("running".equals(text(run, "state"))) {
                 display.update(run.path("done").asInt(), run.path("total").asInt(), run.path("failed").asInt(),

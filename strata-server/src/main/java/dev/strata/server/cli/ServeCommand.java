@@ -140,7 +140,7 @@ public final class ServeCommand implements Callable<Integer> {
                 out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
                 out.println(migrations.isEmpty() ? "Tenant migrations: none (give --migrations LOCATION or STRATA_MIGRATIONS)"
                         : "Tenant migrations: " + String.join(", ", migrations));
-                ApiKeys keys = new ApiKeys(strata.internals().management());
+                ApiKeys keys = new ApiKeys(strata.serverHooks().management());
                 Optional<ApiKeys.Created> admin = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(home, secret));
                 if (admin.isPresent()) {
                     out.println("Admin API key (shown once, also saved to " + AdminKeyFile.in(home) + "): " + admin.get().secret());

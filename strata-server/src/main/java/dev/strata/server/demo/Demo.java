@@ -31,7 +31,7 @@ public final class Demo {
     public static DemoReport run(Strata strata, PostgresServer server) throws SQLException {
         DemoTopology topology = DemoTopology.ensure(strata.tenants().actingAs(ACTOR));
         DemoDocuments.write(strata, topology, DOCUMENTS_PER_RUN);
-        DemoConnections connections = new DemoConnections(server, strata.internals().management());
+        DemoConnections connections = new DemoConnections(server, strata.serverHooks().management());
         return new DemoReport(topology.all(), new IsolationChecks(strata, topology, connections).run());
     }
 }

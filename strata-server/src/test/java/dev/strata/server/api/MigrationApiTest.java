@@ -75,15 +75,24 @@ class MigrationApiTest {
     }
 
     @Test
-    void apply_answers_202_with_the_run_to_follow_and_migrates_every_target() throws Exception {
+    void apply_answers_202_with_the_journal_operation_at_its_location_and_migrates_every_target() throws Exception {
         Answer answer = http.post("/v1/migrations/apply", "{\"concurrency\": 2}");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
-        JsonNode operation = answer.json().get("operation");
+        JsonNode operation = answer.json();
         String id = operation.get("id").asText();
-        assertThat(answer.header("Location")).isEqualTo("/v1/migrations/runs/" + id);
-        assertThat(operation.get("kind").asText()).isEqualTo("migration");
-        assertThat(operation.get("concurrency").asInt()).isEqualTo(2);
-        assertThat(operation.get("targets")).isEmpty();
+        assertThat(answer.header("Location")).isEqualTo("/v1/operations/" + id);
+        assertThat(operation.get("kind").asText()).isEqualTo("migrate");
+        Answer shown = http.get(answer.header("Location"));
+        assertThat(shown.status()).as(shown.toString()).isEqualTo(200);
+        assertThat(names(shown.json())).as("the same shape as GET /v1/operations/{id}").isEqualTo(names(operation));
+        assertThat(shown.json().get("id").asText()).isEqualTo(id);
+        assertThat(shown.json().get("kind").asText()).isEqualTo("migrate");
+
+        JsonNode run = http.get("/v1/migrations/runs/" + id).json().get("operation");
+        assertThat(run.get("id").asText()).as("the run is followed under the operation's id").isEqualTo(id);
+        assertThat(run.get("kind").asText()).isEqualTo("migration");
+        assertThat(run.get("concurrency").asInt()).isEqualTo(2);
+        assertThat(run.get("targets")).isEmpty();
 
         JsonNode done = follow(id);
         assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
@@ -95,6 +104,10 @@ class MigrationApiTest {
         assertThat(result.get("failed").asInt()).isZero();
         assertThat(result.get("migrated").asInt() + result.get("up_to_date").asInt()).isEqualTo(targets);
         assertThat(done.get("done").asInt()).isEqualTo(targets);
+        assertThat(done.get("result").get("journal").asText()).isEqualTo(id);
+        JsonNode journaled = http.get("/v1/operations/" + id).json();
+        assertThat(journaled.get("state").asText()).as(journaled.toString()).isEqualTo("succeeded");
+        assertThat(journaled.get("finished_at").isNull()).isFalse();
         for (MigrationTarget t : fixture.strata().migrations().status()) {
             assertThat(t.version()).as(t.target()).isEqualTo("3");
             assertThat(t.pending()).as(t.target()).isEmpty();
@@ -110,7 +123,7 @@ class MigrationApiTest {
         String schema = fixture.targetOf("m-schema").target();
         Answer answer = http.post("/v1/migrations/apply", "{\"targets\": [\"" + vault + "\", \"" + schema + "\"]}");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
-        JsonNode done = follow(answer.json().get("operation").get("id").asText());
+        JsonNode done = follow(answer.json().get("id").asText());
         assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
         assertThat(done.get("targets")).extracting(JsonNode::asText).containsExactly(vault, schema);
         assertThat(MigratingApi.hasTags(vault)).isTrue();
@@ -124,7 +137,7 @@ class MigrationApiTest {
         String broken = fixture.targetOf("m-schema").target();
         MigratingApi.inTarget(broken, "ALTER TABLE items ADD COLUMN tags integer");
         try {
-            JsonNode done = follow(http.post("/v1/migrations/apply", null).json().get("operation").get("id").asText());
+            JsonNode done = follow(http.post("/v1/migrations/apply", null).json().get("id").asText());
             assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("failed");
             JsonNode result = done.get("result");
             assertThat(result.get("failed").asInt()).isEqualTo(1);
@@ -140,7 +153,7 @@ class MigrationApiTest {
             MigratingApi.inTarget(broken, "ALTER TABLE items DROP COLUMN tags");
         }
         JsonNode retried = follow(http.post("/v1/migrations/apply", "{\"targets\": [\"" + broken + "\"]}")
-                .json().get("operation").get("id").asText());
+                .json().get("id").asText());
         assertThat(retried.get("state").asText()).as(retried.toString()).isEqualTo("succeeded");
         assertThat(retried.get("result").get("migrated").asInt()).as("that target alone").isEqualTo(1);
         assertThat(retried.get("result").get("failed").asInt()).isZero();
@@ -157,7 +170,7 @@ class MigrationApiTest {
             s.execute("LOCK TABLE \"" + ds[1] + "\".items IN ACCESS EXCLUSIVE MODE");
             Answer first = http.post("/v1/migrations/apply", "{\"concurrency\": 1}");
             assertThat(first.status()).as(first.toString()).isEqualTo(202);
-            id = first.json().get("operation").get("id").asText();
+            id = first.json().get("id").asText();
             assertThat(http.get("/v1/migrations/runs/" + id).json().get("operation").get("state").asText()).isEqualTo("running");
             Answer second = http.post("/v1/migrations/apply", null);
             assertProblem(second, ErrorCode.OPERATION_CONFLICT);
@@ -251,8 +264,9 @@ class MigrationApiTest {
         assertDocuments(doc, "MigrationTarget", http.get("/v1/migrations").json().get("targets").get(0));
         assertDocuments(doc, "MigrationValidation", http.get("/v1/migrations/validate").json());
         Answer started = http.post("/v1/migrations/apply", null);
-        assertDocuments(doc, "MigrationOperation", started.json());
-        JsonNode run = follow(started.json().get("operation").get("id").asText());
+        assertDocuments(doc, "Operation", started.json());
+        assertDocuments(doc, "MigrationOperation", http.get("/v1/migrations/runs/" + started.json().get("id").asText()).json());
+        JsonNode run = follow(started.json().get("id").asText());
         assertDocuments(doc, "MigrationRun", run);
         assertDocuments(doc, "MigrationRunResult", run.get("result"));
         Set<String> accepted = new HashSet<>();
