@@ -44,4 +44,7 @@ public interface Planes {
      * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND}
      */
     DataPlaneInfo drain(String key);
+
+    /** This interface acting as {@code actor} (recorded as who drained a plane), e.g. {@code api-key:ops}. */
+    Planes actingAs(String actor);
 }

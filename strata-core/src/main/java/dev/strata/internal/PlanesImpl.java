@@ -14,8 +14,17 @@ public final class PlanesImpl implements Planes {
     private final String actor;
 
     public PlanesImpl(StrataEngine engine, String actor) {
-        this.registry = engine.planeRegistry();
-        this.actor = actor;
+        this(engine.planeRegistry(), actor);
+    }
+
+    private PlanesImpl(PlaneRegistry registry, String actor) {
+        this.registry = registry;
+        this.actor = Objects.requireNonNull(actor, "actor");
+    }
+
+    @Override
+    public Planes actingAs(String newActor) {
+        return new PlanesImpl(registry, newActor);
     }
 
     @Override

@@ -247,10 +247,10 @@ public final class StrataEngine implements AutoCloseable {
                     try {
                         preparePlane(plane);
                     } catch (SQLException | RuntimeException e) {
-                        if (DataPlane.DEFAULT_KEY.equals(plane.key()) || !SqlStates.isUnavailable(e)) {
+                        if (DataPlane.DEFAULT_KEY.equals(plane.key())) {
                             throw e;
                         }
-                        LOG.warn("Data plane '{}' is unavailable ({}): its tenants fail until it is back",
+                        LOG.warn("Data plane '{}' could not be prepared ({}): its tenants may fail until it is back",
                                 plane.key(), SqlStates.rootMessage(e));
                     }
                 }
@@ -289,6 +289,12 @@ public final class StrataEngine implements AutoCloseable {
                     LOG.info("Migrating the platform schema of database {}", db.name());
                     Migrations.migratePlatform(plane.adminDataSource(db.name()), names);
                 }
+            } catch (SQLException | RuntimeException e) {
+                if (DataPlane.DEFAULT_KEY.equals(plane.key()) || !SqlStates.isUnavailable(e)) {
+                    throw e;
+                }
+                LOG.warn("Database {} on data plane '{}' is unavailable ({}); its platform schema is migrated at the next start",
+                        db.name(), plane.key(), SqlStates.rootMessage(e));
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.strata.server.cli.CliFailure;
 import dev.strata.server.cli.DemoCommand;
 import dev.strata.server.cli.OperationsCommand;
 import dev.strata.server.cli.MigrateCommand;
+import dev.strata.server.cli.PlanesCommand;
 import dev.strata.server.cli.ServeCommand;
 import dev.strata.server.cli.StrataVersion;
 import dev.strata.server.cli.TenantsCommand;
@@ -32,7 +33,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataVersion.class,
         description = "Strata: multi-tenant data isolation for PostgreSQL.",
         subcommands = {ServeCommand.class, DemoCommand.class, TenantsCommand.class, OperationsCommand.class, AuditCommand.class,
-                MigrateCommand.class,
+                MigrateCommand.class, PlanesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private final Environment environment;

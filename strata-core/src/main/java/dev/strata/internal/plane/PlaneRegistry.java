@@ -318,7 +318,7 @@ public final class PlaneRegistry {
 
     /**
      * Points an embedded plane at where its server listens now (an embedded server gets a new port
-     * at every start). Only for planes added as embedded.
+     * at every start) and prepares it (its template may be behind). Only for planes added as embedded.
      */
     public void reconnectEmbedded(String key, PostgresServer server) {
         Jdbc.useTransaction(management, "reconnect embedded data plane '" + key + "'", c -> {
@@ -341,6 +341,13 @@ public final class PlaneRegistry {
             }
         });
         cache.remove(key);
+        DataPlane plane = plane(key);
+        try {
+            preparation.prepare(plane);
+        } catch (SQLException e) {
+            throw new StrataException(ErrorCode.DATABASE_ERROR, "Cannot prepare embedded data plane '" + key + "': "
+                    + SqlStates.rootMessage(e), e);
+        }
     }
 
     /** See {@link dev.strata.Planes#drain}. */
