@@ -254,7 +254,9 @@ abstract class IsolationSuite {
                         assertThat(fresh.placement().database()).isEqualTo(parent.placement().database());
                         assertThat(fresh.placement().schema()).isEqualTo(parent.placement().schema());
                     } else {
-                        assertThat(fresh.placement().database()).isEqualTo(strata().config().namespace() + "_shared_rls");
+                        String plane = fresh.placement().dataPlane();
+                        assertThat(fresh.placement().database()).isEqualTo(strata().config().namespace() + "_shared_rls"
+                                + ("default".equals(plane) ? "" : "_" + plane.replace('-', '_')));
                     }
                 }
             }
