@@ -120,6 +120,6 @@ public record PostgresServer(String host, int port, String user, String password
 
     /** Hides the password in a URL given by a user, for error messages. */
     static String redact(String url) {
-        return url.replaceAll("(://[^:/@]+:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 }

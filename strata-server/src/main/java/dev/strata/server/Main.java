@@ -8,6 +8,7 @@ import dev.strata.server.cli.KeysCommand;
 import dev.strata.server.cli.OperationsCommand;
 import dev.strata.server.cli.MigrateCommand;
 import dev.strata.server.cli.NeonLocalCommand;
+import dev.strata.server.cli.PlanesCommand;
 import dev.strata.server.cli.ServeCommand;
 import dev.strata.server.cli.StrataVersion;
 import dev.strata.server.cli.TenantsCommand;
@@ -42,6 +43,7 @@ import java.nio.charset.StandardCharsets;
                 MigrateCommand.class,
                 KeysCommand.class,
                 NeonLocalCommand.class,
+                PlanesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private final Environment environment;

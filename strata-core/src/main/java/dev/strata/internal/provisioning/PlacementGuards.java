@@ -77,6 +77,11 @@ final class PlacementGuards {
                     LOG.warn("Database {} is registered but missing; its placement guard was not checked", db.name());
                     continue;
                 }
+                if (!dev.strata.internal.sql.DataPlane.DEFAULT_KEY.equals(db.dataPlane()) && SqlStates.isUnavailable(e)) {
+                    LOG.warn("Database {} on data plane '{}' is unavailable; its placement guard was not checked",
+                            db.name(), db.dataPlane());
+                    continue;
+                }
                 throw e;
             }
         }

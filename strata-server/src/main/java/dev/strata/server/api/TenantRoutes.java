@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 /** The tenant registry over HTTP: create, list, show, suspend, resume, decommission, history. */
 final class TenantRoutes {
     /** Body of {@code POST /v1/tenants}; {@code tier} is the JSON number 1 or 2. */
-    record CreateRequest(Integer tier, String slug, String parent, String name, String mode, String region) {
+    record CreateRequest(Integer tier, String slug, String parent, String name, String mode, String region, String plane) {
     }
 
     /** Body of {@code POST /v1/tenants/{key}/decommission}. */
@@ -53,12 +53,13 @@ final class TenantRoutes {
         CreateRequest body = RequestBodies.read(ctx, CreateRequest.class);
         if (body == null) {
             throw invalid("A JSON body is required: {\"tier\": 1 or 2, \"slug\": ..., \"parent\": ... (for a T2), "
-                    + "\"name\", \"mode\", \"region\" optional}");
+                    + "\"name\", \"mode\", \"region\", \"plane\" optional}");
         }
         Tier tier = creatableTier(body.tier());
         IsolationMode mode = QueryParameters.mode("mode", body.mode());
         String parent = parentFor(Caller.of(ctx), tier, body.parent());
-        NewTenant request = new NewTenant(tier, body.slug(), parent, body.name(), mode, body.region(), null);
+        NewTenant request = new NewTenant(tier, body.slug(), parent, body.name(), mode, body.region(), null,
+                body.plane());
         Tenant created = tenants(ctx).create(request);
         MDC.put("tenant", created.id().toString());
         ctx.status(201).header("Location", "/v1/tenants/" + created.id()).json(view(created));

@@ -69,6 +69,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "else none). Apply them to every tenant with 'strata migrate apply'.")
     java.util.List<String> migrations;
 
+    @Option(names = "--embedded-planes", paramLabel = "N", defaultValue = "1",
+            description = "How many embedded PostgreSQL servers to run as data planes (1-4, default 1): the 2nd, 3rd, ... "
+                    + "live in <data-dir>/planes/local-<n> and are the planes local-2, local-3, ... (to try moves across servers).")
+    int embeddedPlanes;
+
     @Option(names = "--namespace", hidden = true, defaultValue = "strata", description = "Prefix of every database and role (tests).")
     String namespace;
 
@@ -82,9 +87,13 @@ public final class ServeCommand implements Callable<Integer> {
         Path home = env.dataDir(dataDir);
         String url = databaseUrl != null ? databaseUrl : env.get("STRATA_DATABASE_URL").orElse(null);
 
+        if (embeddedPlanes < 1 || embeddedPlanes > 4) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for --embedded-planes: " + embeddedPlanes
+                    + ": use 1 to 4");
+        }
         ArchiveLimits limits = archiveLimits(env);
         java.util.List<String> locations = MigrationLocations.resolve(spec, migrations, env, java.util.List.of());
-        Running running = Running.start(home, url, namespace, bind, port, limits, locations, out);
+        Running running = Running.start(home, url, namespace, bind, port, limits, locations, embeddedPlanes, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -127,17 +136,27 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** Everything serve runs, closed in reverse order of start. */
-    private record Running(PostgresBackend backend, Strata strata, ApiServer api) implements AutoCloseable {
+    private record Running(PostgresBackend backend, java.util.List<PostgresBackend> planes, Strata strata, ApiServer api)
+            implements AutoCloseable {
 
         static Running start(Path home, String url, String namespace, String bind, int port, ArchiveLimits limits,
-                             java.util.List<String> migrations, PrintWriter out) {
+                             java.util.List<String> migrations, int embeddedPlanes, PrintWriter out) {
             // closed by serve's own shutdown hook, after the HTTP server and Strata
             PostgresBackend backend = PostgresBackend.open(url, home, false);
+            java.util.List<PostgresBackend> planes = new java.util.ArrayList<>();
             Strata strata = null;
             try {
+                for (int n = 2; n <= embeddedPlanes; n++) {
+                    planes.add(PostgresBackend.open(null, home.resolve("planes").resolve("local-" + n), false));
+                }
                 strata = Strata.configure().server(backend.server()).namespace(namespace).archiveLimits(limits)
                         .tenantMigrations(migrations.toArray(String[]::new)).start();
                 out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
+                for (int n = 2; n <= embeddedPlanes; n++) {
+                    PostgresBackend plane = planes.get(n - 2);
+                    EmbeddedPlanes.register(strata, "local-" + n, plane.server());
+                    out.println("Data plane 'local-" + n + "' on " + plane.description());
+                }
                 out.println(migrations.isEmpty() ? "Tenant migrations: none (give --migrations LOCATION or STRATA_MIGRATIONS)"
                         : "Tenant migrations: " + String.join(", ", migrations));
                 ApiKeys keys = new ApiKeys(strata.serverHooks().management());
@@ -164,11 +183,12 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 out.println("REST API on " + api.baseUri() + " (GET /v1/openapi.json describes it); stop with Ctrl-C");
                 out.flush();
-                return new Running(backend, strata, api);
+                return new Running(backend, planes, strata, api);
             } catch (RuntimeException e) {
                 if (strata != null) {
                     strata.close();
                 }
+                planes.forEach(PostgresBackend::close);
                 backend.close();
                 throw e;
             }
@@ -194,6 +214,13 @@ public final class ServeCommand implements Callable<Integer> {
                 strata.close();
             } catch (RuntimeException e) {
                 LOG.warn("Closing Strata failed: {}", e.toString());
+            }
+            for (PostgresBackend plane : planes) {
+                try {
+                    plane.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Stopping an embedded data plane failed: {}", e.toString());
+                }
             }
             backend.close();
             LOG.info("Stopped");

@@ -29,6 +29,7 @@ final class TenantText {
                 {"database", text(t, "database")},
                 {"schema", text(t, "schema")},
                 {"region", text(t, "region")},
+                {"plane", text(t, "plane")},
                 {"created", text(t, "created_at")},
                 {"updated", text(t, "updated_at")},
         });

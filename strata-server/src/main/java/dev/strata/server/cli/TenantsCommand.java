@@ -64,8 +64,12 @@ public final class TenantsCommand implements Runnable {
         @Option(names = "--mode", paramLabel = "rls|schema|database",
                 description = "Isolation mode (default: database for a T1, rls inside its T1's database for a T2).")
         String mode;
-        @Option(names = "--region", paramLabel = "REGION", description = "Data-residency label.")
+        @Option(names = "--region", paramLabel = "REGION", description = "Data-residency label; a T1 is placed on an "
+                + "active data plane of this region with room (once any plane declares a region).")
         String region;
+        @Option(names = "--plane", paramLabel = "KEY", description = "The data plane a T1's data goes to "
+                + "(see `strata planes list`); a T2 lives on its T1's plane.")
+        String plane;
 
         @Override
         void checkOptions() {
@@ -92,6 +96,7 @@ public final class TenantsCommand implements Runnable {
             putIfSet(body, "name", name);
             putIfSet(body, "mode", mode);
             putIfSet(body, "region", region);
+            putIfSet(body, "plane", plane);
             JsonNode t = api.post("/v1/tenants", body);
             return print(t, "Created " + TenantText.tier(t) + " tenant '" + text(t, "slug") + "'.");
         }

@@ -1,0 +1,84 @@
+package dev.strata.server.api;
+
+import dev.strata.DataPlaneInfo;
+import dev.strata.NewPlane;
+import dev.strata.Planes;
+import dev.strata.Strata;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data planes over HTTP: list, show, add (the server is checked and prepared before it is
+ * registered) and drain. The URL of an added plane carries its administrator's credentials: it is
+ * read from the body only, and never echoed, logged or returned.
+ */
+final class PlaneRoutes {
+    private static final String PATH = "/v1/planes";
+
+    /**
+     * Body of {@code POST /v1/planes}. {@link #toString()} hides the URL (it holds a password).
+     */
+    record AddRequest(String key, String url, String region, Integer capacity) {
+        @Override
+        public String toString() {
+            return "AddRequest[key=" + key + ", region=" + region + ", capacity=" + capacity + "]";
+        }
+    }
+
+    private final Strata strata;
+
+    PlaneRoutes(Strata strata) {
+        this.strata = strata;
+    }
+
+    List<ApiEndpoint> endpoints() {
+        return List.of(
+                new ApiEndpoint(HandlerType.GET, PATH, this::list),
+                new ApiEndpoint(HandlerType.POST, PATH, this::add),
+                new ApiEndpoint(HandlerType.GET, PATH + "/{key}", this::show),
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/drain", this::drain));
+    }
+
+    private void list(Context ctx) {
+        QueryParameters.of(ctx);
+        ctx.json(Map.of("planes", strata.planes().list().stream().map(PlaneView::of).toList()));
+    }
+
+    private void show(Context ctx) {
+        QueryParameters.of(ctx);
+        ctx.json(PlaneView.of(strata.planes().get(ctx.pathParam("key"))));
+    }
+
+    private void add(Context ctx) {
+        QueryParameters.of(ctx);
+        AddRequest body = RequestBodies.read(ctx, AddRequest.class);
+        if (body == null) {
+            throw QueryParameters.invalid("A JSON body is required: {\"key\": ..., \"url\": \"postgresql://user:password@host:5432/postgres\", "
+                    + "\"region\" and \"capacity\" optional}");
+        }
+        if (body.key() == null) {
+            throw QueryParameters.invalid("Field 'key' is required: 1-24 characters of a-z, 0-9 and '-', starting with a letter");
+        }
+        if (body.url() == null || body.url().isBlank()) {
+            throw QueryParameters.invalid("Field 'url' is required: postgresql://user:password@host:5432/postgres of a "
+                    + "superuser or a role with CREATEDB and CREATEROLE");
+        }
+        NewPlane request = NewPlane.of(body.key(), body.url()).withRegion(body.region()).withCapacity(body.capacity());
+        DataPlaneInfo added = planes(ctx).add(request);
+        ctx.status(201).header("Location", PATH + "/" + added.key()).json(PlaneView.of(added));
+    }
+
+    private void drain(Context ctx) {
+        QueryParameters.of(ctx);
+        String key = ctx.pathParam("key");
+        RequestBodies.requireNone(ctx);
+        ctx.status(202).json(PlaneView.of(planes(ctx).drain(key)));
+    }
+
+    private Planes planes(Context ctx) {
+        return strata.planes().actingAs(Authenticator.key(ctx).actor());
+    }
+}

@@ -1,0 +1,177 @@
+package dev.strata.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.server.api.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.strata.server.cli.ApiClient.segment;
+
+/** {@code strata planes ...}: the data planes (PostgreSQL servers tenants are placed on) through the REST API. */
+@Command(name = "planes", mixinStandardHelpOptions = true,
+        description = "Add, list, show and drain data planes: the PostgreSQL servers tenants are placed on.",
+        subcommands = {PlanesCommand.Add.class, PlanesCommand.List.class, PlanesCommand.Show.class, PlanesCommand.Drain.class})
+public final class PlanesCommand implements Runnable {
+    /** Where {@code planes add} reads the URL when neither {@code --url} nor {@code --url-file} is given. */
+    static final String URL_VARIABLE = "STRATA_PLANE_URL";
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: see 'strata planes --help'");
+    }
+
+    /** Prints a plane the API answered with, after a one-line summary. */
+    abstract static class PlaneAnswer extends ClientCommand {
+        int print(JsonNode plane, String summary) {
+            if (json()) {
+                printJson(plane);
+            } else {
+                if (summary != null) {
+                    out().println(summary);
+                }
+                block(plane);
+                if (plane.path("wal_level").isTextual() && !plane.path("supports_online_moves").asBoolean()) {
+                    out().println("warning: the server runs with wal_level=" + text(plane, "wal_level") + ": tenants cannot be"
+                            + " moved onto or off this plane online until it runs with wal_level=logical");
+                }
+            }
+            return 0;
+        }
+
+        void block(JsonNode p) {
+            TextTable.block(out(), new String[][] {
+                    {"key", text(p, "key")},
+                    {"kind", text(p, "kind")},
+                    {"status", text(p, "status")},
+                    {"region", text(p, "region")},
+                    {"capacity", p.path("capacity").isNull() ? "unlimited" : text(p, "capacity")},
+                    {"address", text(p, "address")},
+                    {"version", text(p, "server_version")},
+                    {"wal_level", text(p, "wal_level")},
+                    {"embedded", text(p, "embedded")},
+                    {"tenants", text(p, "tenants")},
+                    {"t1 databases", text(p, "t1_databases")},
+                    {"databases", text(p, "databases")},
+                    {"drain", text(p, "drain_operation")},
+                    {"created", text(p, "created_at")},
+            });
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Check a PostgreSQL server and register it as a data plane. The URL names a superuser or a role "
+                    + "with CREATEDB and CREATEROLE; give it with --url, --url-file or the environment variable "
+                    + URL_VARIABLE + " (the last two keep the password off the command line, which `ps` shows).")
+    static final class Add extends PlaneAnswer {
+        @Parameters(index = "0", paramLabel = "KEY", description = "1-24 characters of a-z, 0-9 and '-', starting with a letter.")
+        String key;
+        @Option(names = "--url", paramLabel = "URL", description = "postgresql://user:password@host:5432/postgres")
+        String url;
+        @Option(names = "--url-file", paramLabel = "FILE", description = "A file whose first line is the URL.")
+        Path urlFile;
+        @Option(names = "--region", paramLabel = "REGION", description = "Data-residency label of the plane.")
+        String region;
+        @Option(names = "--capacity", paramLabel = "N", description = "The most T1 databases it takes (default: no limit).")
+        Integer capacity;
+
+        @Override
+        void checkOptions() {
+            if (url != null && urlFile != null) {
+                throw CliFailure.invalid("give the URL once: --url or --url-file, not both (INVALID_ARGUMENT)");
+            }
+        }
+
+        private String url() {
+            if (url != null) {
+                return url;
+            }
+            if (urlFile != null) {
+                try {
+                    String first = Files.readAllLines(urlFile, StandardCharsets.UTF_8).stream()
+                            .map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(null);
+                    if (first == null) {
+                        throw CliFailure.invalid("--url-file " + urlFile + " is empty: write the URL on its first line"
+                                + " (INVALID_ARGUMENT)");
+                    }
+                    return first;
+                } catch (IOException e) {
+                    throw CliFailure.invalid("cannot read --url-file " + urlFile + ": " + e.getMessage() + " (INVALID_ARGUMENT)");
+                }
+            }
+            return environment().get(URL_VARIABLE).orElseThrow(() -> CliFailure.invalid("no URL: give --url, --url-file"
+                    + " or the environment variable " + URL_VARIABLE + " (INVALID_ARGUMENT)"));
+        }
+
+        @Override
+        int run(ApiClient api) {
+            ObjectNode body = Json.mapper().createObjectNode().put("key", key).put("url", url());
+            if (region != null) {
+                body.put("region", region);
+            }
+            if (capacity != null) {
+                body.put("capacity", capacity);
+            }
+            JsonNode plane = api.post("/v1/planes", body);
+            return print(plane, "Added data plane '" + text(plane, "key") + "'.");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the data planes.")
+    static final class List extends ClientCommand {
+        @Override
+        int run(ApiClient api) {
+            JsonNode answer = api.get("/v1/planes");
+            if (json()) {
+                printJson(answer);
+                return 0;
+            }
+            TextTable table = new TextTable("KEY", "STATUS", "REGION", "CAPACITY", "T1 DBS", "TENANTS", "WAL_LEVEL", "ADDRESS");
+            for (JsonNode p : answer.get("planes")) {
+                table.row(text(p, "key"), text(p, "status"), text(p, "region"),
+                        p.path("capacity").isNull() ? "unlimited" : text(p, "capacity"), text(p, "t1_databases"),
+                        text(p, "tenants"), text(p, "wal_level"), text(p, "address"));
+            }
+            table.print(out());
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one data plane.")
+    static final class Show extends PlaneAnswer {
+        @Parameters(index = "0", paramLabel = "KEY", description = "The plane's key.")
+        String key;
+
+        @Override
+        int run(ApiClient api) {
+            return print(api.get("/v1/planes/" + segment(key)), null);
+        }
+    }
+
+    @Command(name = "drain", mixinStandardHelpOptions = true,
+            description = "Mark a data plane draining (no new T1 lands there) and start moving its tenants off it.")
+    static final class Drain extends PlaneAnswer {
+        @Parameters(index = "0", paramLabel = "KEY", description = "The plane's key.")
+        String key;
+
+        @Override
+        int run(ApiClient api) {
+            JsonNode plane = api.post("/v1/planes/" + segment(key) + "/drain", null);
+            String operation = text(plane, "drain_operation");
+            return print(plane, "Data plane '" + text(plane, "key") + "' is draining: no new T1 lands there."
+                    + (operation == null ? "" : " Moving its tenants off: `strata operations show " + operation + "`."));
+        }
+    }
+}
