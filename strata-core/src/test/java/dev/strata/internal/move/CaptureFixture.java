@@ -120,7 +120,14 @@ final class CaptureFixture {
         }
     }
 
-    static IsolationMode rls() {
-        return IsolationMode.RLS;
+    /** Whether a replication slot is in use by a session. */
+    static boolean slotActive(String slot) throws SQLException {
+        try (Connection c = TestStrata.admin("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 }
