@@ -83,7 +83,9 @@ final class CapturabilityCheck {
                        EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
                                 WHERE i.indrelid = c.oid AND a.attname = 'tenant_id'
                                   AND ((c.relreplident = 'd' AND i.indisprimary) OR (c.relreplident = 'i' AND i.indisreplident)))
-                  FROM pg_partition_tree(format('%I.%I', ?::text, ?::text)::regclass) p
+                  FROM (SELECT format('%I.%I', ?::text, ?::text)::regclass AS root) r
+                  CROSS JOIN LATERAL (SELECT r.root AS relid, 0 AS level
+                                      UNION SELECT t.relid, t.level FROM pg_partition_tree(r.root) t) p
                   JOIN pg_class c ON c.oid = p.relid
                  WHERE c.relkind IN ('r', 'p')
                  ORDER BY p.level, p.relid::regclass::text""")) {

@@ -36,9 +36,13 @@ final class CaptureArtefacts {
             tables.add(Identifiers.qualified(endpoint.schema(), table) + filter);
         }
         try (Statement s = source.createStatement()) {
-            s.execute("CREATE PUBLICATION " + Identifiers.quote(name.publication()) + " FOR TABLE "
-                    + String.join(", ", tables)
+            s.execute("CREATE PUBLICATION " + Identifiers.quote(name.publication())
+                    + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables))
                     + " WITH (publish = 'insert, update, delete, truncate', publish_via_partition_root = true)");
+        } catch (SQLException e) {
+            if (!"42710".equals(e.getSQLState())) { // duplicate_object: created meanwhile
+                throw e;
+            }
         }
     }
 
@@ -94,6 +98,30 @@ final class CaptureArtefacts {
             ps.setString(2, Lsn.format(lsn));
             ps.execute();
         }
+    }
+
+    /**
+     * Flushes the source's WAL up to now and returns the flushed position. Decoding reads only
+     * flushed WAL, and a transaction committed with {@code synchronous_commit = off} may still be
+     * in memory: a synchronous commit of a transaction of our own flushes every commit before it,
+     * so "everything committed before this call" is decodable. Its one WAL record (a transactional
+     * logical message, which pgoutput does not send without the {@code messages} option) is what
+     * makes the commit flush; a transaction that wrote no WAL would not.
+     */
+    static long flushWal(Connection source) throws SQLException {
+        boolean autoCommit = source.getAutoCommit();
+        source.setAutoCommit(false);
+        try (Statement s = source.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit = on");
+            s.execute("SELECT pg_logical_emit_message(true, 'strata_mv_flush', '')");
+            source.commit();
+        } catch (SQLException e) {
+            source.rollback();
+            throw e;
+        } finally {
+            source.setAutoCommit(autoCommit);
+        }
+        return Lsn.parse(CaptureConnections.queryString(source, "SELECT pg_current_wal_flush_lsn()::text"));
     }
 
     /** Drops the slots (ending the backend that holds one, if any) and the publication. */
@@ -170,7 +198,8 @@ final class CaptureArtefacts {
                 return;
             } catch (SQLException e) {
                 apply.rollback();
-                if (attempt >= 20 || !"55000".equals(e.getSQLState())) {
+                // 55006 (55000 before PostgreSQL 16): the origin is active in another session
+                if (attempt >= 20 || !("55006".equals(e.getSQLState()) || "55000".equals(e.getSQLState()))) {
                     throw e;
                 }
                 terminateOthers(apply, name);
@@ -194,7 +223,7 @@ final class CaptureArtefacts {
                 ps.setString(1, name.origin());
                 ps.execute();
             } catch (SQLException e) {
-                if (!"55000".equals(e.getSQLState()) && !"42704".equals(e.getSQLState())) {
+                if (!"55006".equals(e.getSQLState()) && !"55000".equals(e.getSQLState()) && !"42704".equals(e.getSQLState())) {
                     throw e;
                 }
                 terminateOthers(c, name);
@@ -203,13 +232,13 @@ final class CaptureArtefacts {
         }
     }
 
-    /** Ends the other backends of this capture (by application_name) on the connection's server. */
+    /** Ends the other apply backends of this capture (by application_name) on the connection's server. */
     static void terminateOthers(Connection c, CaptureName name) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
                  WHERE application_name = ? AND pid <> pg_backend_pid()""")) {
-            ps.setString(1, name.applicationName());
+            ps.setString(1, name.applyApplicationName());
             ps.execute();
         }
         if (!autoCommit) {

@@ -47,8 +47,16 @@ record CaptureName(String value) {
         return PREFIX + value;
     }
 
-    /** The application_name of the capture's connections (stale ones are found and ended by it). */
+    /** The application_name of the capture's connections. */
     String applicationName() {
         return "strata-capture-" + value;
+    }
+
+    /**
+     * The application_name of the capture's apply connections, the ones holding the target's
+     * origin: a stale one (of an abandoned process) is found and ended by it.
+     */
+    String applyApplicationName() {
+        return "strata-capture-apply-" + value;
     }
 }

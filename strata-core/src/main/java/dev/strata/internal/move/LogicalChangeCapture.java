@@ -40,6 +40,12 @@ import java.util.List;
  *
  * <p>Thread-safe and stateless: every call opens its own connections and closes them, and all
  * state lives in the databases (so a new instance resumes where an abandoned one stopped).
+ *
+ * <p>Creating a logical slot ({@link #start}, {@link #initialCopy}) waits until every transaction
+ * then running on the source's server has ended: call them without a transaction of your own open
+ * on that server. {@link #deleteRows} of the source belongs after {@link #stop} (while the capture
+ * runs, the deletes would be captured too). The administrator of a plane needs the REPLICATION
+ * attribute (or superuser) and, on the target, the right to use replication origins.
  */
 public final class LogicalChangeCapture implements ChangeCapture {
     /** Changes (rows of the decoding function) read and applied per target transaction. */
@@ -96,7 +102,7 @@ public final class LogicalChangeCapture implements ChangeCapture {
         try (Connection admin = CaptureConnections.admin(source, name.applicationName());
              Connection snapshot = CaptureConnections.admin(source, name.applicationName())) {
             CaptureArtefacts.requireSlot(admin, name, source);
-            apply = CaptureConnections.apply(target, name.applicationName());
+            apply = CaptureConnections.apply(target, name.applyApplicationName());
             CaptureArtefacts.createOrigin(apply, name);
             apply.commit();
             CaptureArtefacts.setUpOriginSession(apply, name);
@@ -147,7 +153,7 @@ public final class LogicalChangeCapture implements ChangeCapture {
         ChangeApplier applier = null;
         try (Connection admin = CaptureConnections.admin(source, name.applicationName())) {
             CaptureArtefacts.requireSlot(admin, name, source);
-            apply = CaptureConnections.apply(target, name.applicationName());
+            apply = CaptureConnections.apply(target, name.applyApplicationName());
             CaptureArtefacts.createOrigin(apply, name);
             apply.commit();
             CaptureArtefacts.setUpOriginSession(apply, name);
@@ -157,7 +163,7 @@ public final class LogicalChangeCapture implements ChangeCapture {
             CaptureArtefacts.advance(admin, name, applied);
             applier = new ChangeApplier(apply, source, target, scope);
             while (true) {
-                long flushed = Lsn.parse(CaptureConnections.queryString(admin, "SELECT pg_current_wal_flush_lsn()::text"));
+                long flushed = CaptureArtefacts.flushWal(admin);
                 Batch read = ChangeStream.peek(admin, name, batch);
                 if (!read.transactions().isEmpty()) {
                     for (CapturedTransaction tx : read.transactions()) {
@@ -236,7 +242,8 @@ public final class LogicalChangeCapture implements ChangeCapture {
     @Override
     public void stop(String captureName, CopyEndpoint source) {
         CaptureName name = CaptureName.of(captureName);
-        try (Connection c = CaptureConnections.admin(source, name.applicationName())) {
+        try (Connection c = CaptureConnections.serverAdmin(source, name.applicationName())) {
+            // a dropped source database took its publication along; its slots are the server's
             CaptureArtefacts.dropSourceArtefacts(c, name);
             CaptureArtefacts.dropOrigin(c, name);
         } catch (SQLException e) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -60,17 +61,17 @@ class CaptureResumeTest {
         new LogicalChangeCapture().start(name, source, scope);
         new LogicalChangeCapture().initialCopy(name, source, target, scope);
         try (ShopWriter writer = ShopWriter.start(strata, mover.id(), "w")) {
-            writer.awaitRounds(8); // rounds 3 and 7 reuse a deleted row's unique email in one transaction
+            writer.awaitRounds(8); // one transaction each; rounds 3 and 7 reuse a deleted row's unique email in one transaction
         }
 
         // dies after its first batch committed at the target, before the slot was advanced
-        ChangeCapture dying = new LogicalChangeCapture(40, lsn -> {
+        ChangeCapture dying = new LogicalChangeCapture(1, lsn -> {
             throw new Crash();
         });
         assertThatThrownBy(() -> dying.catchUp(name, source, target, scope, Duration.ofSeconds(30))).isInstanceOf(Crash.class);
         // another dies in the middle of a catch-up, after three more batches
         AtomicInteger batches = new AtomicInteger();
-        ChangeCapture abandoned = new LogicalChangeCapture(40, lsn -> {
+        ChangeCapture abandoned = new LogicalChangeCapture(1, lsn -> {
             if (batches.incrementAndGet() == 3) {
                 throw new Crash();
             }
@@ -82,6 +83,57 @@ class CaptureResumeTest {
         assertThat(resumed.verify(source, target, scope)).allSatisfy(check -> assertThat(check.matches()).as("%s", check).isTrue());
         assertThat(allRows(target, mover.id())).isEqualTo(allRows(source, mover.id()));
         resumed.stop(name, source, target);
+        assertThat(CaptureFixture.artefactsOf(name, source, target)).isEmpty();
+    }
+
+    @Test
+    void an_abandoned_session_still_holding_the_targets_origin_is_ended_by_the_next_catch_up() throws Exception {
+        Strata strata = FIXTURE.strata();
+        Tenant t1 = strata.tenants().create(NewTenant.t1("resume-d").withMode(IsolationMode.RLS));
+        Shop.seed(strata, t1.id(), "d");
+        CopyEndpoint source = CaptureFixture.endpointOf(strata, t1.id());
+        CopyEndpoint target = CaptureFixture.holder(strata, t1.slug(), "resume-d-holder", IsolationMode.SCHEMA);
+        CopyScope scope = CaptureFixture.scope(t1.id());
+        String name = CaptureFixture.captureName("stale");
+        ChangeCapture capture = new LogicalChangeCapture();
+        capture.start(name, source, scope);
+        capture.initialCopy(name, source, target, scope);
+        Shop.seed(strata, t1.id(), "d2");
+        CaptureName captureName = CaptureName.of(name);
+        Connection abandoned = CaptureConnections.apply(target, captureName.applyApplicationName());
+        CaptureArtefacts.setUpOriginSession(abandoned, captureName);
+
+        assertThat(capture.catchUp(name, source, target, scope, Duration.ofSeconds(60))).isZero();
+        assertThat(capture.verify(source, target, scope)).allSatisfy(check -> assertThat(check.matches()).as("%s", check).isTrue());
+        assertThat(abandoned.isValid(2)).isFalse();
+        abandoned.close();
+        capture.stop(name, source, target);
+        assertThat(CaptureFixture.artefactsOf(name, source, target)).isEmpty();
+    }
+
+    @Test
+    void a_write_committed_asynchronously_just_before_a_catch_up_is_applied_by_it() throws Exception {
+        Strata strata = FIXTURE.strata();
+        Tenant t1 = strata.tenants().create(NewTenant.t1("resume-e").withMode(IsolationMode.DATABASE));
+        CopyEndpoint source = CaptureFixture.endpointOf(strata, t1.id());
+        CopyEndpoint target = CaptureFixture.holder(strata, t1.slug(), "resume-e-holder", IsolationMode.SCHEMA);
+        CopyScope scope = CaptureFixture.scope(t1.id());
+        String name = CaptureFixture.captureName("async");
+        ChangeCapture capture = new LogicalChangeCapture();
+        capture.start(name, source, scope);
+        capture.initialCopy(name, source, target, scope);
+        for (int i = 0; i < 15; i++) {
+            String email = "async" + i + "@example.test";
+            strata.inTenant(t1.id(), s -> {
+                try (Statement st = s.connection().createStatement()) {
+                    st.execute("SET LOCAL synchronous_commit = off"); // the shared test server's default too
+                }
+                return Shop.customer(s.connection(), t1.id(), "async " + email, email, "{}");
+            });
+            assertThat(capture.catchUp(name, source, target, scope, Duration.ofSeconds(30))).isZero();
+            assertThat(CaptureFixture.rows(target, "customers", t1.id())).as("after write %d", i).hasSize(i + 1);
+        }
+        capture.stop(name, source, target);
         assertThat(CaptureFixture.artefactsOf(name, source, target)).isEmpty();
     }
 
@@ -140,11 +192,15 @@ class CaptureResumeTest {
         Tenant t1 = strata.tenants().create(NewTenant.t1("resume-c").withMode(IsolationMode.SCHEMA));
         Shop.seed(strata, t1.id(), "c");
         CopyEndpoint source = CaptureFixture.endpointOf(strata, t1.id());
-        CopyEndpoint target = CaptureFixture.holder(strata, t1.slug(), "resume-c-holder", IsolationMode.RLS);
+        // schema -> RLS: into the shared RLS database's app schema
+        Tenant shared = strata.tenants().create(NewTenant.t1("resume-c-shared").withMode(IsolationMode.RLS));
+        CopyEndpoint target = CaptureFixture.endpointOf(strata, shared.id());
+        assertThat(target.schema()).isEqualTo("app");
         CopyScope scope = CaptureFixture.scope(t1.id());
         String name = CaptureFixture.captureName("bounded");
         ChangeCapture slow = new LogicalChangeCapture(3, lsn -> {
         });
+        long othersAtTarget = CaptureFixture.foreignRows(target, List.of(t1.id()));
         slow.start(name, source, scope);
         slow.initialCopy(name, source, target, scope);
         for (int i = 0; i < 5; i++) {
@@ -156,7 +212,8 @@ class CaptureResumeTest {
         ChangeCapture capture = new LogicalChangeCapture();
         assertThat(capture.catchUp(name, source, target, scope, Duration.ofSeconds(60))).isZero();
         assertThat(capture.verify(source, target, scope)).allSatisfy(check -> assertThat(check.matches()).as("%s", check).isTrue());
-        assertThat(CaptureFixture.foreignRows(target, List.of(t1.id()))).isZero();
+        assertThat(CaptureFixture.foreignRows(target, List.of(t1.id()))).as("rows of the tenants already there")
+                .isEqualTo(othersAtTarget);
         capture.stop(name, source, target);
         assertThat(CaptureFixture.artefactsOf(name, source, target)).isEmpty();
     }
