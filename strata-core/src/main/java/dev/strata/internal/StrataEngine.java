@@ -59,6 +59,7 @@ public final class StrataEngine implements AutoCloseable {
     private final Registry registry;
     private final Router router;
     private final RoutingListener listener;
+    private final dev.strata.internal.routing.RouterPresence presence;
     private final TenantPools pools;
     private final OperationRunner operations;
     private final Provisioner provisioner;
@@ -69,6 +70,7 @@ public final class StrataEngine implements AutoCloseable {
     private final Availability availability;
     private final AppSchemaMigrations tenantMigrations;
     private final SchemaMigrationsImpl migrations;
+    private final dev.strata.internal.move.Moves moves;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -100,9 +102,28 @@ public final class StrataEngine implements AutoCloseable {
         });
         this.listener = new RoutingListener(planes.get(DataPlane.DEFAULT_KEY), names.managementDatabase(), router,
                 availability, managementDescription(names));
+        this.presence = new dev.strata.internal.routing.RouterPresence(management, router, config.operationLease(),
+                dev.strata.internal.operation.OperationLeases.newOwnerId());
+        this.listener.watchFreezes(presence);
         this.limitStore = new TenantLimitStore(management, registry, router, config);
         this.observer = observers.create(this);
         this.transactions = new TenantTransactions(router, pools, observer);
+        this.transactions.servingOnlyWith(presence);
+        this.moves = new dev.strata.internal.move.Moves(config, names, registry, operations,
+                new dev.strata.internal.move.LogicalChangeCapture(),
+                new dev.strata.internal.provisioning.MoveStorage(management, names, tenantMigrations, this::plane,
+                        new ProvisioningListener() {
+                            @Override
+                            public void tenantChanged(UUID tenantId) {
+                                router.invalidate(tenantId);
+                            }
+
+                            @Override
+                            public void databaseDropping(String dataPlane, String database) {
+                                pools.closePool(new DatabaseKey(dataPlane, database));
+                            }
+                        }),
+                this::plane, router::invalidate);
         this.migrations = new SchemaMigrationsImpl(management, registry, planes, names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
@@ -141,6 +162,7 @@ public final class StrataEngine implements AutoCloseable {
             engine.prepareDataPlanes();
             engine.provisioner.guardTenantSchemas();
             engine.provisioner.ensureOperator();
+            engine.presence.start(engine.scheduler);
             engine.listener.start();
             // Takes over only operations whose lease has expired: those of a live process (even one
             // that started up at the same time) are never touched. Then again every lease period.
@@ -310,6 +332,11 @@ public final class StrataEngine implements AutoCloseable {
         return router;
     }
 
+    /** This process as a router: its lease and its acknowledgements of moves' freezes. */
+    public dev.strata.internal.routing.RouterPresence presence() {
+        return presence;
+    }
+
     public TenantPools pools() {
         return pools;
     }
@@ -341,6 +368,11 @@ public final class StrataEngine implements AutoCloseable {
         return migrations;
     }
 
+    /** Online tenant moves. */
+    public dev.strata.internal.move.Moves moves() {
+        return moves;
+    }
+
     public TenantLimitStore limitStore() {
         return limitStore;
     }
@@ -363,6 +395,7 @@ public final class StrataEngine implements AutoCloseable {
             migrations.close();
         }
         operations.close();
+        presence.close();
         listener.close();
         if (observer instanceof AutoCloseable closeable) {
             try {
