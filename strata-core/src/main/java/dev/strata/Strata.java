@@ -5,6 +5,7 @@ import dev.strata.archive.ImportOptions;
 import dev.strata.archive.ImportResult;
 import dev.strata.audit.AuditReport;
 import dev.strata.internal.OperationsImpl;
+import dev.strata.internal.PlanesImpl;
 import dev.strata.internal.StrataEngine;
 import dev.strata.internal.TenantsImpl;
 import dev.strata.internal.archive.TenantArchives;
@@ -41,11 +42,13 @@ public final class Strata implements AutoCloseable {
     private final StrataEngine engine;
     private final Tenants tenants;
     private final Operations operations;
+    private final Planes planes;
 
     private Strata(StrataEngine engine) {
         this.engine = engine;
         this.tenants = new TenantsImpl(engine, "strata");
         this.operations = new OperationsImpl(engine);
+        this.planes = new PlanesImpl(engine, "strata");
     }
 
     /** A configuration builder; finish with {@link StrataConfig.Builder#start()}. */
@@ -69,6 +72,14 @@ public final class Strata implements AutoCloseable {
      */
     public Operations operations() {
         return operations;
+    }
+
+    /**
+     * The data planes: the PostgreSQL servers tenants are placed on ({@code default} is the
+     * configured one). Add, list, show and drain them.
+     */
+    public Planes planes() {
+        return planes;
     }
 
     /**

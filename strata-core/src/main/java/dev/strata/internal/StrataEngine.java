@@ -14,6 +14,7 @@ import dev.strata.internal.migration.Migrations;
 import dev.strata.internal.operation.OperationRunner;
 import dev.strata.internal.migration.SchemaMigrationsImpl;
 import dev.strata.internal.migration.TenantMigrationSet;
+import dev.strata.internal.plane.PlaneRegistry;
 import dev.strata.internal.pool.DatabaseKey;
 import dev.strata.internal.pool.TenantPools;
 import dev.strata.internal.provisioning.DatabaseRecord;
@@ -54,7 +55,7 @@ public final class StrataEngine implements AutoCloseable {
 
     private final StrataConfig config;
     private final PhysicalNames names;
-    private final Map<String, DataPlane> planes;
+    private final PlaneRegistry planes;
     private final HikariDataSource management;
     private final Registry registry;
     private final Router router;
@@ -72,15 +73,15 @@ public final class StrataEngine implements AutoCloseable {
     private final SchemaMigrationsImpl migrations;
     private final dev.strata.internal.move.Moves moves;
 
-    private StrataEngine(StrataConfig config, PhysicalNames names, Map<String, DataPlane> planes,
+    private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
         this.availability = availability;
         this.config = config;
         this.names = names;
-        this.planes = planes;
         this.management = management;
         this.registry = new Registry(management);
         this.tenantMigrations = new AppSchemaMigrations(TenantMigrationSet.resolve(config.tenantMigrations()), names);
+        this.planes = new PlaneRegistry(management, defaultPlane, this::preparePlane);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-housekeeping");
             t.setDaemon(true);
@@ -100,8 +101,8 @@ public final class StrataEngine implements AutoCloseable {
                 pools.closePool(new DatabaseKey(dataPlane, database));
             }
         });
-        this.listener = new RoutingListener(planes.get(DataPlane.DEFAULT_KEY), names.managementDatabase(), router,
-                availability, managementDescription(names));
+        this.listener = new RoutingListener(defaultPlane, names.managementDatabase(), router,
+                availability, managementDescription(names), planes::invalidate);
         this.presence = new dev.strata.internal.routing.RouterPresence(management, router, config.operationLease(),
                 dev.strata.internal.operation.OperationLeases.newOwnerId());
         this.listener.watchFreezes(presence);
@@ -124,7 +125,7 @@ public final class StrataEngine implements AutoCloseable {
                             }
                         }),
                 this::plane, router::invalidate);
-        this.migrations = new SchemaMigrationsImpl(management, registry, planes, names, tenantMigrations.set(),
+        this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
     }
@@ -158,7 +159,7 @@ public final class StrataEngine implements AutoCloseable {
         StrataEngine engine = null;
         try {
             Migrations.migrateManagement(management);
-            engine = new StrataEngine(config, names, Map.of(plane.key(), plane), management, availability, observers);
+            engine = new StrataEngine(config, names, plane, management, availability, observers);
             engine.prepareDataPlanes();
             engine.provisioner.guardTenantSchemas();
             engine.provisioner.ensureOperator();
@@ -244,22 +245,36 @@ public final class StrataEngine implements AutoCloseable {
         return new TrackedPool(hc, availability, managementDescription(names));
     }
 
-    /** Registers the data planes, brings the template up to date and migrates what is behind. */
+    /**
+     * Registers the default plane, prepares every plane (the T1 context role, the template at the
+     * newest migration) and migrates what is behind. A plane added at run time that cannot be
+     * reached now is skipped with a warning: its tenants fail until it is back, the rest work.
+     */
     private void prepareDataPlanes() {
         Jdbc.withConnection(management, "prepare the data planes", lock -> {
             try (Statement s = lock.createStatement()) {
                 s.execute("SELECT pg_advisory_lock(hashtext('strata:startup'))");
             }
             try {
-                for (DataPlane plane : planes.values()) {
-                    try (PreparedStatement ps = lock.prepareStatement(
-                            "INSERT INTO platform.data_planes (key, kind, region) VALUES (?, 'postgres', ?) ON CONFLICT (key) DO NOTHING")) {
-                        ps.setString(1, plane.key());
-                        ps.setString(2, config.region());
-                        ps.executeUpdate();
+                try {
+                    planes.recordDefault(lock, config.region());
+                } catch (SQLException e) {
+                    if (!SqlStates.is(e, SqlStates.UNIQUE_VIOLATION)) {
+                        throw e;
                     }
-                    TenantDatabases.ensureT1ContextRole(plane, names);
-                    TemplateDatabase.ensureCurrent(plane, names, tenantMigrations);
+                    LOG.warn("The configured server {} is also registered as another data plane: {}", config.server(),
+                            SqlStates.rootMessage(e));
+                }
+                for (DataPlane plane : planes.all()) {
+                    try {
+                        preparePlane(plane);
+                    } catch (SQLException | RuntimeException e) {
+                        if (DataPlane.DEFAULT_KEY.equals(plane.key()) || !SqlStates.isUnavailable(e)) {
+                            throw e;
+                        }
+                        LOG.warn("Data plane '{}' is unavailable ({}): its tenants fail until it is back",
+                                plane.key(), SqlStates.rootMessage(e));
+                    }
                 }
                 migrateBehind(lock);
             } finally {
@@ -271,6 +286,12 @@ public final class StrataEngine implements AutoCloseable {
         });
     }
 
+    /** Makes a server ready for tenant databases: the T1 context role, the template at the newest migration. */
+    private void preparePlane(DataPlane plane) throws SQLException {
+        TenantDatabases.ensureT1ContextRole(plane, names);
+        TemplateDatabase.ensureCurrent(plane, names, tenantMigrations);
+    }
+
     /**
      * Brings every tenant database's {@code platform} schema (Strata's own, Flyway-managed) to the
      * newest version. The app schemas are the fan-out's ({@link SchemaMigrationsImpl#migrateAtStartup}).
@@ -280,7 +301,11 @@ public final class StrataEngine implements AutoCloseable {
             if (db.schemaVersion() < DatabaseStore.READY) {
                 continue; // still being built by provisioning, which copies it from the (current) template
             }
-            DataPlane plane = planes.get(db.dataPlane());
+            DataPlane plane = planes.find(db.dataPlane()).orElse(null);
+            if (plane == null) {
+                LOG.warn("Database {} is on data plane '{}', which is not registered", db.name(), db.dataPlane());
+                continue;
+            }
             try (Connection admin = plane.openAdmin(db.name())) {
                 if (Migrations.platformBehind(admin)) {
                     LOG.info("Migrating the platform schema of database {}", db.name());
@@ -303,16 +328,26 @@ public final class StrataEngine implements AutoCloseable {
         return names;
     }
 
+    /**
+     * Every data plane by key, a live view of the registry: planes added at run time (by any
+     * process) are in it.
+     */
     public Map<String, DataPlane> planes() {
-        return planes;
+        return planes.asMap();
     }
 
+    /**
+     * How to reach a data plane, including one another process added since this one started.
+     *
+     * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND}
+     */
     public DataPlane plane(String key) {
-        DataPlane plane = planes.get(key);
-        if (plane == null) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + key + "' is configured");
-        }
-        return plane;
+        return planes.plane(key);
+    }
+
+    /** The data plane registry: add, list, drain, and the hook of the DRAIN operation. */
+    public PlaneRegistry planeRegistry() {
+        return planes;
     }
 
     public HikariDataSource management() {

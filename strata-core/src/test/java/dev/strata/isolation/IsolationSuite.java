@@ -53,8 +53,13 @@ abstract class IsolationSuite {
         return Layout.all();
     }
 
+    /** The data plane T1 alpha and its T2s live on; {@code null} for the default plane (beta's always). */
+    String alphaPlane() {
+        return null;
+    }
+
     Topology topology(Layout layout) {
-        return Topology.of(strata(), layout, data());
+        return Topology.of(strata(), layout, data(), alphaPlane());
     }
 
     /** The relations holding tenant rows (tables, partitions, views) of a tenant's schema. */

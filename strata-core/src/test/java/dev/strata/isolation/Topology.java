@@ -40,13 +40,19 @@ final class Topology {
     }
 
     static Topology of(Strata strata, Layout layout, AppData data) {
-        return BUILT.computeIfAbsent(strata.config().namespace() + "/" + data.name() + "/" + layout.name(),
-                k -> build(strata, layout, data));
+        return of(strata, layout, data, null);
     }
 
-    private static Topology build(Strata strata, Layout layout, AppData data) {
+    /** The topology with T1 alpha (and so its T2s) on the data plane {@code alphaPlane} ({@code null}: the default). */
+    static Topology of(Strata strata, Layout layout, AppData data, String alphaPlane) {
+        return BUILT.computeIfAbsent(strata.config().namespace() + "/" + data.name() + "/" + layout.name(),
+                k -> build(strata, layout, data, alphaPlane));
+    }
+
+    private static Topology build(Strata strata, Layout layout, AppData data, String alphaPlane) {
         try {
-            Tenant alpha = strata.tenants().create(NewTenant.t1(layout.name() + "-alpha").withMode(layout.alpha()));
+            Tenant alpha = strata.tenants().create(NewTenant.t1(layout.name() + "-alpha").withMode(layout.alpha())
+                    .withPlane(alphaPlane));
             Tenant beta = strata.tenants().create(NewTenant.t1(layout.name() + "-beta").withMode(layout.beta()));
             List<Tenant> a = children(strata, alpha, layout.name() + "-a", layout.alphaChildren());
             List<Tenant> b = children(strata, beta, layout.name() + "-b", layout.betaChildren());

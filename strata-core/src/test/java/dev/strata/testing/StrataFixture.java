@@ -28,11 +28,25 @@ import java.util.function.UnaryOperator;
 public final class StrataFixture implements BeforeAllCallback, AfterAllCallback {
     private final List<String> migrations;
     private final UnaryOperator<StrataConfig.Builder> customize;
+    private final List<TestStrataExtension.SetUp> setUps;
     private volatile Strata strata;
 
     private StrataFixture(List<String> migrations, UnaryOperator<StrataConfig.Builder> customize) {
+        this(migrations, customize, List.of());
+    }
+
+    private StrataFixture(List<String> migrations, UnaryOperator<StrataConfig.Builder> customize,
+                          List<TestStrataExtension.SetUp> setUps) {
         this.migrations = List.copyOf(migrations);
         this.customize = customize;
+        this.setUps = List.copyOf(setUps);
+    }
+
+    /** The same fixture with {@code setUp} run on the started Strata (e.g. {@code TwoPlanes::addSecond}). */
+    public StrataFixture withSetUp(TestStrataExtension.SetUp setUp) {
+        List<TestStrataExtension.SetUp> all = new java.util.ArrayList<>(setUps);
+        all.add(Objects.requireNonNull(setUp, "setUp"));
+        return new StrataFixture(migrations, customize, all);
     }
 
     /** Strata with the given migration locations (see {@link AppSchemas} for the tests' sets). */
@@ -44,7 +58,7 @@ public final class StrataFixture implements BeforeAllCallback, AfterAllCallback 
     public StrataFixture configured(UnaryOperator<StrataConfig.Builder> more) {
         Objects.requireNonNull(more, "more");
         UnaryOperator<StrataConfig.Builder> before = customize;
-        return new StrataFixture(migrations, b -> more.apply(before.apply(b)));
+        return new StrataFixture(migrations, b -> more.apply(before.apply(b)), setUps);
     }
 
     /** The migration locations this fixture starts Strata with. */
@@ -62,8 +76,17 @@ public final class StrataFixture implements BeforeAllCallback, AfterAllCallback 
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        strata = start(migrations, customize);
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Strata started = start(migrations, customize);
+        try {
+            for (TestStrataExtension.SetUp setUp : setUps) {
+                setUp.on(started);
+            }
+        } catch (Exception | Error e) {
+            TestStrata.stopAndDrop(started);
+            throw e;
+        }
+        strata = started;
     }
 
     @Override

@@ -58,8 +58,20 @@ public final class TestStrata {
         dropNamespace(namespace);
     }
 
+    /**
+     * Drops every database and role of a namespace on the shared server, and on the
+     * {@link SecondPostgres second server} if that one runs.
+     */
     public static void dropNamespace(String namespace) {
-        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+        dropNamespace(SharedPostgres.server(), namespace);
+        PostgresServer second = SecondPostgres.startedOrNull();
+        if (second != null) {
+            dropNamespace(second, namespace);
+        }
+    }
+
+    private static void dropNamespace(PostgresServer server, String namespace) {
+        try (Connection c = SecondPostgres.admin(server, "postgres"); Statement s = c.createStatement()) {
             List<String> databases = names(c, "SELECT datname FROM pg_database WHERE datname = ? OR datname LIKE ? || '\\_%'", namespace);
             for (String db : databases) {
                 s.execute("ALTER DATABASE \"" + db + "\" WITH IS_TEMPLATE false");
@@ -73,23 +85,37 @@ public final class TestStrata {
         }
     }
 
-    /** An administrator connection to a database on the shared server. */
+    /**
+     * An administrator connection to a database: on the shared server, or, where the database is
+     * not there and the {@link SecondPostgres second server} runs, on that one (database names are
+     * unique across planes, so a test helper reaches a tenant's database wherever its plane is).
+     */
     public static Connection admin(String database) throws SQLException {
-        PostgresServer server = SharedPostgres.server();
-        Properties props = new Properties();
-        props.setProperty("user", server.user());
-        if (server.password() != null) {
-            props.setProperty("password", server.password());
+        try {
+            return SecondPostgres.admin(SharedPostgres.server(), database);
+        } catch (SQLException e) {
+            PostgresServer second = SecondPostgres.startedOrNull();
+            if (second == null || !"3D000".equals(e.getSQLState())) {
+                throw e;
+            }
+            return SecondPostgres.admin(second, database);
         }
-        return DriverManager.getConnection(server.jdbcUrl(database), props);
     }
 
-    /** A connection to a database as a given role (for attacks the request path never makes). */
+    /** A connection to a database as a given role (for attacks the request path never makes), on either server as {@link #admin}. */
     public static Connection as(String database, String role, String password) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", role);
         props.setProperty("password", password);
-        return DriverManager.getConnection(SharedPostgres.server().jdbcUrl(database), props);
+        try {
+            return DriverManager.getConnection(SharedPostgres.server().jdbcUrl(database), props);
+        } catch (SQLException e) {
+            PostgresServer second = SecondPostgres.startedOrNull();
+            if (second == null || !("3D000".equals(e.getSQLState()) || "28P01".equals(e.getSQLState()))) {
+                throw e;
+            }
+            return DriverManager.getConnection(second.jdbcUrl(database), props);
+        }
     }
 
     private static List<String> names(Connection c, String sql, String namespace) throws SQLException {

@@ -50,6 +50,14 @@ public final class TestStrataExtension implements BeforeAllCallback, AfterEachCa
         return configured(UnaryOperator.identity());
     }
 
+    /**
+     * Strata with two data planes: {@code default} (the shared server) and {@link TwoPlanes#SECOND}
+     * (the {@link SecondPostgres second server}, region {@link TwoPlanes#SECOND_REGION}).
+     */
+    public static TestStrataExtension twoPlanes() {
+        return standard().withSetUp(TwoPlanes::addSecond);
+    }
+
     /** Strata with the test's own configuration on top of {@link TestStrata#configure()}. */
     public static TestStrataExtension configured(UnaryOperator<StrataConfig.Builder> customize) {
         return new TestStrataExtension(customize, List.of());

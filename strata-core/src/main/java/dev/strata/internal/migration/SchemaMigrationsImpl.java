@@ -69,7 +69,7 @@ public final class SchemaMigrationsImpl implements SchemaMigrations, AutoCloseab
         this.registry = registry;
         this.pools = pools;
         this.connectionTimeout = connectionTimeout;
-        this.planes = Map.copyOf(planes);
+        this.planes = planes; // a live view: planes added at run time are in it
         this.names = names;
         this.set = set;
         this.operations = operations;

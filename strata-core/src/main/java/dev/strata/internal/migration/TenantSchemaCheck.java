@@ -50,7 +50,7 @@ final class TenantSchemaCheck {
                                     String database, String schema) {
         DataPlane dp = planes.get(plane);
         if (dp == null) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + plane + "' is configured");
+            throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + plane + "' is registered");
         }
         try (AdminConnection c = AdminConnection.open(dp, database, pools, timeout)) {
             try {

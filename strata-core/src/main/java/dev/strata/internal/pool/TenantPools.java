@@ -6,6 +6,7 @@ import dev.strata.ErrorCode;
 import dev.strata.StrataConfig;
 import dev.strata.StrataException;
 import dev.strata.internal.sql.Availability;
+import dev.strata.internal.plane.PlaneRegistry;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.SqlStates;
 import org.postgresql.core.BaseConnection;
@@ -17,8 +18,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -116,18 +115,16 @@ public final class TenantPools implements AutoCloseable {
     }
 
     private final StrataConfig config;
-    private final Map<String, DataPlane> planes;
-    private final Map<String, ConnectionBudget> budgets;
+    private final PlaneRegistry planes;
+    private final ConcurrentHashMap<String, ConnectionBudget> budgets = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<DatabaseKey, DatabasePool> pools = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Availability availability = new Availability();
 
-    public TenantPools(StrataConfig config, Map<String, DataPlane> planes, ScheduledExecutorService scheduler) {
+    /** @param planes where each data plane is; each plane gets a budget of its own on first use */
+    public TenantPools(StrataConfig config, PlaneRegistry planes, ScheduledExecutorService scheduler) {
         this.config = config;
-        this.planes = Map.copyOf(planes);
-        Map<String, ConnectionBudget> b = new HashMap<>();
-        planes.keySet().forEach(k -> b.put(k, new ConnectionBudget(k, config.connectionBudget())));
-        this.budgets = Map.copyOf(b);
+        this.planes = planes;
         this.scheduler = scheduler;
         long period = Math.max(1000, Math.min(30_000, config.poolIdleTimeout().toMillis() / 2));
         scheduler.scheduleWithFixedDelay(this::closeIdlePools, period, period, TimeUnit.MILLISECONDS);
@@ -175,7 +172,7 @@ public final class TenantPools implements AutoCloseable {
 
     /** The budget of a data plane. */
     public ConnectionBudget budget(String dataPlane) {
-        return budgets.get(dataPlane);
+        return budgets.computeIfAbsent(dataPlane, k -> new ConnectionBudget(k, config.connectionBudget()));
     }
 
     /**
@@ -210,11 +207,8 @@ public final class TenantPools implements AutoCloseable {
     }
 
     private DatabasePool newPool(DatabaseKey key, Credentials credentials) {
-        DataPlane plane = planes.get(key.dataPlane());
-        if (plane == null) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + key.dataPlane() + "' is configured");
-        }
-        ConnectionBudget budget = budgets.get(key.dataPlane());
+        DataPlane plane = planes.plane(key.dataPlane());
+        ConnectionBudget budget = budget(key.dataPlane());
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("strata:" + key);
         hc.setDataSource(new BudgetedDataSource(plane, key.database(), credentials.role(), credentials.password(), budget,

@@ -325,7 +325,7 @@ final class Decommissioner {
     private void refreshGuard(DatabaseRecord db, UUID leaving) {
         TenantDatabases dbs = planes.get(db.dataPlane());
         if (dbs == null) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + db.dataPlane() + "' is configured");
+            throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + db.dataPlane() + "' is registered");
         }
         guards.refresh(dbs, db.dataPlane(), db.name(), leaving);
     }
@@ -337,7 +337,7 @@ final class Decommissioner {
     private TenantRemoval removal(DatabaseRecord db) {
         TenantRemoval removal = removals.get(db.dataPlane());
         if (removal == null) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + db.dataPlane() + "' is configured");
+            throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + db.dataPlane() + "' is registered");
         }
         return removal;
     }

@@ -8,10 +8,9 @@ import dev.strata.TenantEvent;
 import dev.strata.internal.operation.OperationRunner;
 import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.registry.Registry;
-import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.plane.PlaneRegistry;
 import dev.strata.internal.sql.PhysicalNames;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,21 +34,17 @@ public final class Provisioner {
     private final Decommissioner decommissioner;
     private final TenantHistory history;
 
-    public Provisioner(StrataConfig config, PhysicalNames names, Registry registry, Map<String, DataPlane> dataPlanes,
+    /** @param dataPlanes the registry of data planes: planes added at run time are provisioned on too */
+    public Provisioner(StrataConfig config, PhysicalNames names, Registry registry, PlaneRegistry dataPlanes,
                        OperationRunner runner, AppSchemaMigrations migrations,
                        ProvisioningListener listener) {
-        Map<String, TenantDatabases> byKey = new HashMap<>();
-        Map<String, TenantRemoval> removals = new HashMap<>();
-        dataPlanes.forEach((key, plane) -> {
-            byKey.put(key, new TenantDatabases(plane, names, migrations));
-            removals.put(key, new TenantRemoval(plane));
-        });
-        this.planes = Map.copyOf(byKey);
+        this.planes = dataPlanes.derived(plane -> new TenantDatabases(plane, names, migrations));
+        Map<String, TenantRemoval> removals = dataPlanes.derived(TenantRemoval::new);
         this.guards = new PlacementGuards(registry.dataSource(), planes);
-        ProvisioningSteps steps = new ProvisioningSteps(registry, planes, Map.copyOf(removals), guards, listener);
+        ProvisioningSteps steps = new ProvisioningSteps(registry, planes, removals, guards, listener);
         this.creation = new TenantCreation(config, registry, runner, new PlacementPlanner(config, names), steps);
         this.statusChanges = new StatusChanges(registry, listener);
-        this.decommissioner = new Decommissioner(config, registry, runner, Map.copyOf(removals), guards, planes, listener);
+        this.decommissioner = new Decommissioner(config, registry, runner, removals, guards, planes, listener);
         this.history = new TenantHistory(registry);
         runner.register(new ProvisionHandler(OperationKind.PROVISION, registry, steps));
         runner.register(new ProvisionHandler(OperationKind.IMPORT, registry, steps));
@@ -103,8 +98,8 @@ public final class Provisioner {
     public TenantDatabases planeOf(String key) {
         TenantDatabases dbs = planes.get(key);
         if (dbs == null) {
-            throw new dev.strata.StrataException(dev.strata.ErrorCode.INVALID_CONFIGURATION,
-                    "No data plane '" + key + "' is configured");
+            throw new dev.strata.StrataException(dev.strata.ErrorCode.PLANE_NOT_FOUND,
+                    "No data plane '" + key + "' is registered");
         }
         return dbs;
     }

@@ -197,7 +197,7 @@ final class ProvisioningSteps {
     TenantDatabases planeOf(String key) {
         TenantDatabases dbs = planes.get(key);
         if (dbs == null) {
-            throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "No data plane '" + key + "' is configured");
+            throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + key + "' is registered");
         }
         return dbs;
     }

@@ -106,9 +106,11 @@ final class TenantCreation {
                 SubtreeLocks.lockSlug(c, slug);
                 requireSlugFree(c, slug);
                 UUID id = chooseId(c, request.id(), initialData != null);
+                PlacementPlanner.PlaneChoice plane = planner.choosePlane(c, request.tier(), mode, request.plane(), region,
+                        parent);
                 registry.insertTenant(c, id, slug, displayName, request.tier(), parent.id(), TenantStatus.PROVISIONING,
-                        region == null ? parent.region() : region);
-                PlacementPlan p = planner.plan(c, id, slug, request.tier(), mode, parent, warnings);
+                        region != null ? region : plane.region() != null ? plane.region() : parent.region());
+                PlacementPlan p = planner.plan(c, id, slug, request.tier(), mode, parent, plane.key(), warnings);
                 registry.insertPlacement(c, id, mode, p.database().dataPlane(), p.database().name(), p.schema());
                 String detail = JournalDetail.json("mode", mode.wireName(), "database", p.database().name(),
                         "schema", p.schema());

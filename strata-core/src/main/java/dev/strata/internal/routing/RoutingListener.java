@@ -21,6 +21,8 @@ import java.util.UUID;
 public final class RoutingListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoutingListener.class);
     private static final int POLL_MILLIS = 500;
+    /** The payload prefix of a data plane's change (see V7__data_planes.sql). */
+    private static final String PLANE_PREFIX = "plane:";
 
     private final DataPlane plane;
     private final String database;
@@ -33,6 +35,7 @@ public final class RoutingListener implements AutoCloseable {
 
     private final Availability availability;
     private final String description;
+    private final java.util.function.Consumer<String> planeChanged;
     /** Whether this listener logged a loss of its own (not an outage of the database) not yet followed by recovery. */
     private boolean lossLogged;
 
@@ -42,6 +45,17 @@ public final class RoutingListener implements AutoCloseable {
      * @param description  how logs name the management database
      */
     public RoutingListener(DataPlane plane, String database, Router router, Availability availability, String description) {
+        this(plane, database, router, availability, description, key -> { });
+    }
+
+    /**
+     * @param planeChanged told the key of a data plane whose registry row changed
+     *                     ({@code plane:<key>} notifications), or {@code null} when the listening
+     *                     connection was (re)established and any change may have been missed
+     */
+    public RoutingListener(DataPlane plane, String database, Router router, Availability availability, String description,
+                           java.util.function.Consumer<String> planeChanged) {
+        this.planeChanged = planeChanged;
         this.plane = plane;
         this.database = database;
         this.router = router;
@@ -75,6 +89,7 @@ public final class RoutingListener implements AutoCloseable {
                     s.execute("LISTEN strata_routing");
                 }
                 router.setCacheEnabled(true);
+                planeChanged.accept(null);
                 availability.succeeded(description);
                 if (lossLogged) {
                     LOG.info("Routing change listener is listening again; routes are cached again");
@@ -93,6 +108,9 @@ public final class RoutingListener implements AutoCloseable {
                         continue;
                     }
                     for (PGNotification n : notifications) {
+                        if (n.getParameter().startsWith(PLANE_PREFIX)) {
+                            planeChanged.accept(n.getParameter().substring(PLANE_PREFIX.length()));
+                        }
                         try {
                             UUID tenant = UUID.fromString(n.getParameter());
                             router.invalidate(tenant);

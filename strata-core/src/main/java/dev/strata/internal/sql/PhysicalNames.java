@@ -48,6 +48,27 @@ public final class PhysicalNames {
         return namespace + "_shared_schema";
     }
 
+    /**
+     * The database shared by RLS-mode T1s on a data plane: {@link #sharedRlsDatabase()} on the
+     * default plane, suffixed with the plane's key elsewhere (app roles are cluster-wide and unique
+     * in the registry, so each plane's shared database needs a name of its own).
+     */
+    public String sharedRlsDatabase(String plane) {
+        return onPlane(sharedRlsDatabase(), plane);
+    }
+
+    /** The database of schema-mode T1s on a data plane; see {@link #sharedRlsDatabase(String)}. */
+    public String sharedSchemaDatabase(String plane) {
+        return onPlane(sharedSchemaDatabase(), plane);
+    }
+
+    private static String onPlane(String name, String plane) {
+        if (plane == null || DataPlane.DEFAULT_KEY.equals(plane)) {
+            return name;
+        }
+        return Identifiers.requireSafeName(name + "_" + plane.replace('-', '_'));
+    }
+
     /** The app role of a database: the only role the request path uses there. */
     public String appRole(String database) {
         return Identifiers.requireSafeName(database.replaceFirst("^" + namespace + "_", namespace + "_app_"));

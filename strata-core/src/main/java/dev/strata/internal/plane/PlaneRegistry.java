@@ -1,0 +1,534 @@
+package dev.strata.internal.plane;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.DataPlaneInfo;
+import dev.strata.ErrorCode;
+import dev.strata.NewPlane;
+import dev.strata.PlaneStatus;
+import dev.strata.PostgresServer;
+import dev.strata.StrataException;
+import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.Jdbc;
+import dev.strata.internal.sql.SqlStates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The data planes of one management database ({@code platform.data_planes}) and how this process
+ * reaches each one. The plane {@code default} is the configured server, with the credentials of
+ * this process's configuration; every other plane was added at run time ({@link #add}) and its
+ * administrator login is read from the registry.
+ *
+ * <p>{@link #plane} serves from an in-process cache; a key it does not know is looked up in the
+ * registry, so a plane another process added is found on first use. A change of a plane's row is
+ * announced on {@code strata_routing} ({@code plane:<key>}), which drops the cached entry
+ * ({@link #invalidate}). Thread-safe.
+ */
+public final class PlaneRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(PlaneRegistry.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ROW = """
+            SELECT key, kind, region, capacity, status, host, port, admin_database, admin_user, admin_password,
+                   options::text, wal_level, server_version, embedded, drain_operation, created_at
+              FROM platform.data_planes""";
+    private static final String USAGE = """
+            SELECT p.key,
+                   (SELECT count(*) FROM platform.placements pl JOIN platform.tenants t ON t.id = pl.tenant_id
+                     WHERE pl.data_plane = p.key AND t.status <> 'decommissioned')::int,
+                   (SELECT count(*) FROM platform.databases d JOIN platform.tenants t ON t.id = d.owner_tenant_id
+                     WHERE d.data_plane = p.key AND d.dropped_at IS NULL AND d.purpose = 'tenant' AND t.tier = 1)::int,
+                   (SELECT count(*) FROM platform.databases d WHERE d.data_plane = p.key AND d.dropped_at IS NULL)::int
+              FROM platform.data_planes p""";
+
+    private final DataSource management;
+    private final DataPlane defaultPlane;
+    private final PlanePreparation preparation;
+    private final ConcurrentHashMap<String, DataPlane> cache = new ConcurrentHashMap<>();
+    private volatile DrainStarter drainStarter;
+
+    public PlaneRegistry(DataSource management, DataPlane defaultPlane, PlanePreparation preparation) {
+        this.management = management;
+        this.defaultPlane = defaultPlane;
+        this.preparation = preparation;
+    }
+
+    /** The configured plane, where the management database lives. */
+    public DataPlane defaultPlane() {
+        return defaultPlane;
+    }
+
+    /**
+     * How to reach a plane.
+     *
+     * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND} for a key no plane has
+     */
+    public DataPlane plane(String key) {
+        return find(key).orElseThrow(() -> notFound(key));
+    }
+
+    /** How to reach a plane, or empty for a key no plane has. */
+    public Optional<DataPlane> find(String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        if (DataPlane.DEFAULT_KEY.equals(key)) {
+            return Optional.of(defaultPlane);
+        }
+        DataPlane cached = cache.get(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<PlaneRow> row = Jdbc.withConnection(management, "look up data plane '" + key + "'", c -> read(c, key));
+        row.ifPresent(r -> cache.put(key, r.plane(defaultPlane)));
+        return row.map(r -> cache.get(key));
+    }
+
+    /** Every plane of the registry, {@code default} first, then by key (read from the registry). */
+    public List<DataPlane> all() {
+        List<DataPlane> out = new ArrayList<>();
+        out.add(defaultPlane);
+        for (PlaneRow row : rows()) {
+            if (!row.isDefault()) {
+                DataPlane plane = row.plane(defaultPlane);
+                cache.put(row.key(), plane);
+                out.add(plane);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A live read-only view by key for code written against a map: {@code get} resolves like
+     * {@link #find} ({@code null} for an unknown key), iteration lists {@link #all()} at that moment.
+     */
+    public Map<String, DataPlane> asMap() {
+        return new AbstractMap<>() {
+            @Override
+            public DataPlane get(Object key) {
+                return key instanceof String k ? find(k).orElse(null) : null;
+            }
+
+            @Override
+            public boolean containsKey(Object key) {
+                return get(key) != null;
+            }
+
+            @Override
+            public Set<Entry<String, DataPlane>> entrySet() {
+                Set<Entry<String, DataPlane>> entries = new LinkedHashSet<>();
+                for (DataPlane plane : all()) {
+                    entries.add(Map.entry(plane.key(), plane));
+                }
+                return entries;
+            }
+        };
+    }
+
+    /**
+     * A live read-only view by key of something made from each plane (say the DDL helper of its
+     * server), made on first use and again when the plane's connection changed; {@code get} of an
+     * unknown key is {@code null}.
+     */
+    public <T> Map<String, T> derived(java.util.function.Function<DataPlane, T> make) {
+        Map<DataPlane, T> made = new ConcurrentHashMap<>();
+        return new AbstractMap<>() {
+            @Override
+            public T get(Object key) {
+                DataPlane plane = key instanceof String k ? find(k).orElse(null) : null;
+                return plane == null ? null : made.computeIfAbsent(plane, make);
+            }
+
+            @Override
+            public boolean containsKey(Object key) {
+                return get(key) != null;
+            }
+
+            @Override
+            public Set<Entry<String, T>> entrySet() {
+                Set<Entry<String, T>> entries = new LinkedHashSet<>();
+                for (DataPlane plane : all()) {
+                    entries.add(Map.entry(plane.key(), made.computeIfAbsent(plane, make)));
+                }
+                return entries;
+            }
+        };
+    }
+
+    /** Drops a cached plane (its row changed); {@code null} drops every one. */
+    public void invalidate(String key) {
+        if (key == null) {
+            cache.clear();
+        } else {
+            cache.remove(key);
+        }
+    }
+
+    /** Registers what moves tenants off a draining plane (the DRAIN operation). */
+    public void drainStarter(DrainStarter starter) {
+        this.drainStarter = starter;
+    }
+
+    /** The registered planes as {@link dev.strata.Planes#list()} reports them. */
+    public List<DataPlaneInfo> list() {
+        return Jdbc.withConnection(management, "list the data planes", c -> {
+            Map<String, int[]> usage = usage(c, null);
+            List<DataPlaneInfo> out = new ArrayList<>();
+            for (PlaneRow row : rows(c)) {
+                out.add(row.info(defaultPlane, usage.getOrDefault(row.key(), new int[3])));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * One plane as {@link dev.strata.Planes#get} reports it.
+     *
+     * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND}
+     */
+    public DataPlaneInfo info(String key) {
+        PlaneRules.requireKnownShape(key);
+        return Jdbc.withConnection(management, "show data plane '" + key + "'", c -> {
+            PlaneRow row = read(c, key).orElseThrow(() -> notFound(key));
+            return row.info(defaultPlane, usage(c, key).getOrDefault(key, new int[3]));
+        });
+    }
+
+    /** See {@link dev.strata.Planes#add}. {@code embedded} marks a server Strata runs itself. */
+    public DataPlaneInfo add(NewPlane request, boolean embedded) {
+        String key = PlaneRules.requireValidKey(request.key());
+        String region = PlaneRules.requireValidRegion(request.region());
+        Integer capacity = PlaneRules.requireValidCapacity(request.capacity());
+        PostgresServer server = request.server();
+        Jdbc.withConnection(management, "check data plane '" + key + "'", c -> {
+            if (read(c, key).isPresent()) {
+                throw duplicateKey(key);
+            }
+            return null;
+        });
+        DataPlane plane = new DataPlane(key, server);
+        ServerFacts facts = ServerFacts.check(plane);
+        Jdbc.withConnection(management, "register data plane '" + key + "'", c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_lock(hashtext('strata:startup'))");
+            }
+            try {
+                if (read(c, key).isPresent()) {
+                    throw duplicateKey(key);
+                }
+                Optional<String> sameServer = keyOfServer(c, facts.identity());
+                if (sameServer.isPresent()) {
+                    throw new StrataException(ErrorCode.INVALID_ARGUMENT, "The server at " + address(server)
+                            + " is already the data plane '" + sameServer.get() + "': one server is one plane");
+                }
+                try {
+                    preparation.prepare(plane);
+                } catch (SQLException e) {
+                    throw new StrataException(ErrorCode.DATABASE_ERROR, "Cannot prepare data plane '" + key + "' at "
+                            + address(server) + " (the T1 context role and the template database): "
+                            + SqlStates.rootMessage(e) + ". Nothing was registered", e);
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO platform.data_planes (key, kind, region, capacity, host, port, admin_database,
+                            admin_user, admin_password, options, status, wal_level, server_version, server_identity, embedded)
+                        VALUES (?, 'postgres', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'active', ?, ?, ?, ?)""")) {
+                    ps.setString(1, key);
+                    ps.setString(2, region);
+                    ps.setObject(3, capacity);
+                    ps.setString(4, server.host());
+                    ps.setInt(5, server.port());
+                    ps.setString(6, server.database());
+                    ps.setString(7, server.user());
+                    ps.setString(8, server.password());
+                    ps.setString(9, JSON.writeValueAsString(server.options()));
+                    ps.setString(10, facts.walLevel());
+                    ps.setString(11, facts.version());
+                    ps.setString(12, facts.identity());
+                    ps.setBoolean(13, embedded);
+                    ps.executeUpdate();
+                } catch (JsonProcessingException e) {
+                    throw new StrataException(ErrorCode.INTERNAL, "Cannot encode the connection options", e);
+                } catch (SQLException e) {
+                    if ("data_planes_server".equals(SqlStates.constraint(e))) {
+                        throw new StrataException(ErrorCode.INVALID_ARGUMENT, "The server at " + address(server)
+                                + " is already a data plane: one server is one plane", e);
+                    }
+                    if ("data_planes_pkey".equals(SqlStates.constraint(e))) {
+                        throw duplicateKey(key);
+                    }
+                    throw e;
+                }
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock(hashtext('strata:startup'))");
+                }
+            }
+            return null;
+        });
+        cache.put(key, plane);
+        if (!"logical".equals(facts.walLevel())) {
+            LOG.warn("Data plane '{}' runs with wal_level={}: tenants cannot be moved onto or off it online until its"
+                    + " server runs with wal_level=logical (and is restarted)", key, facts.walLevel());
+        }
+        LOG.info("Added data plane '{}' at {} (PostgreSQL {}, region {}, capacity {})", key, address(server),
+                facts.version(), region == null ? "none" : region, capacity == null ? "unlimited" : capacity);
+        return info(key);
+    }
+
+    /**
+     * Records what the default plane's server reports (version, wal_level, identity): the
+     * registry then knows it like any added plane, and refuses adding the same server again.
+     */
+    public void recordDefault(Connection c, String region) throws SQLException {
+        ServerFacts facts = ServerFacts.read(c, address(defaultPlane.server()));
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO platform.data_planes (key, kind, region, wal_level, server_version, server_identity)
+                VALUES (?, 'postgres', ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET wal_level = excluded.wal_level, server_version = excluded.server_version,
+                    server_identity = excluded.server_identity
+                 WHERE (data_planes.wal_level, data_planes.server_version, data_planes.server_identity)
+                       IS DISTINCT FROM (excluded.wal_level, excluded.server_version, excluded.server_identity)""")) {
+            ps.setString(1, DataPlane.DEFAULT_KEY);
+            ps.setString(2, region);
+            ps.setString(3, facts.walLevel());
+            ps.setString(4, facts.version());
+            ps.setString(5, facts.identity());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Points an embedded plane at where its server listens now (an embedded server gets a new port
+     * at every start). Only for planes added as embedded.
+     */
+    public void reconnectEmbedded(String key, PostgresServer server) {
+        Jdbc.useTransaction(management, "reconnect embedded data plane '" + key + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE platform.data_planes SET host = ?, port = ?, admin_database = ?, admin_user = ?,
+                           admin_password = ?, updated_at = now()
+                     WHERE key = ? AND embedded
+                       AND (host, port, admin_user, admin_password) IS DISTINCT FROM (?, ?, ?, ?)""")) {
+                ps.setString(1, server.host());
+                ps.setInt(2, server.port());
+                ps.setString(3, server.database());
+                ps.setString(4, server.user());
+                ps.setString(5, server.password());
+                ps.setString(6, key);
+                ps.setString(7, server.host());
+                ps.setInt(8, server.port());
+                ps.setString(9, server.user());
+                ps.setString(10, server.password());
+                ps.executeUpdate();
+            }
+        });
+        cache.remove(key);
+    }
+
+    /** See {@link dev.strata.Planes#drain}. */
+    public DataPlaneInfo drain(String key, String actor) {
+        PlaneRules.requireKnownShape(key);
+        Jdbc.useTransaction(management, "drain data plane '" + key + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE platform.data_planes SET status = 'draining', updated_at = now() WHERE key = ? AND status <> 'draining'")) {
+                ps.setString(1, key);
+                if (ps.executeUpdate() == 0 && read(c, key).isEmpty()) {
+                    throw notFound(key);
+                }
+            }
+        });
+        LOG.info("Data plane '{}' is draining: no new T1 lands there", key);
+        DrainStarter starter = drainStarter;
+        if (starter != null) {
+            UUID operation = starter.startDrain(key, actor);
+            if (operation != null) {
+                Jdbc.useTransaction(management, "record the drain of data plane '" + key + "'", c -> {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE platform.data_planes SET drain_operation = ? WHERE key = ? AND drain_operation IS DISTINCT FROM ?")) {
+                        ps.setObject(1, operation);
+                        ps.setString(2, key);
+                        ps.setObject(3, operation);
+                        ps.executeUpdate();
+                    }
+                });
+            }
+        }
+        return info(key);
+    }
+
+    /** Planes whose status is {@code draining}: for the DRAIN operation and its recovery. */
+    public List<String> draining() {
+        return Jdbc.withConnection(management, "list draining data planes", c -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT key FROM platform.data_planes WHERE status = 'draining' ORDER BY key")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    // --- placement: read inside the registration transaction -------------------------------------
+
+    /**
+     * Locks the named planes' rows ({@code FOR UPDATE}, so placements on one plane serialise and
+     * capacity holds) and returns what placement needs, in key order; an empty key list locks
+     * every plane.
+     */
+    public static List<PlacementCandidate> lockForPlacement(Connection c, List<String> keys) throws SQLException {
+        List<PlacementCandidate> out = new ArrayList<>();
+        String where = keys.isEmpty() ? "" : " WHERE p.key = ANY (?)";
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.key, p.region, p.capacity, p.status, "
+                + "(SELECT count(*) FROM platform.databases d JOIN platform.tenants t ON t.id = d.owner_tenant_id"
+                + " WHERE d.data_plane = p.key AND d.dropped_at IS NULL AND d.purpose = 'tenant' AND t.tier = 1)::int"
+                + " FROM platform.data_planes p" + where + " ORDER BY p.key FOR UPDATE OF p")) {
+            if (!keys.isEmpty()) {
+                ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new PlacementCandidate(rs.getString(1), rs.getString(2), (Integer) rs.getObject(3),
+                            PlaneStatus.fromWire(rs.getString(4)), rs.getInt(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A plane as placement sees it.
+     *
+     * @param t1Databases live databases of T1s in database mode there
+     */
+    public record PlacementCandidate(String key, String region, Integer capacity, PlaneStatus status, int t1Databases) {
+        public boolean hasRoom() {
+            return capacity == null || t1Databases < capacity;
+        }
+    }
+
+    // --- rows --------------------------------------------------------------------------------
+
+    private List<PlaneRow> rows() {
+        return Jdbc.withConnection(management, "list the data planes", this::rows);
+    }
+
+    private List<PlaneRow> rows(Connection c) throws SQLException {
+        List<PlaneRow> out = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(ROW + " ORDER BY key <> 'default', key")) {
+            while (rs.next()) {
+                out.add(PlaneRow.of(rs));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<PlaneRow> read(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ROW + " WHERE key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(PlaneRow.of(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<String> keyOfServer(Connection c, String identity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT key FROM platform.data_planes WHERE server_identity = ?")) {
+            ps.setString(1, identity);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Map<String, int[]> usage(Connection c, String key) throws SQLException {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(USAGE + (key == null ? "" : " WHERE p.key = ?"))) {
+            if (key != null) {
+                ps.setString(1, key);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new int[]{rs.getInt(2), rs.getInt(3), rs.getInt(4)});
+                }
+            }
+        }
+        return out;
+    }
+
+    static String address(PostgresServer server) {
+        return (server.host().contains(":") ? "[" + server.host() + "]" : server.host()) + ":" + server.port();
+    }
+
+    private static StrataException notFound(String key) {
+        return new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + key
+                + "' is registered: `strata planes list` shows the planes, `strata planes add` adds one");
+    }
+
+    private static StrataException duplicateKey(String key) {
+        return new StrataException(ErrorCode.INVALID_ARGUMENT, "A data plane '" + key
+                + "' is already registered: choose another key");
+    }
+
+    /** One row of {@code platform.data_planes}; holds the credentials, so it never leaves this package. */
+    private record PlaneRow(String key, String kind, String region, Integer capacity, PlaneStatus status, String host,
+                            Integer port, String adminDatabase, String adminUser, String adminPassword,
+                            Map<String, String> options, String walLevel, String serverVersion, boolean embedded,
+                            UUID drainOperation, Timestamp createdAt) {
+        static PlaneRow of(ResultSet rs) throws SQLException {
+            Map<String, String> options;
+            try {
+                options = JSON.readValue(rs.getString(11), new TypeReference<Map<String, String>>() {
+                });
+            } catch (JsonProcessingException e) {
+                throw new SQLException("Unreadable connection options of data plane " + rs.getString(1), e);
+            }
+            return new PlaneRow(rs.getString(1), rs.getString(2), rs.getString(3), (Integer) rs.getObject(4),
+                    PlaneStatus.fromWire(rs.getString(5)), rs.getString(6), (Integer) rs.getObject(7), rs.getString(8),
+                    rs.getString(9), rs.getString(10), options, rs.getString(12), rs.getString(13), rs.getBoolean(14),
+                    (UUID) rs.getObject(15), rs.getTimestamp(16));
+        }
+
+        boolean isDefault() {
+            return DataPlane.DEFAULT_KEY.equals(key);
+        }
+
+        DataPlane plane(DataPlane defaultPlane) {
+            if (isDefault()) {
+                return defaultPlane;
+            }
+            return new DataPlane(key, new PostgresServer(host, port, adminUser, adminPassword, adminDatabase, options));
+        }
+
+        DataPlaneInfo info(DataPlane defaultPlane, int[] usage) {
+            String address = isDefault() ? address(defaultPlane.server()) : address(plane(defaultPlane).server());
+            return new DataPlaneInfo(key, kind, region, capacity, status, address, serverVersion, walLevel, embedded,
+                    usage[0], usage[1], usage[2], drainOperation, createdAt.toInstant());
+        }
+
+        @Override
+        public String toString() {
+            return "PlaneRow[" + key + "]";
+        }
+    }
+}
