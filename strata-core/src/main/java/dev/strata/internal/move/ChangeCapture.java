@@ -58,6 +58,15 @@ public interface ChangeCapture {
     /** Drops the slot and the publication of the capture (nothing if already gone). */
     void stop(String captureName, CopyEndpoint source);
 
+    /**
+     * {@link #stop(String, CopyEndpoint)}, and also what the capture keeps on the target's server
+     * (the applied position): call this one when the target is known, so nothing of the capture
+     * remains on either server. Nothing if already gone.
+     */
+    default void stop(String captureName, CopyEndpoint source, CopyEndpoint target) {
+        stop(captureName, source);
+    }
+
     /** Deletes the scope's rows from an endpoint (the source after a verified move, the target on abort). */
     void deleteRows(CopyEndpoint endpoint, CopyScope scope);
 }
