@@ -94,7 +94,7 @@ class FreezeProtocolTest {
         Tenant moving = first.tenants().create(NewTenant.t1("inflight").withMode(IsolationMode.RLS));
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> second.useTenant(moving.id(), scope -> {
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> inTransaction(second, moving.id(), scope -> {
             try (PreparedStatement ps = scope.connection().prepareStatement(
                     "INSERT INTO documents (tenant_id, title) VALUES (?, 'in flight')")) {
                 ps.setObject(1, moving.id());
@@ -127,6 +127,14 @@ class FreezeProtocolTest {
         assertThat(liveRouters(first)).isEqualTo(2);
         second.close();
         assertThat(liveRouters(first)).isEqualTo(1);
+    }
+
+    private static void inTransaction(Strata strata, UUID tenant, dev.strata.TenantAction<SQLException> work) {
+        try {
+            strata.useTenant(tenant, work);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static long freeze(Strata strata, UUID tenant, UUID move, int waitMillis) throws SQLException {

@@ -200,9 +200,10 @@ final class MoveRun {
         MoveSide t = plan.target();
         storage.refreshGuard(t.plane(), t.database());
         // The slot lives in the source database: drop it before the database can be dropped.
-        operation.step(MoveStep.STOP_CAPTURE, () -> capture.stop(name, source));
+        operation.step(MoveStep.STOP_CAPTURE, () -> capture.stop(name, source, endpoint(plan.target())));
         operation.step(MoveStep.REMOVE_SOURCE, () -> {
             MoveSide s = plan.source();
+            deleteSharedRows(plan, s);
             storage.remove(s.plane(), s.database(), s.schema(), s.ownsDatabase(), s.ownsSchema(), plan.members(),
                     Instant.now().plus(REMOVAL_DRAIN));
             if (sameDatabase(plan)) {
@@ -232,8 +233,9 @@ final class MoveRun {
             });
             plan.members().forEach(tenantChanged);
             fenceSource(plan, false);
-            capture.stop(MovePlan.captureName(operation.id()), endpoint(plan.source()));
+            capture.stop(MovePlan.captureName(operation.id()), endpoint(plan.source()), endpoint(plan.target()));
             MoveSide t = plan.target();
+            deleteSharedRows(plan, t);
             storage.remove(t.plane(), t.database(), t.schema(), t.ownsDatabase(), t.ownsSchema(), plan.members(),
                     Instant.now().plus(REMOVAL_DRAIN));
             if (sameDatabase(plan)) {
@@ -346,10 +348,49 @@ final class MoveRun {
         }
     }
 
+    /**
+     * Deletes the members' rows from a side that is not their own database, children before
+     * parents (the foreign keys), before the side's schema or registration goes.
+     */
+    private void deleteSharedRows(MovePlan plan, MoveSide side) throws SQLException {
+        if (side.ownsDatabase() || !schemaPresent(side)) {
+            return;
+        }
+        capture.deleteRows(endpoint(side), scope(plan));
+    }
+
+    private boolean schemaPresent(MoveSide side) throws SQLException {
+        try (Connection c = planes.apply(side.plane()).openAdmin(side.database());
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, side.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            if (dev.strata.internal.sql.SqlStates.is(e, dev.strata.internal.sql.SqlStates.INVALID_CATALOG_NAME)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private CopyScope scope(MovePlan plan) throws SQLException {
         MoveSide s = plan.source();
         try (Connection c = planes.apply(s.plane()).openAdmin(s.database())) {
-            return new CopyScope(dev.strata.internal.provisioning.TenantDatabases.tenantTables(c, s.schema()), plan.members());
+            List<String> roots = new java.util.ArrayList<>();
+            for (String table : dev.strata.internal.provisioning.TenantDatabases.tenantTables(c, s.schema())) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT NOT cl.relispartition FROM pg_class cl "
+                        + "JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname = ? AND cl.relname = ?")) {
+                    ps.setString(1, s.schema());
+                    ps.setString(2, table);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getBoolean(1)) {
+                            roots.add(table); // a partition's rows are copied, captured and verified through its root
+                        }
+                    }
+                }
+            }
+            return new CopyScope(roots, plan.members());
         }
     }
 
