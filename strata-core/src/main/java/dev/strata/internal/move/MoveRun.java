@@ -124,7 +124,8 @@ final class MoveRun {
         });
         operation.step(MoveStep.PROVISION_TARGET, () -> {
             MoveSide t = plan.target();
-            storage.buildTarget(t.plane(), t.database(), t.schema(), t.ownsSchema(), locals, plan.members());
+            storage.buildTarget(t.plane(), t.database(), t.schema(), t.ownsSchema(), locals, plan.members(),
+                    sameDatabase(plan));
             requireSameTables(plan, scope[0]);
         });
         operation.step(MoveStep.START_CAPTURE, () -> capture.start(name, source, scope[0]));
@@ -151,6 +152,10 @@ final class MoveRun {
                     holdouts[0] = freeze.awaitAcknowledgements(plan.members(), versions, wait);
                     if (holdouts[0].isEmpty()) {
                         fenceSource(plan, true);
+                        if (sameDatabase(plan)) {
+                            MoveSide t = plan.target();
+                            storage.guardForCutover(t.plane(), t.database(), t.schema(), plan.members());
+                        }
                     }
                 });
                 missing = holdouts[0];

@@ -57,12 +57,15 @@ public final class MoveStorage {
      * move is done.
      */
     public void buildTarget(String plane, String database, String schema, boolean ownsSchema, List<LocalTenant> tenants,
-                            List<UUID> members) throws SQLException {
+                            List<UUID> members, boolean sourceInSameDatabase) throws SQLException {
         TenantDatabases dbs = databases(plane);
         DatabaseRecord db = record(plane, database);
         ProvisioningSteps.ensureDatabaseReady(management, dbs, db);
         guards.withLock(plane, database, m -> {
-            Map<String, Set<UUID>> owners = withMembers(m, plane, database, schema, members);
+            // In the source's own database the members stay owners of their source schema until the
+            // cutover (guardForCutover): the target schema admits nobody meanwhile but the administrator.
+            Map<String, Set<UUID>> owners = sourceInSameDatabase
+                    ? withMembers(m, plane, database, schema, List.of()) : withMembers(m, plane, database, schema, members);
             if (ownsSchema) {
                 dbs.ensureTenantSchema(database, schema, members.get(0), db.appRole(), owners);
             } else {
@@ -79,6 +82,24 @@ public final class MoveStorage {
         for (LocalTenant t : tenants) {
             dbs.registerLocally(database, t.id(), t.slug(), t.tier(), t.parentId());
         }
+    }
+
+    /**
+     * Source and target in one database, the members frozen: the guard as it must be after the
+     * flip (the members owners of the target schema only), so their first transaction after the
+     * flip is admitted there.
+     */
+    public void guardForCutover(String plane, String database, String schema, List<UUID> members) {
+        TenantDatabases dbs = databases(plane);
+        guards.withLock(plane, database, m -> {
+            Map<String, Set<UUID>> owners = withMembers(m, plane, database, schema, List.of());
+            owners.values().forEach(set -> set.removeAll(members));
+            owners.entrySet().removeIf(e -> e.getValue().isEmpty() && !e.getKey().equals(schema));
+            if (PlacementGuards.isTenantSchema(schema)) {
+                owners.computeIfAbsent(schema, k -> new HashSet<>()).addAll(members);
+            }
+            return dbs.guardTenantSchemas(database, owners);
+        });
     }
 
     /** Brings the placement guard of a database up to date with the placements as committed. */
