@@ -155,13 +155,13 @@ final class MovePlanner {
                 return ownDatabase(c, tenant, plane, tenant.placement());
             }
             case SCHEMA -> {
-                String db = request.into() == null ? names.sharedSchemaDatabase() : request.into();
+                String db = request.into() == null ? names.sharedSchemaDatabase(plane) : request.into();
                 shared(c, plane, db, DatabasePurpose.SHARED_SCHEMA, request.into() != null);
                 requireSchemaRoom(c, plane, db);
                 return new MoveSide(plane, db, PhysicalNames.tenantSchema(tenant.id()), false, true);
             }
             default -> {
-                String db = request.into() == null ? names.sharedRlsDatabase() : request.into();
+                String db = request.into() == null ? names.sharedRlsDatabase(plane) : request.into();
                 shared(c, plane, db, DatabasePurpose.SHARED_RLS, request.into() != null);
                 return new MoveSide(plane, db, PhysicalNames.APP_SCHEMA, false, false);
             }
@@ -183,7 +183,7 @@ final class MovePlanner {
         if (named) {
             throw refused("No shared " + (purpose == DatabasePurpose.SHARED_RLS ? "RLS" : "schema") + " database '" + db
                     + "' on data plane '" + plane + "': leave --into out to use the plane's own ("
-                    + (purpose == DatabasePurpose.SHARED_RLS ? names.sharedRlsDatabase() : names.sharedSchemaDatabase()) + ")");
+                    + (purpose == DatabasePurpose.SHARED_RLS ? names.sharedRlsDatabase(plane) : names.sharedSchemaDatabase(plane)) + ")");
         }
         MoveStorage.register(c, plane, db, purpose, null, names.appRole(db));
     }
