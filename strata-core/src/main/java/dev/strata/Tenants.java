@@ -102,6 +102,26 @@ public interface Tenants {
      */
     dev.strata.migration.TenantSchemaStatus schemaStatus(String key);
 
+    /**
+     * Moves a tenant online to another isolation mode, database or data plane (a T1 in database
+     * mode carries the T2s living in its database; a T1's RLS-mode T2s move with it). The tenant
+     * keeps working: its rows are copied and its changes captured while it writes, then its new
+     * transactions wait for a short cutover (at most {@link MoveRequest#freezeWait()}, then
+     * {@link ErrorCode#TENANT_MOVING}) while the last changes are applied, every table is verified
+     * and the routing flips in every process; the source is removed only after that. Other tenants
+     * are not affected. Journalled as an {@link OperationKind#MOVE} operation: follow it, resume or
+     * abort it with {@link Strata#operations()}.
+     *
+     * @return the operation, ended if {@link MoveRequest#awaitEnd()}, else as it started
+     * @throws StrataException {@link ErrorCode#MOVE_REFUSED} (the current placement, a path the tier
+     *                         cannot take, a source that cannot be captured, another region),
+     *                         {@link ErrorCode#PLANE_NOT_FOUND}, {@link ErrorCode#TENANT_NOT_FOUND},
+     *                         {@link ErrorCode#TENANT_SUSPENDED}, {@link ErrorCode#TENANT_DECOMMISSIONED},
+     *                         {@link ErrorCode#LIFECYCLE_CONFLICT} (another operation on its subtree);
+     *                         a refused move changes nothing
+     */
+    OperationInfo move(String key, MoveRequest request);
+
     /** A view of this registry that records {@code actor} as the author of its changes. */
     Tenants actingAs(String actor);
 }

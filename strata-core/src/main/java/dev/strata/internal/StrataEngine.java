@@ -60,6 +60,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final Registry registry;
     private final Router router;
     private final RoutingListener listener;
+    private final dev.strata.internal.routing.RouterPresence presence;
     private final TenantPools pools;
     private final OperationRunner operations;
     private final Provisioner provisioner;
@@ -70,6 +71,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final Availability availability;
     private final AppSchemaMigrations tenantMigrations;
     private final SchemaMigrationsImpl migrations;
+    private final dev.strata.internal.move.Moves moves;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -101,9 +103,28 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         });
         this.listener = new RoutingListener(defaultPlane, names.managementDatabase(), router,
                 availability, managementDescription(names), planes::invalidate);
+        this.presence = new dev.strata.internal.routing.RouterPresence(management, router, config.operationLease(),
+                dev.strata.internal.operation.OperationLeases.newOwnerId());
+        this.listener.watchFreezes(presence);
         this.limitStore = new TenantLimitStore(management, registry, router, config);
         this.observer = observers.create(this);
         this.transactions = new TenantTransactions(router, pools, observer);
+        this.transactions.servingOnlyWith(presence);
+        this.moves = new dev.strata.internal.move.Moves(config, names, registry, operations,
+                new dev.strata.internal.move.LogicalChangeCapture(),
+                new dev.strata.internal.provisioning.MoveStorage(management, names, tenantMigrations, this::plane,
+                        new ProvisioningListener() {
+                            @Override
+                            public void tenantChanged(UUID tenantId) {
+                                router.invalidate(tenantId);
+                            }
+
+                            @Override
+                            public void databaseDropping(String dataPlane, String database) {
+                                pools.closePool(new DatabaseKey(dataPlane, database));
+                            }
+                        }),
+                this::plane, router::invalidate);
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
@@ -142,6 +163,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
             engine.prepareDataPlanes();
             engine.provisioner.guardTenantSchemas();
             engine.provisioner.ensureOperator();
+            engine.presence.start(engine.scheduler);
             engine.listener.start();
             // Takes over only operations whose lease has expired: those of a live process (even one
             // that started up at the same time) are never touched. Then again every lease period.
@@ -359,6 +381,11 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         return router;
     }
 
+    /** This process as a router: its lease and its acknowledgements of moves' freezes. */
+    public dev.strata.internal.routing.RouterPresence presence() {
+        return presence;
+    }
+
     public TenantPools pools() {
         return pools;
     }
@@ -390,6 +417,11 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         return migrations;
     }
 
+    /** Online tenant moves. */
+    public dev.strata.internal.move.Moves moves() {
+        return moves;
+    }
+
     public TenantLimitStore limitStore() {
         return limitStore;
     }
@@ -412,6 +444,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
             migrations.close();
         }
         operations.close();
+        presence.close();
         listener.close();
         if (observer instanceof AutoCloseable closeable) {
             try {

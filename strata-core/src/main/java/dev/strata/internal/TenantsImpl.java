@@ -92,6 +92,11 @@ public final class TenantsImpl implements Tenants {
     }
 
     @Override
+    public dev.strata.OperationInfo move(String key, dev.strata.MoveRequest request) {
+        return engine.moves().move(key, Objects.requireNonNull(request, "request"), actor);
+    }
+
+    @Override
     public Tenants actingAs(String newActor) {
         if (newActor == null || newActor.isBlank() || newActor.length() > 200) {
             throw new StrataException(ErrorCode.INVALID_ARGUMENT, "An actor name of 1-200 characters is required");

@@ -31,6 +31,7 @@ public final class TenantTransactions {
     private final TenantPools pools;
     private final TransactionObserver observer;
     private final PooledGuarantees guarantees;
+    private volatile dev.strata.internal.routing.RouterPresence presence;
 
     /** How often a lease is retried when the pool hands out connections that carry a transaction. */
     private static final int LEASE_ATTEMPTS = 3;
@@ -48,11 +49,24 @@ public final class TenantTransactions {
         this.guarantees = guarantees;
     }
 
+    /** Serves no transaction while {@code presence}'s routing lease is not known to run (fail closed). */
+    public void servingOnlyWith(dev.strata.internal.routing.RouterPresence presence) {
+        this.presence = presence;
+    }
+
     public <R, X extends Exception> R inTenant(UUID tenantId, TenantWork<R, X> work) throws X {
         if (tenantId == null) {
             throw new StrataException(ErrorCode.INVALID_ARGUMENT, "A tenant id is required: there is no work without a tenant");
         }
-        Route route = usableRoute(tenantId);
+        Route route = admittedRoute(tenantId);
+        try {
+            return run(tenantId, route, work);
+        } finally {
+            router.gate().exit(tenantId);
+        }
+    }
+
+    private <R, X extends Exception> R run(UUID tenantId, Route route, TenantWork<R, X> work) throws X {
         TransactionObserver.Ticket ticket = observer.begin(route);
         String previousTenant = MDC.get("tenant");
         MDC.put("tenant", tenantId.toString());
@@ -155,14 +169,63 @@ public final class TenantTransactions {
         }
     }
 
+    /** How often a transaction held by a move's freeze looks again whether the freeze ended. */
+    private static final long FREEZE_POLL_MILLIS = 10;
+    /** How long a transaction held by this process alone (its freeze view not yet refreshed) waits at most. */
+    private static final java.time.Duration LOCAL_HOLD_WAIT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * The route of a usable tenant, entered in the {@link dev.strata.internal.routing.FreezeGate}
+     * (the caller exits it). While a move freezes the tenant the transaction waits, without
+     * holding a connection, up to the freeze's bound, then fails with {@link ErrorCode#TENANT_MOVING}.
+     */
+    private Route admittedRoute(UUID tenantId) {
+        if (presence != null) {
+            presence.requireServing();
+        }
+        long deadline = 0;
+        boolean waiting = false;
+        while (true) {
+            router.gate().enter(tenantId);
+            Route route;
+            try {
+                route = usableRoute(tenantId);
+            } catch (RuntimeException e) {
+                router.gate().exit(tenantId);
+                throw e;
+            }
+            router.gate().release(tenantId, route.version(), route.frozen());
+            if (!route.frozen() && !router.gate().held(tenantId)) {
+                return route;
+            }
+            router.gate().exit(tenantId);
+            long now = System.nanoTime();
+            if (!waiting) {
+                waiting = true;
+                deadline = now + (route.frozen() ? route.freezeWait() : LOCAL_HOLD_WAIT).toNanos();
+            }
+            if (now - deadline > 0) {
+                throw new StrataException(ErrorCode.TENANT_MOVING, "Tenant '" + route.slug() + "' is being moved and its "
+                        + "writes are held for the cutover; nothing was changed. Retry: it is served from its new place shortly");
+            }
+            try {
+                Thread.sleep(FREEZE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StrataException(ErrorCode.TENANT_MOVING, "Interrupted while tenant '" + route.slug()
+                        + "' was held for a move's cutover; nothing was changed");
+            }
+        }
+    }
+
     private Route usableRoute(UUID tenantId) {
         Route route = router.route(tenantId);
         if (route.tier() == Tier.T0) {
             throw new StrataException(ErrorCode.INVALID_HIERARCHY,
                     "The T0 operator holds no tenant data of its own: run work as a T1 or T2 tenant");
         }
-        if (route.status() == TenantStatus.ACTIVE) {
-            return route;
+        if (route.status() == TenantStatus.ACTIVE || route.status() == TenantStatus.MIGRATING) {
+            return route; // a moving tenant keeps working: only the cutover holds it (its placement's freeze)
         }
         String who = route.blockingSlug().equals(route.slug()) ? "Tenant '" + route.slug() + "'"
                 : "Tenant '" + route.slug() + "' belongs to T1 '" + route.blockingSlug() + "', which";

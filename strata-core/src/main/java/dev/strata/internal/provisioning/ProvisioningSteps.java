@@ -153,6 +153,11 @@ final class ProvisioningSteps {
 
     /** Creates a database (own or shared) unless it is already complete; serialised per database. */
     private void ensureDatabaseReady(TenantDatabases dbs, DatabaseRecord db) throws SQLException {
+        ensureDatabaseReady(management, dbs, db);
+    }
+
+    /** Creates a database (own or shared) unless it is already complete; serialised per database. */
+    static void ensureDatabaseReady(DataSource management, TenantDatabases dbs, DatabaseRecord db) throws SQLException {
         try (Connection lock = management.getConnection()) {
             String key = "strata:database:" + db.dataPlane() + "/" + db.name();
             try (PreparedStatement ps = lock.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {

@@ -17,8 +17,12 @@ import java.util.UUID;
  * @param status       the tenant's status, or its T1's when that one is not active
  * @param blockingSlug the slug of the tenant whose status blocks work ({@code slug} or its T1's)
  * @param limits       the tenant's effective limits: its own override, else its tier's
+ * @param frozen       whether a move is cutting the tenant over: its new transactions wait
+ * @param freezeWait   how long a new transaction waits for the freeze to end before it fails with
+ *                     {@link dev.strata.ErrorCode#TENANT_MOVING}
  */
 public record Route(UUID tenantId, String slug, Tier tier, UUID parentId, TenantStatus status, String blockingSlug,
                     IsolationMode mode, DatabaseKey database, String schema, long version,
-                    TenantPools.Credentials credentials, TenantContext context, TenantLimits limits) {
+                    TenantPools.Credentials credentials, TenantContext context, TenantLimits limits,
+                    boolean frozen, java.time.Duration freezeWait) {
 }

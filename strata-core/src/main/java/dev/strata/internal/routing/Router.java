@@ -33,6 +33,7 @@ public final class Router {
     private static final String RESOLVE = """
             SELECT t.id, t.slug, t.tier, t.status, t.parent_id, p.status AS parent_status, p.slug AS parent_slug,
                    pl.mode, pl.data_plane, pl.database_name, pl.schema_name, pl.version, d.app_role, d.app_password,
+                   pl.frozen_by, pl.frozen_wait_ms,
                    l.max_concurrent_transactions, l.acquire_timeout_ms, l.statement_timeout_ms
               FROM platform.tenants t
               LEFT JOIN platform.tenants p ON p.id = t.parent_id
@@ -48,6 +49,8 @@ public final class Router {
     private final AtomicLong loads = new AtomicLong();
     private final String t1Role;
     private volatile boolean cacheEnabled;
+
+    private final FreezeGate gate = new FreezeGate();
 
     public Router(DataSource management, StrataConfig config) {
         this.t1Role = new dev.strata.internal.sql.PhysicalNames(config.namespace()).t1ContextRole();
@@ -72,6 +75,11 @@ public final class Router {
             cache.putIfAbsent(tenantId, loaded);
         }
         return loaded;
+    }
+
+    /** Which tenants this process holds for a move's cutover, and its transactions in flight per tenant. */
+    public FreezeGate gate() {
+        return gate;
     }
 
     /** Drops a tenant's entry and its children's. */
@@ -133,8 +141,9 @@ public final class Router {
                     TenantStatus status = own;
                     String blocking = slug;
                     String parentStatus = rs.getString("parent_status");
-                    if (own == TenantStatus.ACTIVE && tier == Tier.T2 && parentStatus != null
-                            && !TenantStatus.ACTIVE.wireName().equals(parentStatus)) {
+                    if ((own == TenantStatus.ACTIVE || own == TenantStatus.MIGRATING) && tier == Tier.T2
+                            && parentStatus != null && !TenantStatus.ACTIVE.wireName().equals(parentStatus)
+                            && !TenantStatus.MIGRATING.wireName().equals(parentStatus)) {
                         status = TenantStatus.parse(parentStatus) == TenantStatus.DECOMMISSIONED
                                 ? TenantStatus.SUSPENDED : TenantStatus.parse(parentStatus);
                         blocking = rs.getString("parent_slug");
@@ -143,7 +152,7 @@ public final class Router {
                     String mode = rs.getString("mode");
                     if (mode == null) {
                         return Optional.of(new Route(tenantId, slug, tier, null, status, blocking, null, null, null, 0,
-                                null, null, limits));
+                                null, null, limits, false, Duration.ZERO));
                     }
                     String schema = rs.getString("schema_name");
                     TenantContext context = new TenantContext(tenantId, tier, schema, limits.statementTimeout(), t1Role);
@@ -152,7 +161,8 @@ public final class Router {
                                     rs.getString("database_name").intern()),
                             schema, rs.getLong("version"),
                             new TenantPools.Credentials(rs.getString("app_role"), rs.getString("app_password")), context,
-                            limits));
+                            limits, rs.getObject("frozen_by") != null,
+                            Duration.ofMillis(Math.max(0, rs.getInt("frozen_wait_ms")))));
                 }
             }
         });

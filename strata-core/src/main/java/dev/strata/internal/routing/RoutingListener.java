@@ -31,6 +31,7 @@ public final class RoutingListener implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch firstListen = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Connection connection;
+    private volatile RouterPresence presence;
 
     private final Availability availability;
     private final String description;
@@ -64,6 +65,11 @@ public final class RoutingListener implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Tells {@code presence} of every change and of every (re)start of listening, from now on. */
+    public void watchFreezes(RouterPresence presence) {
+        this.presence = presence;
+    }
+
     /** Starts listening; returns once the first LISTEN is in place (or after a few seconds). */
     public void start() {
         thread.start();
@@ -89,6 +95,10 @@ public final class RoutingListener implements AutoCloseable {
                     LOG.info("Routing change listener is listening again; routes are cached again");
                     lossLogged = false;
                 }
+                RouterPresence watcher = presence;
+                if (watcher != null) {
+                    watcher.listening();
+                }
                 firstListen.countDown();
                 backoff = 100;
                 PGConnection pg = c.unwrap(PGConnection.class);
@@ -102,7 +112,12 @@ public final class RoutingListener implements AutoCloseable {
                             planeChanged.accept(n.getParameter().substring(PLANE_PREFIX.length()));
                         }
                         try {
-                            router.invalidate(UUID.fromString(n.getParameter()));
+                            UUID tenant = UUID.fromString(n.getParameter());
+                            router.invalidate(tenant);
+                            RouterPresence watcher2 = presence;
+                            if (watcher2 != null) {
+                                watcher2.changed(tenant);
+                            }
                         } catch (IllegalArgumentException e) {
                             router.invalidateAll();
                         }

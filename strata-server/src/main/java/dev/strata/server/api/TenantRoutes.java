@@ -31,6 +31,13 @@ final class TenantRoutes {
     record DecommissionRequest(Boolean confirm, Boolean cascade) {
     }
 
+    /**
+     * Body of {@code POST /v1/tenants/{key}/move}: {@code to} is required; {@code freezeWaitMs} bounds how
+     * long the tenant's transactions wait during the cutover.
+     */
+    record MoveBody(String to, String plane, String into, Boolean forceRegion, Long freezeWaitMs) {
+    }
+
     private final Strata strata;
 
     TenantRoutes(Strata strata) {
@@ -45,7 +52,8 @@ final class TenantRoutes {
                 new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/suspend", Access.TENANT_ADMIN, this::suspend),
                 new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/resume", Access.TENANT_ADMIN, this::resume),
                 new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/decommission", Access.TENANT_ADMIN, this::decommission),
-                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/history", Access.TENANT_READ, this::history));
+                new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/history", Access.TENANT_READ, this::history),
+                new ApiEndpoint(HandlerType.POST, "/v1/tenants/{key}/move", Access.TENANT_ADMIN, this::move));
     }
 
     private void create(Context ctx) {
@@ -156,6 +164,25 @@ final class TenantRoutes {
         }
         boolean cascade = Boolean.TRUE.equals(body.cascade());
         change(ctx, tenants -> tenants.decommission(tenant.id().toString(), cascade));
+    }
+
+    /** Starts a move and answers 202 with its operation (follow it at the Location). */
+    private void move(Context ctx) {
+        QueryParameters.of(ctx);
+        Tenant tenant = resolve(ctx);
+        MoveBody body = RequestBodies.read(ctx, MoveBody.class);
+        if (body == null || body.to() == null) {
+            throw invalid("A JSON body is required: {\"to\": \"rls\" | \"schema\" | \"database\", \"plane\", \"into\", "
+                    + "\"forceRegion\", \"freezeWaitMs\" optional}");
+        }
+        IsolationMode mode = QueryParameters.mode("to", body.to());
+        dev.strata.MoveRequest request = dev.strata.MoveRequest.to(mode).withPlane(body.plane()).withInto(body.into())
+                .withForceRegion(Boolean.TRUE.equals(body.forceRegion())).withAwaitEnd(false);
+        if (body.freezeWaitMs() != null) {
+            request = request.withFreezeWait(java.time.Duration.ofMillis(body.freezeWaitMs()));
+        }
+        dev.strata.OperationInfo started = tenants(ctx).move(tenant.id().toString(), request);
+        ctx.status(202).header("Location", "/v1/operations/" + started.id()).json(OperationView.of(started, tenant.slug()));
     }
 
     private void history(Context ctx) {

@@ -22,7 +22,7 @@ import static dev.strata.server.cli.ApiClient.segment;
                 + "show the busiest and set their limits.",
         subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
                 TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
-                TenantsCommand.History.class, TopCommand.class, LimitsCommand.class, ArchiveCommands.Export.class,
+                TenantsCommand.History.class, TenantsCommand.Move.class, TopCommand.class, LimitsCommand.class, ArchiveCommands.Export.class,
                 ArchiveCommands.Import.class})
 public final class TenantsCommand implements Runnable {
     /** Literal path segments under {@code /v1/tenants/} that a GET of a tenant's key would hit instead. */
@@ -166,6 +166,85 @@ public final class TenantsCommand implements Runnable {
                 return "/v1/tenants/" + segment(api.get("/v1/tenants/" + segment(key) + "/history").get("tenant_id").asText());
             }
             return "/v1/tenants/" + segment(key);
+        }
+    }
+
+    @Command(name = "move", mixinStandardHelpOptions = true,
+            description = "Move a tenant online to another isolation mode, database or data plane; waits with a "
+                    + "progress bar unless --detach.")
+    static final class Move extends ClientCommand {
+        @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
+        String key;
+        @Option(names = "--to", required = true, paramLabel = "rls|schema|database", description = "The mode to move to.")
+        String to;
+        @Option(names = "--plane", paramLabel = "KEY", description = "The data plane to move to (default: the tenant's).")
+        String plane;
+        @Option(names = "--into", paramLabel = "DATABASE",
+                description = "For a T1 moving to rls: the shared RLS database to consolidate it into.")
+        String into;
+        @Option(names = "--force-region", description = "Accept a target plane of another region than the tenant's.")
+        boolean forceRegion;
+        @Option(names = "--freeze-wait", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "How long the tenant's transactions wait during the cutover (default 5s).")
+        java.time.Duration freezeWait;
+        @Option(names = "--detach", description = "Return at once with the operation; follow it with 'strata operations show'.")
+        boolean detach;
+
+        @Override
+        int run(ApiClient api) {
+            ObjectNode body = Json.mapper().createObjectNode();
+            body.put("to", to);
+            if (plane != null) {
+                body.put("plane", plane);
+            }
+            if (into != null) {
+                body.put("into", into);
+            }
+            if (forceRegion) {
+                body.put("force_region", true);
+            }
+            if (freezeWait != null) {
+                body.put("freeze_wait_ms", freezeWait.toMillis());
+            }
+            JsonNode operation = api.post("/v1/tenants/" + segment(key) + "/move", body);
+            String id = text(operation, "id");
+            if (!detach) {
+                long start = System.nanoTime();
+                ProgressDisplay display = ProgressDisplay.of(json() ? ProgressDisplay.Mode.NONE : ProgressDisplay.Mode.AUTO,
+                        out());
+                while ("running".equals(text(operation, "state"))) {
+                    display.update(operation.path("progress").path("done").asInt(),
+                            operation.path("progress").path("total").asInt(), 0, (System.nanoTime() - start) / 1_000_000);
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    operation = api.get("/v1/operations/" + segment(id));
+                }
+                display.finish(operation.path("progress").path("done").asInt(),
+                        operation.path("progress").path("total").asInt(), 0, (System.nanoTime() - start) / 1_000_000);
+            }
+            if (json()) {
+                printJson(operation);
+            } else {
+                String state = text(operation, "state");
+                out().println(switch (state == null ? "" : state) {
+                    case "running" -> "Moving tenant '" + key + "' (operation " + id + "): follow it with 'strata operations show "
+                            + id + "'.";
+                    case "succeeded" -> "Moved tenant '" + key + "' to " + to + " (operation " + id + ").";
+                    default -> "The move of tenant '" + key + "' ended " + state + " (operation " + id + "): "
+                            + text(operation, "error");
+                });
+                OperationsCommand.block(out(), operation);
+            }
+            String state = text(operation, "state");
+            if (detach || "succeeded".equals(state)) {
+                return 0;
+            }
+            throw CliFailure.fromProblem("INTERNAL",
+                    "the move of tenant '" + key + "' ended " + state + ": " + text(operation, "error"));
         }
     }
 
