@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, their activity and limits,
- * archives, audit, long-running operations, tenant migrations, OpenAPI document under {@code /v1}, all behind API keys, and the public liveness
- * probe {@code /health}. Owns the HTTP server, not the {@code Strata} it serves.
+ * archives, audit, long-running operations, tenant migrations under {@code /v1}, all behind API keys, the
+ * Prometheus metrics {@code /metrics} (behind a key too: they name tenants), and, without a key, the OpenAPI document
+ * {@code /v1/openapi.json}, the liveness probe {@code /health} and the readiness probe {@code /ready}. Owns the HTTP server, not the {@code Strata} it serves.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -39,6 +40,9 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Strata strata, ApiKeys keys, String host, int port) {
         List<ApiEndpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new HealthRoute(strata.internals().management()).endpoints());
+        endpoints.addAll(new ReadyRoute(strata.internals().management()).endpoints());
+        ServerMetrics metrics = ServerMetrics.of(strata, endpoints);
+        endpoints.addAll(new MetricsRoute(metrics).endpoints());
         endpoints.addAll(new OpenApiRoute().endpoints());
         // before the tenant routes: GET /v1/tenants/top must match ahead of GET /v1/tenants/{key}
         endpoints.addAll(new ActivityRoute(strata).endpoints());
@@ -55,8 +59,10 @@ public final class ApiServer implements AutoCloseable {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.http.defaultContentType = "application/json";
-            config.requestLogger.http((ctx, millis) -> LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(),
-                    ctx.statusCode(), Math.round(millis)));
+            config.requestLogger.http((ctx, millis) -> {
+                metrics.recordRequest(ctx, millis);
+                LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+            });
         });
         app.before(ctx -> {
             MDC.remove("tenant");

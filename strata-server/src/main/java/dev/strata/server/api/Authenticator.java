@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * Admits a request only with {@code Authorization: Bearer <key>} naming a live API key. Runs before
- * every request except the liveness probe {@code GET /health}, which carries no secrets; an
+ * every request except the probes {@code GET /health} and {@code GET /ready} and the OpenAPI document
+ * {@code GET /v1/openapi.json}, which carry no secrets; an
  * unknown path is refused here too, so nothing about the API is revealed without a key.
  */
 final class Authenticator {
@@ -31,7 +32,8 @@ final class Authenticator {
 
     static boolean isPublic(Context ctx) {
         String path = ctx.path().replaceAll("/+$", "");
-        return path.equals(HealthRoute.PATH) && ("GET".equals(ctx.method().name()) || "HEAD".equals(ctx.method().name()));
+        boolean publicPath = path.equals(HealthRoute.PATH) || path.equals(ReadyRoute.PATH) || path.equals(OpenApiRoute.PATH);
+        return publicPath && ("GET".equals(ctx.method().name()) || "HEAD".equals(ctx.method().name()));
     }
 
     void authenticate(Context ctx) {

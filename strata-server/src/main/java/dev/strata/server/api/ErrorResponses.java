@@ -104,7 +104,7 @@ final class ErrorResponses {
         return methods;
     }
 
-    private static Pattern pattern(String template) {
+    static Pattern pattern(String template) {
         StringBuilder regex = new StringBuilder();
         for (String part : template.split("(?=\\{)|(?<=\\})")) {
             regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));

@@ -136,6 +136,8 @@ public final class ServeCommand implements Callable<Integer> {
             Strata strata = null;
             try {
                 strata = Strata.configure().server(backend.server()).namespace(namespace).archiveLimits(limits)
+                        .meterRegistry(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
                         .tenantMigrations(migrations.toArray(String[]::new)).start();
                 out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
                 out.println(migrations.isEmpty() ? "Tenant migrations: none (give --migrations LOCATION or STRATA_MIGRATIONS)"
