@@ -43,19 +43,53 @@ final class OperationRoutes {
     }
 
     private void list(Context ctx) {
-        QueryParameters query = QueryParameters.of(ctx, "state", "kind", "tenant", "limit");
+        QueryParameters query = QueryParameters.of(ctx, Pagination.withPaging("state", "kind", "tenant"));
+        Pagination paging = Pagination.of(query, "operations", query.value("state"), query.value("kind"),
+                query.value("tenant"));
         OperationFilter filter = OperationFilter.all()
                 .withState(state(query.get("state")))
                 .withKind(kind(query.get("kind")))
                 .withTenant(query.get("tenant"))
-                .withLimit(query.integer("limit", 1, OperationFilter.MAX_LIMIT, OperationFilter.DEFAULT_LIMIT));
+                .withLimit(paging.limit())
+                .withAfter(paging.position() == null ? null : position(paging.position()));
         List<OperationInfo> operations = strata.operations().list(filter);
+        String next = null;
+        if (operations.size() == paging.limit()) {
+            OperationFilter.Position last = OperationFilter.Position.of(operations.get(operations.size() - 1));
+            if (!strata.operations().list(filter.withLimit(1).withAfter(last)).isEmpty()) {
+                next = paging.cursorAfter(position(operations.get(operations.size() - 1)));
+            }
+        }
         Map<UUID, String> slugs = new HashMap<>();
         for (Tenant t : strata.tenants().list()) {
             slugs.put(t.id(), t.slug());
         }
-        ctx.json(Map.of("operations", operations.stream()
-                .map(o -> OperationView.of(o, o.tenantId() == null ? null : slugs.get(o.tenantId()))).toList()));
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("operations", operations.stream()
+                .map(o -> OperationView.of(o, o.tenantId() == null ? null : slugs.get(o.tenantId()))).toList());
+        answer.put("next_cursor", next);
+        ctx.json(answer);
+    }
+
+    /** An operation's place in the listing, as a cursor keeps it: start (epoch seconds.nanos) and id. */
+    private static String position(OperationInfo o) {
+        return o.startedAt().getEpochSecond() + "." + o.startedAt().getNano() + " " + o.id();
+    }
+
+    private static OperationFilter.Position position(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-?[0-9]{1,19})\\.([0-9]{1,9}) (" + UUID_TEXT.pattern() + ")")
+                .matcher(text);
+        if (!m.matches()) {
+            throw QueryParameters.invalid("Query parameter 'cursor' is not a cursor this server issued: give the "
+                    + "next_cursor of the previous page, or leave it out for the first page");
+        }
+        try {
+            return new OperationFilter.Position(java.time.Instant.ofEpochSecond(Long.parseLong(m.group(1)),
+                    Long.parseLong(m.group(2))), UUID.fromString(m.group(3)));
+        } catch (RuntimeException e) {
+            throw QueryParameters.invalid("Query parameter 'cursor' is not a cursor this server issued: give the "
+                    + "next_cursor of the previous page, or leave it out for the first page");
+        }
     }
 
     private void show(Context ctx) {
