@@ -3,6 +3,8 @@ package dev.strata.server;
 import dev.strata.StrataException;
 import dev.strata.server.cli.AuditCommand;
 import dev.strata.server.cli.CliFailure;
+import dev.strata.server.cli.CompletionCommand;
+import dev.strata.server.cli.ConfigCommand;
 import dev.strata.server.cli.DemoCommand;
 import dev.strata.server.cli.OperationsCommand;
 import dev.strata.server.cli.MigrateCommand;
@@ -32,7 +34,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataVersion.class,
         description = "Strata: multi-tenant data isolation for PostgreSQL.",
         subcommands = {ServeCommand.class, DemoCommand.class, TenantsCommand.class, OperationsCommand.class, AuditCommand.class,
-                MigrateCommand.class,
+                MigrateCommand.class, ConfigCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private final Environment environment;
