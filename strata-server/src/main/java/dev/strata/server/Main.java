@@ -12,6 +12,7 @@ import dev.strata.server.cli.ServeCommand;
 import dev.strata.server.cli.StrataVersion;
 import dev.strata.server.cli.TenantsCommand;
 import dev.strata.server.runtime.Environment;
+import dev.strata.server.runtime.Logging;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +42,20 @@ public final class Main implements Runnable {
 
     @Spec
     private CommandSpec spec;
+
+    @CommandLine.Option(names = "--log-level", paramLabel = "LEVEL", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log level: error, warn, info, debug or trace (default: $STRATA_LOG_LEVEL, else info).")
+    String logLevel;
+
+    @CommandLine.Option(names = "--log-format", paramLabel = "text|json", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log format on standard error: text lines or one JSON object per line "
+                    + "(default: $STRATA_LOG_FORMAT, else text).")
+    String logFormat;
+
+    @CommandLine.Option(names = "--log-zone", paramLabel = "ZONE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Time zone of the log timestamps, e.g. UTC or Europe/Berlin (default: $STRATA_LOG_ZONE, else "
+                    + "the system's); they always carry date, time and offset.")
+    String logZone;
 
     public Main(Environment environment) {
         this.environment = environment;
@@ -78,7 +93,40 @@ public final class Main implements Runnable {
             err.println("error: unexpected " + e);
             return 1;
         });
+        cli.setExecutionStrategy(parseResult -> {
+            ((Main) cli.getCommand()).applyLogging(parseResult.commandSpec().commandLine());
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return cli.execute(args);
+    }
+
+    /** Applies --log-level, --log-format and --log-zone (or their variables); a bad value is a usage error. */
+    private void applyLogging(CommandLine commandLine) {
+        String level = setting(logLevel, "STRATA_LOG_LEVEL", "info");
+        String format = setting(logFormat, "STRATA_LOG_FORMAT", "text");
+        String zone = setting(logZone, "STRATA_LOG_ZONE", java.time.ZoneId.systemDefault().getId());
+        var lvl = Logging.level(level).orElseThrow(() -> new CommandLine.ParameterException(commandLine,
+                "Invalid log level '" + level + "' (" + source(logLevel, "--log-level", "STRATA_LOG_LEVEL")
+                        + "): use error, warn, info, debug or trace"));
+        var fmt = Logging.format(format).orElseThrow(() -> new CommandLine.ParameterException(commandLine,
+                "Invalid log format '" + format + "' (" + source(logFormat, "--log-format", "STRATA_LOG_FORMAT")
+                        + "): use text or json"));
+        java.time.ZoneId zoneId;
+        try {
+            zoneId = java.time.ZoneId.of(zone.strip());
+        } catch (java.time.DateTimeException e) {
+            throw new CommandLine.ParameterException(commandLine, "Invalid log zone '" + zone + "' ("
+                    + source(logZone, "--log-zone", "STRATA_LOG_ZONE") + "): use a zone id such as UTC or Europe/Berlin");
+        }
+        Logging.configure(lvl, fmt, zoneId);
+    }
+
+    private String setting(String option, String variable, String fallback) {
+        return option != null ? option : environment.get(variable).orElse(fallback);
+    }
+
+    private static String source(String option, String flag, String variable) {
+        return option != null ? flag : variable;
     }
 
     @Override
