@@ -2,7 +2,6 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.server.Main;
 import dev.strata.server.api.Json;
 import dev.strata.server.runtime.Environment;
 import picocli.CommandLine.Mixin;
@@ -32,7 +31,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
     /** The environment the command runs in. */
     Environment environment() {
-        return ((Main) spec.root().userObject()).environment();
+        return ((dev.strata.server.runtime.CommandRoot) spec.root().userObject()).environment();
     }
 
     /** Where messages go when standard output carries data (an archive written to {@code -}). */

@@ -1,7 +1,6 @@
 package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.server.Main;
 import dev.strata.server.api.Json;
 import dev.strata.server.runtime.ClientContexts;
 import dev.strata.server.runtime.Environment;
@@ -42,7 +41,7 @@ public final class ConfigCommand implements Runnable {
         CommandSpec spec;
 
         Environment env() {
-            return ((Main) spec.root().userObject()).environment();
+            return ((dev.strata.server.runtime.CommandRoot) spec.root().userObject()).environment();
         }
 
         ClientContexts load() {

@@ -2,7 +2,6 @@ package dev.strata.server.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.strata.Strata;
-import dev.strata.server.Main;
 import dev.strata.server.api.Json;
 import dev.strata.server.demo.Demo;
 import dev.strata.server.demo.DemoReport;
@@ -57,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Environment env = ((Main) spec.root().userObject()).environment();
+        Environment env = ((dev.strata.server.runtime.CommandRoot) spec.root().userObject()).environment();
         if (!verbose) {
             quietLogging();
         }

@@ -38,7 +38,14 @@ public final class Logging {
     /** A log format. */
     public enum Format { TEXT, JSON }
 
+    private static volatile boolean configured;
+
     private Logging() {
+    }
+
+    /** Whether {@link #configure} ran in this process (so a later command without options goes back to the defaults). */
+    public static boolean configured() {
+        return configured;
     }
 
     /** The level named (error, warn, info, debug or trace, any case), if it is one. */
@@ -66,6 +73,7 @@ public final class Logging {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J backend: its own configuration rules
         }
+        configured = true;
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(level);
         for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
