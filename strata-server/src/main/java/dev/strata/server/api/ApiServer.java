@@ -19,6 +19,7 @@ import java.util.List;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String TENANT_ATTRIBUTE = "strata.log-tenant";
 
     private final Javalin app;
     private final List<ApiEndpoint> endpoints;
@@ -61,7 +62,15 @@ public final class ApiServer implements AutoCloseable {
             config.http.defaultContentType = "application/json";
             config.requestLogger.http((ctx, millis) -> {
                 metrics.recordRequest(ctx, millis);
-                LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+                String tenant = ctx.attribute(TENANT_ATTRIBUTE);
+                if (tenant != null) {
+                    MDC.put("tenant", tenant);
+                }
+                try {
+                    LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+                } finally {
+                    MDC.remove("tenant");
+                }
             });
         });
         app.before(ctx -> {
@@ -72,7 +81,11 @@ public final class ApiServer implements AutoCloseable {
             app.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
         }
         ErrorResponses.install(app, endpoints);
-        app.after(ctx -> MDC.remove("tenant"));
+        app.after(ctx -> {
+            // the request's line is logged after this: it keeps the tenant the request was about
+            ctx.attribute(TENANT_ATTRIBUTE, MDC.get("tenant"));
+            MDC.remove("tenant");
+        });
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

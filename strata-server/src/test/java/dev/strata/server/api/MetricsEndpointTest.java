@@ -121,6 +121,20 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void the_request_line_of_a_tenant_route_carries_the_tenant_id_and_other_lines_none() {
+        Tenant shop = api.strata().tenants().get("metrics-shop");
+        try (dev.strata.server.testing.CapturedLogs logs = new dev.strata.server.testing.CapturedLogs(ApiServer.class)) {
+            assertThat(api.http().get("/v1/tenants/metrics-shop").status()).isEqualTo(200);
+            assertThat(api.http().get("/v1/audit").status()).isEqualTo(200);
+            var lines = logs.events();
+            assertThat(lines).filteredOn(e -> e.getFormattedMessage().startsWith("GET /v1/tenants/metrics-shop "))
+                    .singleElement().satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("tenant", shop.id().toString()));
+            assertThat(lines).filteredOn(e -> e.getFormattedMessage().startsWith("GET /v1/audit "))
+                    .singleElement().satisfies(e -> assertThat(e.getMDCPropertyMap()).doesNotContainKey("tenant"));
+        }
+    }
+
+    @Test
     void a_decommissioned_tenants_series_leave_the_metrics() throws Exception {
         Http http = api.http();
         assertThat(http.post("/v1/tenants", "{\"tier\": 2, \"slug\": \"metrics-gone\", \"parent\": \"metrics-partner\"}")
