@@ -8,8 +8,23 @@ package dev.strata;
  * @param kind   only operations of this kind, or {@code null} for any
  * @param tenant only operations of this tenant (its id or slug), or {@code null} for any
  * @param limit  at most this many, newest first: 1 to {@value #MAX_LIMIT}
+ * @param after  only operations listed after this one in that order (newest first, then by id), or
+ *               {@code null} to start with the newest: how a listing is read page by page
  */
-public record OperationFilter(OperationState state, OperationKind kind, String tenant, int limit) {
+public record OperationFilter(OperationState state, OperationKind kind, String tenant, int limit, Position after) {
+    /** An operation's place in the listing order: its start, then its id. */
+    public record Position(java.time.Instant startedAt, java.util.UUID id) {
+        public Position {
+            java.util.Objects.requireNonNull(startedAt, "startedAt");
+            java.util.Objects.requireNonNull(id, "id");
+        }
+
+        /** The place of a listed operation. */
+        public static Position of(OperationInfo operation) {
+            return new Position(operation.startedAt(), operation.id());
+        }
+    }
+
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
 
@@ -23,24 +38,34 @@ public record OperationFilter(OperationState state, OperationKind kind, String t
         }
     }
 
+    /** A filter from the first page on. */
+    public OperationFilter(OperationState state, OperationKind kind, String tenant, int limit) {
+        this(state, kind, tenant, limit, null);
+    }
+
     /** Every operation, newest first, at most {@value #DEFAULT_LIMIT}. */
     public static OperationFilter all() {
-        return new OperationFilter(null, null, null, DEFAULT_LIMIT);
+        return new OperationFilter(null, null, null, DEFAULT_LIMIT, null);
+    }
+
+    /** This filter, listing only operations after {@code value} ({@code null}: from the newest). */
+    public OperationFilter withAfter(Position value) {
+        return new OperationFilter(state, kind, tenant, limit, value);
     }
 
     public OperationFilter withState(OperationState value) {
-        return new OperationFilter(value, kind, tenant, limit);
+        return new OperationFilter(value, kind, tenant, limit, after);
     }
 
     public OperationFilter withKind(OperationKind value) {
-        return new OperationFilter(state, value, tenant, limit);
+        return new OperationFilter(state, value, tenant, limit, after);
     }
 
     public OperationFilter withTenant(String value) {
-        return new OperationFilter(state, kind, value, limit);
+        return new OperationFilter(state, kind, value, limit, after);
     }
 
     public OperationFilter withLimit(int value) {
-        return new OperationFilter(state, kind, tenant, value);
+        return new OperationFilter(state, kind, tenant, value, after);
     }
 }

@@ -39,8 +39,8 @@ public final class OperationsImpl implements Operations {
                 tenant = t.id();
             }
         }
-        List<JournalEntry> entries = runner().list(f.state(), f.kind(), tenant, f.limit());
-        if (removedTenant && entries.isEmpty() && runner().list(null, null, tenant, 1).isEmpty()) {
+        List<JournalEntry> entries = runner().list(f.state(), f.kind(), tenant, f.limit(), f.after());
+        if (removedTenant && entries.isEmpty() && runner().list(null, null, tenant, 1, null).isEmpty()) {
             throw new StrataException(ErrorCode.TENANT_NOT_FOUND, "No tenant with id '" + tenant + "'");
         }
         return entries.stream().map(JournalEntry::info).toList();

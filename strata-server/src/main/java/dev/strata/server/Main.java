@@ -1,8 +1,9 @@
 package dev.strata.server;
 
-import dev.strata.StrataException;
 import dev.strata.server.cli.AuditCommand;
 import dev.strata.server.cli.CliFailure;
+import dev.strata.server.cli.CompletionCommand;
+import dev.strata.server.cli.ConfigCommand;
 import dev.strata.server.cli.DemoCommand;
 import dev.strata.server.cli.KeysCommand;
 import dev.strata.server.cli.OperationsCommand;
@@ -13,7 +14,9 @@ import dev.strata.server.cli.ServeCommand;
 import dev.strata.server.cli.StrataVersion;
 import dev.strata.server.cli.TenantsCommand;
 import dev.strata.server.runtime.Environment;
-import org.slf4j.LoggerFactory;
+import dev.strata.server.runtime.CommandRoot;
+import dev.strata.server.cli.Launcher;
+import dev.strata.server.cli.LogOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,18 +47,23 @@ import java.nio.charset.StandardCharsets;
                 KeysCommand.class,
                 NeonLocalCommand.class,
                 PlanesCommand.class,
+                ConfigCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Runnable, CommandRoot {
     private final Environment environment;
 
     @Spec
     private CommandSpec spec;
 
+    @CommandLine.Mixin
+    LogOptions logging;
+
     public Main(Environment environment) {
         this.environment = environment;
     }
 
-    /** The environment the command runs in. */
+    @Override
     public Environment environment() {
         return environment;
     }
@@ -71,23 +79,7 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit code; prints to {@code out} and {@code err}. */
     public static int execute(Environment environment, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main(environment));
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof CliFailure failure) {
-                err.println("error: " + failure.getMessage());
-                return failure.exitCode();
-            }
-            if (e instanceof StrataException se) {
-                err.println("error: " + se.getMessage() + " (" + se.code() + ")");
-                return se.code().exitCode();
-            }
-            LoggerFactory.getLogger(Main.class).error("Unexpected failure", e);
-            err.println("error: unexpected " + e);
-            return 1;
-        });
-        return cli.execute(args);
+        return Launcher.execute(new Main(environment), out, err, args);
     }
 
     @Override

@@ -283,12 +283,15 @@ public final class OperationJournal {
         }
     }
 
-    /** Operations matching every criterion given ({@code null} for any), newest first. */
-    public List<JournalEntry> list(OperationState state, OperationKind kind, UUID tenantId, int limit) {
+    /** Operations matching every criterion given ({@code null} for any), newest first (then by id), after {@code after} if given. */
+    public List<JournalEntry> list(OperationState state, OperationKind kind, UUID tenantId, int limit,
+                                   dev.strata.OperationFilter.Position after) {
         return Jdbc.withConnection(management, "list operations", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM platform.operations "
                     + "WHERE (?::text IS NULL OR state = ?::text) AND (?::text IS NULL OR kind = ?::text) "
-                    + "AND (?::uuid IS NULL OR COALESCE(tenant_id, (detail->>'removed_tenant')::uuid) = ?::uuid) ORDER BY started_at DESC, id LIMIT ?")) {
+                    + "AND (?::uuid IS NULL OR COALESCE(tenant_id, (detail->>'removed_tenant')::uuid) = ?::uuid) "
+                    + "AND (?::timestamptz IS NULL OR started_at < ?::timestamptz OR (started_at = ?::timestamptz AND id > ?::uuid)) "
+                    + "ORDER BY started_at DESC, id LIMIT ?")) {
                 String s = state == null ? null : state.wireName();
                 String k = kind == null ? null : kind.wireName();
                 ps.setString(1, s);
@@ -297,7 +300,13 @@ public final class OperationJournal {
                 ps.setString(4, k);
                 ps.setObject(5, tenantId);
                 ps.setObject(6, tenantId);
-                ps.setInt(7, limit);
+                java.time.OffsetDateTime at = after == null ? null
+                        : after.startedAt().atOffset(java.time.ZoneOffset.UTC);
+                ps.setObject(7, at);
+                ps.setObject(8, at);
+                ps.setObject(9, at);
+                ps.setObject(10, after == null ? null : after.id());
+                ps.setInt(11, limit);
                 List<JournalEntry> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -158,8 +158,9 @@ public final class OperationRunner implements AutoCloseable {
     }
 
     /** Operations matching every criterion given, newest first. */
-    public List<JournalEntry> list(OperationState state, OperationKind kind, UUID tenantId, int limit) {
-        return journal.list(state, kind, tenantId, limit);
+    public List<JournalEntry> list(OperationState state, OperationKind kind, UUID tenantId, int limit,
+                                   dev.strata.OperationFilter.Position after) {
+        return journal.list(state, kind, tenantId, limit, after);
     }
 
     /** Stops the heartbeat and the periodic recovery: operations this process still works on expire after their lease. */

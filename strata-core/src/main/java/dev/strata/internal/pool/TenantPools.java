@@ -223,6 +223,8 @@ public final class TenantPools implements AutoCloseable {
         hc.setInitializationFailTimeout(-1);
         hc.setScheduledExecutor(scheduler);
         hc.setRegisterMbeans(false);
+        // Hikari's own meters (hikaricp_connections_*, tag pool), removed again when the pool closes
+        hc.setMetricRegistry(config.meterRegistry());
         return new DatabasePool(key, new HikariDataSource(hc));
     }
 

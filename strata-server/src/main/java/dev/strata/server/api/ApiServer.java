@@ -13,12 +13,15 @@ import java.util.List;
 
 /**
  * The REST API of a running {@link Strata} (Javalin on Jetty): tenants, their activity and limits,
- * archives, audit, long-running operations, tenant migrations, API keys, OpenAPI document under {@code /v1}, and the
- * public liveness probe {@code /health}. Every endpoint declares its {@link Access} rule; the server
- * does not start with one that lacks it. Owns the HTTP server, not the {@code Strata} it serves.
+ * archives, audit, long-running operations, tenant migrations, API keys and data planes under {@code /v1}, the
+ * Prometheus metrics {@code /metrics} (operator keys: they name tenants), and, without a key, the OpenAPI document
+ * {@code /v1/openapi.json}, the liveness probe {@code /health} and the readiness probe {@code /ready}. Every endpoint
+ * declares its {@link Access} rule; the server does not start with one that lacks it. Owns the HTTP server, not the
+ * {@code Strata} it serves.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String TENANT_ATTRIBUTE = "strata.log-tenant";
 
     private final Javalin app;
     private final List<ApiEndpoint> endpoints;
@@ -40,6 +43,9 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Strata strata, ApiKeys keys, String host, int port) {
         List<ApiEndpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new HealthRoute(strata.serverHooks().management()).endpoints());
+        endpoints.addAll(new ReadyRoute(strata.serverHooks().management()).endpoints());
+        ServerMetrics metrics = ServerMetrics.of(strata, endpoints);
+        endpoints.addAll(new MetricsRoute(metrics).endpoints());
         endpoints.addAll(new OpenApiRoute().endpoints());
         // before the tenant routes: GET /v1/tenants/top must match ahead of GET /v1/tenants/{key}
         endpoints.addAll(new ActivityRoute(strata).endpoints());
@@ -65,8 +71,18 @@ public final class ApiServer implements AutoCloseable {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.http.defaultContentType = "application/json";
-            config.requestLogger.http((ctx, millis) -> LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(),
-                    ctx.statusCode(), Math.round(millis)));
+            config.requestLogger.http((ctx, millis) -> {
+                metrics.recordRequest(ctx, millis);
+                String tenant = ctx.attribute(TENANT_ATTRIBUTE);
+                if (tenant != null) {
+                    MDC.put("tenant", tenant);
+                }
+                try {
+                    LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+                } finally {
+                    MDC.remove("tenant");
+                }
+            });
         });
         app.before(ctx -> {
             MDC.remove("tenant");
@@ -76,7 +92,11 @@ public final class ApiServer implements AutoCloseable {
             app.addHttpHandler(endpoint.method(), endpoint.path(), authorizer.guard(endpoint));
         }
         ErrorResponses.install(app, endpoints);
-        app.after(ctx -> MDC.remove("tenant"));
+        app.after(ctx -> {
+            // the request's line is logged after this: it keeps the tenant the request was about
+            ctx.attribute(TENANT_ATTRIBUTE, MDC.get("tenant"));
+            MDC.remove("tenant");
+        });
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

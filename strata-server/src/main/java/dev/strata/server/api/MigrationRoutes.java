@@ -43,10 +43,12 @@ final class MigrationRoutes implements AutoCloseable {
     }
 
     private void status(Context ctx) {
-        QueryParameters.of(ctx);
+        Pagination paging = Pagination.of(QueryParameters.of(ctx, Pagination.withPaging()), "migrations");
         var migrations = strata.migrations();
-        List<MigrationViews.TargetView> targets = migrations.status().stream().map(MigrationViews.TargetView::of).toList();
-        ctx.json(new MigrationViews.StatusView(migrations.latestVersion().orElse(null), targets));
+        List<MigrationViews.TargetView> targets = migrations.status().stream().map(MigrationViews.TargetView::of)
+                .sorted(java.util.Comparator.comparing(MigrationViews.TargetView::target)).toList();
+        Pagination.Page<MigrationViews.TargetView> page = paging.page(targets, MigrationViews.TargetView::target, String::compareTo);
+        ctx.json(new MigrationViews.StatusView(migrations.latestVersion().orElse(null), page.items(), page.nextCursor()));
     }
 
     private void validate(Context ctx) {

@@ -18,8 +18,8 @@ final class MigrationViews {
         }
     }
 
-    /** Response of {@code GET /v1/migrations}. */
-    record StatusView(String latestVersion, List<TargetView> targets) {
+    /** Response of {@code GET /v1/migrations}: one page of targets, by target name. */
+    record StatusView(String latestVersion, List<TargetView> targets, String nextCursor) {
     }
 
     /** One applied migration that no longer matches the one found. */

@@ -11,6 +11,7 @@ import java.util.List;
 /** Serves the hand-written OpenAPI 3.1 document ({@code openapi.json} in the resources) as is. */
 final class OpenApiRoute {
     static final String RESOURCE = "/openapi.json";
+    static final String PATH = "/v1/openapi.json";
 
     private final byte[] document;
 
@@ -30,7 +31,7 @@ final class OpenApiRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/openapi.json", Access.PUBLIC, this::serve));
+        return List.of(new ApiEndpoint(HandlerType.GET, PATH, Access.PUBLIC, this::serve));
     }
 
     private void serve(Context ctx) {

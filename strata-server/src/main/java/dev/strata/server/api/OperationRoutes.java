@@ -43,9 +43,10 @@ final class OperationRoutes {
     }
 
     private void list(Context ctx) {
-        QueryParameters query = QueryParameters.of(ctx, "state", "kind", "tenant", "limit");
+        QueryParameters query = QueryParameters.of(ctx, Pagination.withPaging("state", "kind", "tenant"));
         Caller caller = Caller.of(ctx);
-        int limit = query.integer("limit", 1, OperationFilter.MAX_LIMIT, OperationFilter.DEFAULT_LIMIT);
+        Pagination paging = Pagination.of(query, "operations", query.value("state"), query.value("kind"),
+                query.value("tenant"));
         String tenant = query.get("tenant");
         if (tenant != null && !caller.isOperator()) {
             tenant = caller.visible(strata, tenant).id().toString();
@@ -54,18 +55,53 @@ final class OperationRoutes {
                 .withState(state(query.get("state")))
                 .withKind(kind(query.get("kind")))
                 .withTenant(tenant)
-                .withLimit(caller.isOperator() ? limit : OperationFilter.MAX_LIMIT);
+                .withLimit(caller.isOperator() ? paging.limit() : OperationFilter.MAX_LIMIT)
+                .withAfter(paging.position() == null ? null : position(paging.position()));
         Map<UUID, Tenant> tenants = new HashMap<>();
         Map<UUID, String> slugs = new HashMap<>();
         for (Tenant t : strata.tenants().list()) {
             tenants.put(t.id(), t);
             slugs.put(t.id(), t.slug());
         }
-        List<OperationInfo> operations = strata.operations().list(filter).stream()
-                .filter(o -> caller.sees(tenants, o.tenantId()))
-                .limit(limit).toList();
-        ctx.json(Map.of("operations", operations.stream()
-                .map(o -> OperationView.of(o, o.tenantId() == null ? null : slugs.get(o.tenantId()))).toList()));
+        List<OperationInfo> fetched = strata.operations().list(filter);
+        List<OperationInfo> visible = fetched.stream().filter(o -> caller.sees(tenants, o.tenantId())).toList();
+        List<OperationInfo> operations = visible.stream().limit(paging.limit()).toList();
+        String next = null;
+        if (operations.size() == paging.limit()) {
+            OperationInfo last = operations.get(operations.size() - 1);
+            boolean more = caller.isOperator()
+                    ? !strata.operations().list(filter.withLimit(1).withAfter(OperationFilter.Position.of(last))).isEmpty()
+                    : visible.size() > paging.limit() || fetched.size() == OperationFilter.MAX_LIMIT;
+            if (more) {
+                next = paging.cursorAfter(position(last));
+            }
+        }
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("operations", operations.stream()
+                .map(o -> OperationView.of(o, o.tenantId() == null ? null : slugs.get(o.tenantId()))).toList());
+        answer.put("next_cursor", next);
+        ctx.json(answer);
+    }
+
+    /** An operation's place in the listing, as a cursor keeps it: start (epoch seconds.nanos) and id. */
+    private static String position(OperationInfo o) {
+        return o.startedAt().getEpochSecond() + "." + o.startedAt().getNano() + " " + o.id();
+    }
+
+    private static OperationFilter.Position position(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-?[0-9]{1,19})\\.([0-9]{1,9}) (" + UUID_TEXT.pattern() + ")")
+                .matcher(text);
+        if (!m.matches()) {
+            throw QueryParameters.invalid("Query parameter 'cursor' is not a cursor this server issued: give the "
+                    + "next_cursor of the previous page, or leave it out for the first page");
+        }
+        try {
+            return new OperationFilter.Position(java.time.Instant.ofEpochSecond(Long.parseLong(m.group(1)),
+                    Long.parseLong(m.group(2))), UUID.fromString(m.group(3)));
+        } catch (RuntimeException e) {
+            throw QueryParameters.invalid("Query parameter 'cursor' is not a cursor this server issued: give the "
+                    + "next_cursor of the previous page, or leave it out for the first page");
+        }
     }
 
     private void show(Context ctx) {

@@ -6,6 +6,7 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
+import dev.strata.TenantEvent;
 import dev.strata.TenantStatus;
 import dev.strata.Tenants;
 import dev.strata.Tier;
@@ -118,22 +119,39 @@ final class TenantRoutes {
     }
 
     private void list(Context ctx) {
-        QueryParameters query = QueryParameters.of(ctx, "tier", "parent", "status", "all");
+        QueryParameters query = QueryParameters.of(ctx, Pagination.withPaging("tier", "parent", "status", "all"));
         Tier tier = query.tier("tier");
         TenantStatus status = query.status("status");
         boolean all = query.flag("all");
         Caller caller = Caller.of(ctx);
+        Pagination paging = Pagination.of(query, "tenants", query.value("tier"), query.value("parent"),
+                query.value("status"), query.value("all"));
         UUID parent = query.get("parent") == null ? null : caller.visible(strata, query.get("parent")).id();
         List<Tenant> tenants = strata.tenants().list();
         Map<UUID, String> slugs = tenants.stream().collect(Collectors.toMap(Tenant::id, Tenant::slug));
-        List<TenantView> views = tenants.stream()
+        List<Tenant> matching = tenants.stream()
                 .filter(caller::sees)
                 .filter(t -> tier == null || t.tier() == tier)
                 .filter(t -> status != null ? t.status() == status : all || t.status() != TenantStatus.DECOMMISSIONED)
                 .filter(t -> parent == null || parent.equals(t.parentId()))
-                .map(t -> TenantView.of(t, t.parentId() == null ? null : slugs.get(t.parentId())))
+                .sorted(java.util.Comparator.comparing(TenantRoutes::position))
                 .toList();
-        ctx.json(Map.of("tenants", views));
+        Pagination.Page<Tenant> page = paging.page(matching, TenantRoutes::position, String::compareTo);
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("tenants", page.items().stream()
+                .map(t -> TenantView.of(t, t.parentId() == null ? null : slugs.get(t.parentId()))).toList());
+        answer.put("next_cursor", page.nextCursor());
+        ctx.json(answer);
+    }
+
+    /**
+     * A tenant's place in a listing: by tier, then slug, then creation, then id; as text whose
+     * order is that order (tab-separated, slugs have no character below a tab, fixed-width numbers).
+     */
+    private static String position(Tenant t) {
+        java.time.Instant created = t.createdAt() == null ? java.time.Instant.EPOCH : t.createdAt();
+        long micros = created.getEpochSecond() * 1_000_000L + created.getNano() / 1_000;
+        return t.tier().level() + "\t" + t.slug() + "\t" + String.format("%020d", micros) + "\t" + t.id();
     }
 
     private void show(Context ctx) {
@@ -186,14 +204,17 @@ final class TenantRoutes {
     }
 
     private void history(Context ctx) {
-        QueryParameters.of(ctx);
+        QueryParameters query = QueryParameters.of(ctx, Pagination.withPaging());
         Tenant tenant = resolve(ctx);
-        List<EventView> events = strata.tenants().history(tenant.id().toString()).stream().map(EventView::of).toList();
-        ctx.json(new HistoryView(tenant.id(), tenant.slug(), events));
+        Pagination paging = Pagination.of(query, "history:" + tenant.id());
+        List<TenantEvent> events = strata.tenants().history(tenant.id().toString());
+        Pagination.Page<TenantEvent> page = paging.page(events, e -> String.format("%020d", e.id()), String::compareTo);
+        ctx.json(new HistoryView(tenant.id(), tenant.slug(), page.items().stream().map(EventView::of).toList(),
+                page.nextCursor()));
     }
 
     /** Response of {@code GET /v1/tenants/{key}/history}. */
-    record HistoryView(UUID tenantId, String slug, List<EventView> events) {
+    record HistoryView(UUID tenantId, String slug, List<EventView> events, String nextCursor) {
     }
 
     private void change(Context ctx, Function<Tenants, Tenant> operation) {

@@ -2,7 +2,6 @@ package dev.strata.server.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.strata.Strata;
-import dev.strata.server.Main;
 import dev.strata.server.api.Json;
 import dev.strata.server.demo.Demo;
 import dev.strata.server.demo.DemoReport;
@@ -30,8 +29,12 @@ import java.util.concurrent.Callable;
                         + "unless --database-url is given."})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "Same as -o json.")
     boolean json;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "table|json|yaml",
+            description = "Output format: table (default: the report as text), json or yaml.")
+    String output;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Data directory of the embedded PostgreSQL (default: $STRATA_HOME, else ~/.strata).")
@@ -57,7 +60,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Environment env = ((Main) spec.root().userObject()).environment();
+        Environment env = ((dev.strata.server.runtime.CommandRoot) spec.root().userObject()).environment();
+        OutputFormat format = output == null ? (json ? OutputFormat.JSON : OutputFormat.TABLE)
+                : OutputFormat.parse(output).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "Invalid value for option '--output': '" + output + "': use table, json or yaml"));
+        if (json && format != OutputFormat.JSON) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json contradicts -o " + output
+                    + ": give one of them");
+        }
+        json = format != OutputFormat.TABLE;
         if (!verbose) {
             quietLogging();
         }
@@ -75,7 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             report = Demo.run(strata, backend.server());
         }
-        if (json) {
+        if (format == OutputFormat.YAML) {
+            out.print(YamlText.write(Json.mapper().valueToTree(report.toJson())));
+        } else if (json) {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));
         } else {
             report.print(out);

@@ -164,7 +164,7 @@ public final class MigrateCommand implements Runnable {
     static final class Status extends ClientCommand {
         @Override
         int run(ApiClient api) {
-            JsonNode status = api.get("/v1/migrations");
+            JsonNode status = list(api, "/v1/migrations", java.util.Map.of(), "targets", new Paging());
             JsonNode targets = status.path("targets");
             int behind = 0;
             int failed = 0;

@@ -39,8 +39,8 @@ public final class OperationsCommand implements Runnable {
         String kind;
         @Option(names = "--tenant", paramLabel = "KEY", description = "Only operations of this tenant (id or slug).")
         String tenant;
-        @Option(names = "--limit", paramLabel = "N", description = "At most N operations, 1-1000 (default: 100).")
-        Integer limit;
+        @CommandLine.Mixin
+        Paging paging;
 
         @Override
         int run(ApiClient api) {
@@ -48,8 +48,7 @@ public final class OperationsCommand implements Runnable {
             filters.put("state", state);
             filters.put("kind", kind);
             filters.put("tenant", tenant);
-            filters.put("limit", limit == null ? null : limit.toString());
-            JsonNode answer = api.get("/v1/operations" + ApiClient.query(filters));
+            JsonNode answer = list(api, "/v1/operations", filters, "operations", paging);
             if (json()) {
                 printJson(answer);
                 return 0;
@@ -60,6 +59,7 @@ public final class OperationsCommand implements Runnable {
                         text(o, "started_at"), text(o, "owner"));
             }
             table.print(out());
+            hintNextPage(answer);
             return 0;
         }
     }

@@ -4,7 +4,6 @@ import dev.strata.ErrorCode;
 import dev.strata.Strata;
 import dev.strata.StrataException;
 import dev.strata.archive.ArchiveLimits;
-import dev.strata.server.Main;
 import dev.strata.server.api.ApiKeys;
 import dev.strata.server.api.ApiServer;
 import dev.strata.server.runtime.AdminKeyFile;
@@ -82,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Environment env = ((Main) spec.root().userObject()).environment();
+        Environment env = ((dev.strata.server.runtime.CommandRoot) spec.root().userObject()).environment();
         PrintWriter out = spec.commandLine().getOut();
         Path home = env.dataDir(dataDir);
         String url = databaseUrl != null ? databaseUrl : env.get("STRATA_DATABASE_URL").orElse(null);
@@ -150,6 +149,8 @@ public final class ServeCommand implements Callable<Integer> {
                     planes.add(PostgresBackend.open(null, home.resolve("planes").resolve("local-" + n), false));
                 }
                 strata = Strata.configure().server(backend.server()).namespace(namespace).archiveLimits(limits)
+                        .meterRegistry(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
                         .tenantMigrations(migrations.toArray(String[]::new)).start();
                 out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
                 for (int n = 2; n <= embeddedPlanes; n++) {

@@ -118,6 +118,8 @@ public final class TenantsCommand implements Runnable {
         String status;
         @Option(names = "--all", description = "Also list decommissioned tenants (left out by default).")
         boolean all;
+        @CommandLine.Mixin
+        Paging paging;
 
         @Override
         void checkOptions() {
@@ -137,11 +139,12 @@ public final class TenantsCommand implements Runnable {
             filters.put("parent", parent);
             filters.put("status", status);
             filters.put("all", all ? "true" : null);
-            JsonNode answer = api.get("/v1/tenants" + ApiClient.query(filters));
+            JsonNode answer = list(api, "/v1/tenants", filters, "tenants", paging);
             if (json()) {
                 printJson(answer);
             } else {
                 TenantText.table(out(), answer.get("tenants"));
+                hintNextPage(answer);
             }
             return 0;
         }
@@ -302,10 +305,12 @@ public final class TenantsCommand implements Runnable {
     static final class History extends ClientCommand {
         @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant.")
         String key;
+        @CommandLine.Mixin
+        Paging paging;
 
         @Override
         int run(ApiClient api) {
-            JsonNode answer = api.get("/v1/tenants/" + segment(key) + "/history");
+            JsonNode answer = list(api, "/v1/tenants/" + segment(key) + "/history", Map.of(), "events", paging);
             if (json()) {
                 printJson(answer);
                 return 0;
@@ -317,6 +322,7 @@ public final class TenantsCommand implements Runnable {
                         detail == null || detail.isEmpty() ? null : detail.toString());
             }
             table.print(out());
+            hintNextPage(answer);
             return 0;
         }
     }

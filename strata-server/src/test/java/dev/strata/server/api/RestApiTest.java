@@ -36,7 +36,7 @@ class RestApiTest {
     @Test
     void every_v1_request_without_a_key_is_refused_with_401_problem() {
         Http anonymous = http.withKey(null);
-        for (Answer answer : List.of(anonymous.get("/v1/tenants"), anonymous.get("/v1/keys"),
+        for (Answer answer : List.of(anonymous.get("/v1/tenants"), anonymous.get("/v1/keys"), anonymous.get("/metrics"),
                 anonymous.get("/v1/audit"), anonymous.post("/v1/tenants", "{\"tier\":1,\"slug\":\"sneaky\"}"),
                 anonymous.get("/v1/no-such-route"))) {
             assertProblem(answer, ErrorCode.UNAUTHORIZED);

@@ -149,7 +149,7 @@ class StrictInputTest {
                 "/v1/tenants?parent=", "/v1/tenants?all=yes", "/v1/tenants?all=1", "/v1/tenants?sort=slug",
                 "/v1/tenants/top?limit=%2B5", "/v1/tenants/top?limit=05", "/v1/tenants/top?limit=%205",
                 "/v1/tenants/top?window=%205m", "/v1/tenants/top?limit=5&limit=6",
-                "/v1/tenants/strict-t2?verbose=true", "/v1/tenants/strict-t2/history?limit=5",
+                "/v1/tenants/strict-t2?verbose=true", "/v1/tenants/strict-t2/history?offset=5",
                 "/v1/tenants/strict-t2/limits?x=1", "/v1/tenants/strict-t2/export?format=tar", "/v1/audit?deep=true",
                 "/v1/openapi.json?v=2");
         for (String path : refused) {

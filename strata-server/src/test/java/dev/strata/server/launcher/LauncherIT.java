@@ -69,7 +69,9 @@ class LauncherIT {
 
         assertThat(Files.readAllLines(log)).containsExactly(
                 "mvn -q -DskipTests -pl strata-server -am package in " + repo,
-                "java -Xmx64m -jar " + repo + "/strata-server/target/strata.jar tenants list",
+                "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m -XX:ArchiveClassesAtExit=" + repo
+                        + "/strata-server/target/strata-client.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx64m -cp " + repo
+                        + "/strata-server/target/strata.jar dev.strata.server.ClientMain tenants list",
                 "java -Xmx64m -jar " + repo + "/strata-server/target/strata.jar --help",
                 "mvn -q -DskipTests -pl strata-server -am package in " + repo,
                 "java -Xmx64m -jar " + repo + "/strata-server/target/strata.jar demo",

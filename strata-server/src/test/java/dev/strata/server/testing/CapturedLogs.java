@@ -24,6 +24,11 @@ public final class CapturedLogs implements AutoCloseable {
         return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** Every event so far. */
+    public synchronized List<ILoggingEvent> events() {
+        return List.copyOf(appender.list);
+    }
+
     /** Events that carried a stack trace. */
     public List<ILoggingEvent> withStackTraces() {
         return appender.list.stream().filter(e -> e.getThrowableProxy() != null).toList();

@@ -1,0 +1,64 @@
+package dev.strata.server;
+
+import dev.strata.server.cli.AuditCommand;
+import dev.strata.server.cli.CompletionCommand;
+import dev.strata.server.cli.ConfigCommand;
+import dev.strata.server.cli.Launcher;
+import dev.strata.server.cli.LogOptions;
+import dev.strata.server.cli.MigrateCommand;
+import dev.strata.server.cli.OperationsCommand;
+import dev.strata.server.cli.StrataVersion;
+import dev.strata.server.cli.TenantsCommand;
+import dev.strata.server.runtime.CommandRoot;
+import dev.strata.server.runtime.Environment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The client commands of {@code strata} alone ({@code tenants}, {@code operations}, {@code audit},
+ * {@code migrate}, {@code config}, {@code completion}): the same commands as {@link Main}'s, without
+ * {@code serve} and {@code demo}, so starting it loads neither the HTTP server nor Strata's engine,
+ * only picocli, Jackson and the JDK's HTTP client. {@code bin/strata} picks it for those commands.
+ */
+@Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataVersion.class,
+        description = "Strata: multi-tenant data isolation for PostgreSQL (client commands).",
+        subcommands = {TenantsCommand.class, OperationsCommand.class, AuditCommand.class, MigrateCommand.class,
+                ConfigCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+public final class ClientMain implements Runnable, CommandRoot {
+    private final Environment environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @CommandLine.Mixin
+    LogOptions logging;
+
+    public ClientMain(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Environment environment() {
+        return environment;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = Launcher.execute(new ClientMain(Environment.system()), out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: try 'strata tenants list' or 'strata --help'");
+    }
+}
