@@ -125,7 +125,7 @@ public final class StrataEngine implements AutoCloseable {
 
     public static StrataEngine start(StrataConfig config, TransactionObserverFactory observers) {
         PhysicalNames names = new PhysicalNames(config.namespace());
-        DataPlane plane = new DataPlane(DataPlane.DEFAULT_KEY, config.server());
+        DataPlane plane = new DataPlane(DataPlane.DEFAULT_KEY, config.server(), config.pooledServer());
         ensureManagementDatabase(plane, names);
         Availability availability = new Availability();
         HikariDataSource management;

@@ -173,6 +173,15 @@ public final class TenantPools implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a database's connections go through a pooled endpoint (PgBouncer in transaction mode),
+     * where only transaction-scoped state may be relied on.
+     */
+    public boolean pooledEndpoint(DatabaseKey key) {
+        DataPlane plane = planes.get(key.dataPlane());
+        return plane != null && plane.pooled();
+    }
+
     /** The budget of a data plane. */
     public ConnectionBudget budget(String dataPlane) {
         return budgets.get(dataPlane);
