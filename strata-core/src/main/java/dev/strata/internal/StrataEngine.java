@@ -237,6 +237,7 @@ public final class StrataEngine implements AutoCloseable {
                         ps.executeUpdate();
                     }
                     TenantDatabases.ensureT1ContextRole(plane, names);
+                    dev.strata.internal.analytics.T0Reader.ensure(plane, names);
                     TemplateDatabase.ensureCurrent(plane, names, tenantMigrations);
                 }
                 migrateBehind(lock);

@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
         description = "Strata: multi-tenant data isolation for PostgreSQL.",
         subcommands = {ServeCommand.class, DemoCommand.class, TenantsCommand.class, OperationsCommand.class, AuditCommand.class,
                 MigrateCommand.class,
+                dev.strata.server.cli.QueryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     private final Environment environment;

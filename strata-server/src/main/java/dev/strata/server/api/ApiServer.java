@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());
         endpoints.addAll(new OperationRoutes(strata).endpoints());
+        endpoints.addAll(new QueryRoute(strata).endpoints());
         MigrationRoutes migrations = new MigrationRoutes(strata);
         endpoints.addAll(migrations.endpoints());
         Authenticator authenticator = new Authenticator(keys);
