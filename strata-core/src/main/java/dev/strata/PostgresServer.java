@@ -12,6 +12,10 @@ import java.util.stream.Collectors;
  * How to reach one PostgreSQL server as its administrator: a superuser, or a role with CREATEDB
  * and CREATEROLE. Strata creates its management database, template and tenant databases there.
  *
+ * <p>A URL with {@code pgbouncer=true} (Neon's and Prisma's convention) names a pooled endpoint:
+ * PgBouncer in transaction mode, or Neon's {@code -pooler} host (see {@link #pooledEndpoint()}).
+ * The parameter is Strata's, never sent to the driver.
+ *
  * <p>{@link #toString()} never shows the password.
  *
  * @param host      host name or address
@@ -95,10 +99,38 @@ public record PostgresServer(String host, int port, String user, String password
         return new PostgresServer(host, port, user, password, database, params);
     }
 
+    /** The URL parameter that marks a pooled endpoint. */
+    public static final String POOLED_PARAMETER = "pgbouncer";
+
+    /**
+     * Whether this address is a pooled endpoint (PgBouncer in transaction mode, Neon's pooler):
+     * the URL said {@code pgbouncer=true}, or the host's first label ends with {@code -pooler}
+     * (Neon's pooled host names).
+     */
+    public boolean pooledEndpoint() {
+        String flag = options.get(POOLED_PARAMETER);
+        if (flag != null) {
+            return flag.equalsIgnoreCase("true") || flag.equals("1");
+        }
+        int dot = host.indexOf('.');
+        return (dot < 0 ? host : host.substring(0, dot)).endsWith("-pooler");
+    }
+
+    /** The pgjdbc connection properties of {@link #options()}: without Strata's own {@link #POOLED_PARAMETER}. */
+    public Map<String, String> driverOptions() {
+        if (!options.containsKey(POOLED_PARAMETER)) {
+            return options;
+        }
+        Map<String, String> out = new LinkedHashMap<>(options);
+        out.remove(POOLED_PARAMETER);
+        return Map.copyOf(out);
+    }
+
     /** A JDBC URL for the given database on this server, without credentials. */
     public String jdbcUrl(String databaseName) {
         String base = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/"
                 + java.net.URLEncoder.encode(databaseName, StandardCharsets.UTF_8);
+        Map<String, String> options = driverOptions();
         if (options.isEmpty()) {
             return base;
         }

@@ -43,12 +43,14 @@ public final class Strata implements AutoCloseable {
     private final Tenants tenants;
     private final Operations operations;
     private final Planes planes;
+    private final Analytics analytics;
 
     private Strata(StrataEngine engine) {
         this.engine = engine;
         this.tenants = new TenantsImpl(engine, "strata");
         this.operations = new OperationsImpl(engine);
         this.planes = new PlanesImpl(engine, "strata");
+        this.analytics = new dev.strata.internal.analytics.AllTenantsQuery(engine);
     }
 
     /** A configuration builder; finish with {@link StrataConfig.Builder#start()}. */
@@ -101,6 +103,14 @@ public final class Strata implements AutoCloseable {
             work.run(scope);
             return null;
         });
+    }
+
+    /**
+     * T0 analytics: one read-only query in every tenant database and schema, in parallel, as a role
+     * that can only read, under a T0 context ({@code strata query --all-tenants}).
+     */
+    public Analytics analytics() {
+        return analytics;
     }
 
     /** Per-tenant activity across every process: the busiest tenants ({@code strata tenants top}). */

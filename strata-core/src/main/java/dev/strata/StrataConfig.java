@@ -46,6 +46,12 @@ import java.util.regex.Pattern;
  * @param automaticRecovery    whether this process takes over operations whose owner's lease expired
  *                             by itself, at start-up and every lease period (default); when off they
  *                             wait for {@link Operations#resume} or {@link Operations#abort}
+ * @param pooledServer         the pooled endpoint of the default data plane (PgBouncer in transaction
+ *                             mode, Neon's {@code -pooler} host), through which tenant work connects as
+ *                             each database's app role (its user and password are not used), or
+ *                             {@code null}: tenant work connects to {@code server} directly. The
+ *                             administrator's work (DDL, migrations, {@code LISTEN}, advisory locks)
+ *                             always goes to {@code server} directly
  */
 public record StrataConfig(
         PostgresServer server,
@@ -64,7 +70,8 @@ public record StrataConfig(
         Duration decommissionDrainTimeout,
         ArchiveLimits archiveLimits,
         List<String> tenantMigrations,
-        boolean automaticRecovery) {
+        boolean automaticRecovery,
+        PostgresServer pooledServer) {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_]{0,19}");
     private static final Pattern MIGRATION_LOCATION = Pattern.compile("(classpath|filesystem):\\S.*");
@@ -108,6 +115,7 @@ public record StrataConfig(
         private ArchiveLimits archiveLimits = ArchiveLimits.DEFAULT;
         private final List<String> tenantMigrations = new ArrayList<>();
         private boolean automaticRecovery = true;
+        private PostgresServer pooledServer;
 
         private Builder() {
         }
@@ -191,6 +199,24 @@ public record StrataConfig(
             return this;
         }
 
+        /**
+         * The default data plane's pooled endpoint for tenant work (see {@link StrataConfig#pooledServer()});
+         * {@code null} for none.
+         */
+        public Builder pooledServer(PostgresServer value) {
+            this.pooledServer = value;
+            return this;
+        }
+
+        /**
+         * Same as {@link #pooledServer(PostgresServer)} with {@link PostgresServer#parse(String)}; the
+         * URL needs a user (any: the app roles log in), e.g.
+         * {@code postgresql://strata@pgbouncer:6432/postgres?pgbouncer=true}.
+         */
+        public Builder pooledUrl(String url) {
+            return pooledServer(url == null ? null : PostgresServer.parse(url));
+        }
+
         /** See {@link StrataConfig#automaticRecovery()} (default {@code true}). */
         public Builder automaticRecovery(boolean value) {
             this.automaticRecovery = value;
@@ -216,6 +242,27 @@ public record StrataConfig(
         public StrataConfig build() {
             if (server == null) {
                 throw invalid("No server configured: call databaseUrl(...) or server(...)");
+            }
+            PostgresServer direct = server;
+            PostgresServer pooled = pooledServer;
+            if (server.pooledEndpoint()) {
+                // Administration needs the server itself: DDL, migrations, LISTEN and advisory locks
+                // are session state a transaction-mode pooler does not keep.
+                String label = server.host().contains(".") ? server.host().substring(0, server.host().indexOf('.'))
+                        : server.host();
+                if (!label.endsWith("-pooler")) {
+                    throw invalid("The database URL " + server + " is a pooled endpoint (pgbouncer=true), but Strata "
+                            + "administers its databases (DDL, migrations, LISTEN, advisory locks) over a direct "
+                            + "connection: give the server's direct address as the database URL and the pooled one as "
+                            + "the pooled URL (--pooled-url, pooledUrl(...))");
+                }
+                String directHost = label.substring(0, label.length() - "-pooler".length())
+                        + server.host().substring(label.length());
+                java.util.Map<String, String> options = new java.util.LinkedHashMap<>(server.options());
+                options.remove(PostgresServer.POOLED_PARAMETER);
+                direct = new PostgresServer(directHost, server.port(), server.user(), server.password(),
+                        server.database(), options);
+                pooled = pooled == null ? server : pooled;
             }
             if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
                 throw invalid("Namespace '" + namespace + "' must match [a-z][a-z0-9_]{0,19}");
@@ -251,10 +298,11 @@ public record StrataConfig(
             if (tenantMigrations.size() != new java.util.HashSet<>(tenantMigrations).size()) {
                 throw invalid("Tenant migration locations must not repeat: " + tenantMigrations);
             }
-            return new StrataConfig(server, namespace, region, poolSizePerDatabase, connectionBudget,
+            return new StrataConfig(direct, namespace, region, poolSizePerDatabase, connectionBudget,
                     connectionTimeout, poolIdleTimeout, schemaWarnThreshold, schemaLimit, tierLimits,
                     meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry, statsFlushInterval,
-                    operationLease, decommissionDrainTimeout, archiveLimits, tenantMigrations, automaticRecovery);
+                    operationLease, decommissionDrainTimeout, archiveLimits, tenantMigrations, automaticRecovery,
+                    pooled);
         }
 
         /** Builds the configuration and starts Strata with it. */

@@ -21,6 +21,8 @@ SELECT 'VIOLATION', d.datname, g.rolname,
   JOIN pg_roles g ON g.oid = a.grantee
  WHERE a.privilege_type = 'CONNECT' AND a.grantee <> d.datdba
    AND NOT EXISTS (SELECT 1 FROM app_role r WHERE r.oid = a.grantee)
+   -- the T0 reader of analytics (SELECT only, under a T0 context) connects to every tenant database
+   AND NOT (g.rolname = CAST(:t0_role AS text) AND NOT g.rolsuper AND NOT g.rolbypassrls)
 UNION ALL
 -- Every app role against every Strata database but its own. Superusers are reported by
 -- app_role_attributes, and a PUBLIC grant once above.

@@ -58,5 +58,10 @@ SELECT CASE WHEN s.scoped THEN 'WARNING' ELSE 'VIOLATION' END, current_database(
                              AND d.refobjid IN (to_regprocedure('platform.current_tenant_id()'),
                                                 to_regprocedure('platform.visible_tenant_ids()'),
                                                 to_regprocedure('platform.t1_child_tenant_ids()'))) AS scoped) s
- WHERE NOT s.scoped
-    OR concat_ws(' ', e.using_expr, e.check_expr) ~* '\mOR\M'
+ WHERE (NOT s.scoped
+    OR concat_ws(' ', e.using_expr, e.check_expr) ~* '\mOR\M')
+   -- The T0 reader's own policy (reads only, that role only, under a T0 context): T0 analytics.
+   AND NOT (pol.polname = 'strata_t0_reads_all' AND pol.polcmd = 'r'
+            AND pol.polroles = ARRAY(SELECT oid FROM pg_roles WHERE rolname = CAST(:t0_role AS text))
+            AND e.check_expr IS NULL
+            AND e.using_expr ~ '^\(\( SELECT platform\.current_tenant_tier\(\) AS current_tenant_tier\) = 0\)$')

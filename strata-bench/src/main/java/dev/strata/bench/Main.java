@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 "  5  cold-tenant acquisition under a connection budget (p50, p99)",
                 "  6  T1 onboarding (p50, target <= 250 ms)",
                 "  7  schema migration fan-out (schema, database and shared RLS targets) vs a sequential Flyway loop",
+                "  8  T0 analytics: one query across every T1 database, in parallel vs a sequential loop",
                 "Progress goes to standard error; the report (or its JSON) to standard output."})
 public final class Main implements Callable<Integer> {
     /** The benchmarks' application schema: the {@code documents} table they read and write. */
@@ -33,6 +34,8 @@ public final class Main implements Callable<Integer> {
 
     /** How long one variant runs before the next takes its turn (see {@link Throughput}). */
     private static final Duration SLICE = Duration.ofMillis(250);
+    /** Benchmark 8: targets the parallel analytics query runs at once. */
+    private static final int ANALYTICS_CONCURRENCY = 8;
     /** The client thread counts of the read benchmarks and the breakdown. */
     private static final int[] THREAD_COUNTS = {1, 8};
 
@@ -50,7 +53,7 @@ public final class Main implements Callable<Integer> {
     boolean breakdown;
 
     @Option(names = "--only", split = ",", paramLabel = "N",
-            description = "Run only these benchmarks (1-7, comma-separated); 1 and 2 always run together.")
+            description = "Run only these benchmarks (1-8, comma-separated); 1 and 2 always run together.")
     Set<Integer> only;
 
     @Option(names = "--migration-concurrency", paramLabel = "N", defaultValue = "4",
@@ -102,6 +105,14 @@ public final class Main implements Callable<Integer> {
                         schemas, databases, t2s);
                 MigrationBenchmark.run(server, schemas, databases, t2s, migrationConcurrency).forEach(report::add);
                 machine.put("migration_concurrency", migrationConcurrency);
+            }
+            if (selected(8)) {
+                int databases = quick ? 20 : 100;
+                System.err.printf("8. T0 analytics over %d T1 databases, concurrency %d vs sequential%n", databases,
+                        ANALYTICS_CONCURRENCY);
+                AnalyticsBenchmark.run(server, databases, quick ? 100 : 1_000, ANALYTICS_CONCURRENCY, quick ? 3 : 7)
+                        .forEach(report::add);
+                machine.put("analytics_concurrency", ANALYTICS_CONCURRENCY);
             }
         }
         machine.put("duration_seconds", Math.round((System.nanoTime() - started) / 1e9));

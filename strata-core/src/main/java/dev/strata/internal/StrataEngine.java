@@ -147,7 +147,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
 
     public static StrataEngine start(StrataConfig config, TransactionObserverFactory observers) {
         PhysicalNames names = new PhysicalNames(config.namespace());
-        DataPlane plane = new DataPlane(DataPlane.DEFAULT_KEY, config.server());
+        DataPlane plane = new DataPlane(DataPlane.DEFAULT_KEY, config.server(), config.pooledServer());
         ensureManagementDatabase(plane, names);
         Availability availability = new Availability();
         HikariDataSource management;
@@ -289,6 +289,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     /** Makes a server ready for tenant databases: the T1 context role, the template at the newest migration. */
     private void preparePlane(DataPlane plane) throws SQLException {
         TenantDatabases.ensureT1ContextRole(plane, names);
+        dev.strata.internal.analytics.T0Reader.ensure(plane, names);
         TemplateDatabase.ensureCurrent(plane, names, tenantMigrations);
     }
 

@@ -53,7 +53,12 @@ final class OneConnectionTopology implements AutoCloseable {
     final Tenant s1;
 
     OneConnectionTopology() throws SQLException {
-        strata = TestStrata.start(b -> b.poolSizePerDatabase(1).connectionBudget(16));
+        this(java.util.function.UnaryOperator.identity());
+    }
+
+    /** The same topology with further configuration (e.g. a pooled endpoint in front of the server). */
+    OneConnectionTopology(java.util.function.UnaryOperator<dev.strata.StrataConfig.Builder> more) throws SQLException {
+        strata = TestStrata.start(b -> more.apply(b.poolSizePerDatabase(1).connectionBudget(16)));
         try {
             alpha = strata.tenants().create(NewTenant.t1("alpha"));
             a1 = strata.tenants().create(NewTenant.t2("a1", "alpha"));

@@ -49,7 +49,12 @@ class SessionStateDoesNotCrossTenantsTest {
 
     @BeforeAll
     void start() throws SQLException {
-        topology = new OneConnectionTopology();
+        topology = newTopology();
+    }
+
+    /** The topology the attacks run on (a subclass puts a pooled endpoint in front of it). */
+    OneConnectionTopology newTopology() throws SQLException {
+        return new OneConnectionTopology();
     }
 
     @AfterAll

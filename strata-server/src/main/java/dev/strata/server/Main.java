@@ -10,6 +10,7 @@ import dev.strata.server.cli.OperationsCommand;
 import dev.strata.server.cli.MigrateCommand;
 import dev.strata.server.cli.NeonLocalCommand;
 import dev.strata.server.cli.PlanesCommand;
+import dev.strata.server.cli.QueryCommand;
 import dev.strata.server.cli.ServeCommand;
 import dev.strata.server.cli.StrataVersion;
 import dev.strata.server.cli.TenantsCommand;
@@ -49,6 +50,7 @@ import java.nio.charset.StandardCharsets;
                 PlanesCommand.class,
                 ConfigCommand.class,
                 CompletionCommand.class,
+                QueryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable, CommandRoot {
     private final Environment environment;

@@ -121,6 +121,7 @@ public final class Auditor {
             arguments.put("databases", present.toArray(String[]::new));
             arguments.put("template", engine.names().templateDatabase());
             arguments.put("t1_role", t1Role);
+            arguments.put("t0_role", engine.names().t0ReaderRole());
             for (CatalogQuery query : Queries.CLUSTER) {
                 findings.addAll(query.run(c, arguments));
             }
@@ -142,6 +143,7 @@ public final class Auditor {
             arguments.put("schema", null);
             arguments.put("own_role", db.appRole());
             arguments.put("t1_role", t1Role);
+            arguments.put("t0_role", engine.names().t0ReaderRole());
             arguments.put("app_roles", appRoles);
             List<String> ownerSchemas = new ArrayList<>();
             List<String> ownerIds = new ArrayList<>();

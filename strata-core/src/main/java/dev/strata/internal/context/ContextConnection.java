@@ -1,5 +1,6 @@
 package dev.strata.internal.context;
 
+import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.DelegatingConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
@@ -60,6 +61,23 @@ public final class ContextConnection extends DelegatingConnection {
     private boolean sessionState;
     /** The connection must not be reused at all (driver-side state, or a transaction not ours). */
     private boolean retire;
+    /**
+     * The connection goes through a pooled endpoint (PgBouncer in transaction mode): the server
+     * session behind it changes hands at every transaction end, so session state is cleaned inside
+     * the transaction, before it commits, and what a rollback would keep is refused.
+     */
+    private final boolean pooledEndpoint;
+
+    /**
+     * What runs, inside the transaction and right before it commits, on a pooled endpoint when the
+     * transaction may have left session state: every kind of it that a non-superuser can create and
+     * a transaction can undo. (Prepared statements, session advisory locks and the like survive a
+     * rollback and are refused there instead; {@code DEALLOCATE ALL} and the unlock are kept as a
+     * second line.) {@code DISCARD ALL} cannot run inside a transaction.
+     */
+    static final String IN_TRANSACTION_CLEANUP = "CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); "
+            + "DEALLOCATE ALL; RESET ALL; SET application_name = " + DataPlane.TENANT_APPLICATION_NAME_LITERAL
+            + "; RESET ROLE; RESET SESSION AUTHORIZATION; DISCARD SEQUENCES";
 
     /**
      * @param delegate a pooled pgjdbc connection with autocommit off and no transaction open
@@ -71,7 +89,18 @@ public final class ContextConnection extends DelegatingConnection {
 
     public ContextConnection(Connection delegate, TenantContext context, String schema, PooledGuarantees guarantees)
             throws SQLException {
+        this(delegate, context, schema, guarantees, false);
+    }
+
+    /**
+     * @param pooledEndpoint whether the connection reaches its database through a pooled endpoint
+     *                       (PgBouncer in transaction mode): session state is then cleaned before
+     *                       every commit and what a rollback keeps is refused
+     */
+    public ContextConnection(Connection delegate, TenantContext context, String schema, PooledGuarantees guarantees,
+                             boolean pooledEndpoint) throws SQLException {
         super(delegate);
+        this.pooledEndpoint = pooledEndpoint && guarantees == PooledGuarantees.ENFORCED;
         this.guarded = guarantees == PooledGuarantees.ENFORCED;
         this.context = guarded ? context.statement() : context.minimalStatement();
         this.schema = schema;
@@ -159,14 +188,76 @@ public final class ContextConnection extends DelegatingConnection {
         if (effect.refused()) {
             throw new SQLException(effect.refusal(), "42501");
         }
+        if (pooledEndpoint && effect.outlivesTransaction()) {
+            throw new SQLException("This tenant's database is reached through a pooled endpoint (PgBouncer in "
+                    + "transaction mode), where the server session changes hands after every transaction: prepared "
+                    + "statements (PREPARE), session advisory locks, procedures (CALL), SQL run from text and other state "
+                    + "that outlives a rolled-back transaction are refused there. Use JDBC prepared statements, "
+                    + "pg_advisory_xact_lock and plain statements", FEATURE_NOT_SUPPORTED);
+        }
         return effect;
     }
 
-    /** Records that a classified SQL text is about to run. */
-    void executing(StatementEffects.Effect effect) {
-        if (effect != null && effect.sessionState()) {
+    /** SQLSTATE 0A000. */
+    static final String FEATURE_NOT_SUPPORTED = "0A000";
+
+    /**
+     * Records that a classified SQL text is about to run.
+     *
+     * @throws SQLException (0A000) on a pooled endpoint, for SQL that would end the transaction
+     *         while session state may be in it: the server session would reach the next client
+     *         before Strata could clean it
+     */
+    void executing(StatementEffects.Effect effect) throws SQLException {
+        if (effect == null) {
+            return;
+        }
+        if (pooledEndpoint && effect.transactionBoundary() && (sessionState || effect.sessionState())) {
+            throw new SQLException("This tenant's database is reached through a pooled endpoint (PgBouncer in "
+                    + "transaction mode): after session-level statements (SET, SET ROLE, LISTEN, ...) end the "
+                    + "transaction with Connection.commit() or rollback(), not with SQL, so that Strata can clean the "
+                    + "session before the pooler hands it on", FEATURE_NOT_SUPPORTED);
+        }
+        if (effect.sessionState()) {
             sessionState = true;
         }
+    }
+
+    /**
+     * Called right before the open transaction commits. On a pooled endpoint, where the server
+     * session goes back to the pooler with the commit, it cleans session state the transaction may
+     * have left ({@link #IN_TRANSACTION_CLEANUP}) inside the transaction; elsewhere the clean-up
+     * runs after the transaction ({@code DISCARD ALL}, see {@link TenantTransactions}).
+     *
+     * @throws SQLException if the clean-up fails (the connection is then retired)
+     */
+    public void beforeCommit() throws SQLException {
+        if (!pooledEndpoint || !sessionState) {
+            return;
+        }
+        if (driver.getTransactionState() != TransactionState.OPEN) {
+            return; // nothing sent, or a failed transaction: the commit rolls back, and with it the state
+        }
+        retire = true; // until the clean-up has run
+        try (Statement s = delegate.createStatement()) {
+            s.execute(IN_TRANSACTION_CLEANUP);
+        }
+        retire = false;
+    }
+
+    /**
+     * Called after the transaction ended (committed after {@link #beforeCommit()}, or rolled
+     * back): on a pooled endpoint the session holds nothing of it any more.
+     */
+    public void transactionEnded() {
+        if (pooledEndpoint) {
+            sessionState = false;
+        }
+    }
+
+    /** Whether this connection reaches its database through a pooled endpoint. */
+    public boolean pooledEndpoint() {
+        return pooledEndpoint;
     }
 
     /** Records that a classified SQL text ran (or failed): it may have ended the context's transaction. */
@@ -372,13 +463,16 @@ public final class ContextConnection extends DelegatingConnection {
     @Override
     public void commit() throws SQLException {
         checkOpen();
+        beforeCommit();
         delegate.commit();
+        transactionEnded();
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
         delegate.rollback();
+        transactionEnded();
     }
 
     @Override
@@ -433,6 +527,14 @@ public final class ContextConnection extends DelegatingConnection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
+        if (pooledEndpoint) {
+            // pgjdbc sends SET SESSION CHARACTERISTICS outside any transaction: through the pooler it
+            // would land on whichever server session is free and stay there
+            throw new SQLException("This tenant's database is reached through a pooled endpoint (PgBouncer in "
+                    + "transaction mode), where setTransactionIsolation would change a server session other clients "
+                    + "use: it is not available there; run work that needs another isolation level on a direct endpoint",
+                    FEATURE_NOT_SUPPORTED);
+        }
         if (guarded) {
             sessionState = true;
         }

@@ -26,7 +26,17 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StatementEffects {
 
     /** The outcome for one SQL text (all its statements). */
-    record Effect(boolean sessionState, boolean transactionBoundary, String refusal) {
+    /**
+     * @param outlivesTransaction the text may leave session state that even a rolled-back
+     *        transaction keeps (prepared statements, session advisory locks, code run from text,
+     *        procedures, statements this lexer cannot read): a pooled endpoint refuses it, because
+     *        there Strata can clean only inside the transaction (see {@link ContextConnection})
+     */
+    record Effect(boolean sessionState, boolean transactionBoundary, String refusal, boolean outlivesTransaction) {
+        Effect(boolean sessionState, boolean transactionBoundary, String refusal) {
+            this(sessionState, transactionBoundary, refusal, false);
+        }
+
         boolean refused() {
             return refusal != null;
         }
@@ -55,6 +65,19 @@ final class StatementEffects {
             "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat", "ts_rewrite", "setseed",
             "lo_open", "lo_import", "lo_export");
 
+    /**
+     * Functions whose session effects survive a rollback (session advisory locks, the random seed,
+     * large-object descriptors) or that run SQL given as text, whose effects are unknown.
+     */
+    private static final Set<String> NON_TRANSACTIONAL_FUNCTIONS = Set.of("pg_advisory_lock",
+            "pg_advisory_lock_shared", "pg_try_advisory_lock", "pg_try_advisory_lock_shared", "pg_advisory_unlock",
+            "pg_advisory_unlock_shared", "pg_advisory_unlock_all", "query_to_xml", "query_to_xmlschema",
+            "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat", "ts_rewrite", "setseed",
+            "lo_open", "lo_import", "lo_export");
+
+    /** First keywords of statements whose session effects may survive a rollback (or that may commit by themselves). */
+    private static final Set<String> NON_TRANSACTIONAL_FIRST = Set.of("prepare", "call", "execute");
+
     /** Settings that change how the server lexes the statements after them. */
     private static final Set<String> LEXICAL_SETTINGS = Set.of("standard_conforming_strings", "backslash_quote");
 
@@ -79,6 +102,7 @@ final class StatementEffects {
     static Effect ofAll(List<String> sqls) {
         boolean session = false;
         boolean boundary = false;
+        boolean outlives = false;
         for (String sql : sqls) {
             Effect e = of(sql);
             if (e.refused()) {
@@ -86,8 +110,22 @@ final class StatementEffects {
             }
             session |= e.sessionState();
             boundary |= e.transactionBoundary();
+            outlives |= e.outlivesTransaction();
         }
-        return session || boundary ? new Effect(session, boundary, null) : CLEAN;
+        return session || boundary ? new Effect(session, boundary, null, outlives) : CLEAN;
+    }
+
+    /**
+     * The first keyword (lower case) of each statement of a text, or {@code ""} for a statement that
+     * does not start with one; comments and empty statements are dropped.
+     */
+    static List<String> leadingKeywords(String sql) {
+        List<String> out = new ArrayList<>();
+        for (List<Token> statement : Lexer.statements(sql)) {
+            Token first = firstWord(statement);
+            out.add(first == null ? "" : first.text);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- classification
@@ -95,17 +133,22 @@ final class StatementEffects {
     private static Effect classify(String sql) {
         boolean session = false;
         boolean boundary = false;
+        boolean outlives = false;
         for (List<Token> statement : Lexer.statements(sql)) {
             Token first = firstWord(statement);
             if (first == null) {
                 if (!statement.isEmpty()) {
                     session = true; // something that is not a plain statement: assume the worst
+                    outlives = true;
                 }
                 continue;
             }
             String keyword = first.text;
             if (keyword.equals("call") && statement.get(0).kind == Kind.PUNCT && statement.get(0).text.equals("{")) {
                 keyword = "select"; // the JDBC escape {call f(?)} runs as SELECT * FROM f(?)
+            }
+            if (NON_TRANSACTIONAL_FIRST.contains(keyword) || namesNonTransactionalState(statement)) {
+                outlives = true;
             }
             if (REFUSED_FIRST.contains(keyword) || isDropOrReassignOwned(statement)) {
                 return new Effect(true, true, "A tenant connection does not run " + keyword.toUpperCase(Locale.ROOT)
@@ -120,7 +163,21 @@ final class StatementEffects {
                 session = true;
             }
         }
-        return session || boundary ? new Effect(session, boundary, null) : CLEAN;
+        return session || boundary ? new Effect(session, boundary, null, outlives) : CLEAN;
+    }
+
+    /** Whether a statement names a function (or a name this lexer cannot read) whose effects survive a rollback. */
+    private static boolean namesNonTransactionalState(List<Token> statement) {
+        for (Token t : statement) {
+            if (t.kind == Kind.OPAQUE) {
+                return true;
+            }
+            if ((t.kind == Kind.WORD || t.kind == Kind.QUOTED)
+                    && (NON_TRANSACTIONAL_FUNCTIONS.contains(t.text) || t.text.startsWith("dblink"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDropOrReassignOwned(List<Token> statement) {

@@ -81,13 +81,17 @@ public final class TenantTransactions {
                 result = work.run(new TenantScopeImpl(route, connection));
             } catch (Throwable e) {
                 connection.invalidate();
-                rollback(physical, e);
+                if (rollback(physical, e)) {
+                    connection.transactionEnded();
+                }
                 release(lease, connection, e);
                 throw e;
             }
             connection.invalidate();
             try {
+                connection.beforeCommit();
                 physical.commit();
+                connection.transactionEnded();
             } catch (SQLException e) {
                 StrataException failure = new StrataException(ErrorCode.DATABASE_ERROR,
                         "Commit of tenant '" + route.slug() + "' failed: " + e.getMessage(), e);
@@ -121,7 +125,8 @@ public final class TenantTransactions {
             TenantPools.Lease lease = pools.lease(route.database(), route.credentials());
             ContextConnection connection;
             try {
-                connection = new ContextConnection(lease.connection(), route.context(), route.schema(), guarantees);
+                connection = new ContextConnection(lease.connection(), route.context(), route.schema(), guarantees,
+                        pools.pooledEndpoint(route.database()));
             } catch (SQLException e) {
                 StrataException failure = new StrataException(ErrorCode.INTERNAL,
                         "A tenant pool handed out a connection that is not pgjdbc's: " + e.getMessage(), e);
@@ -154,7 +159,13 @@ public final class TenantTransactions {
                 return;
             }
             if (connection.mayCarrySessionState()) {
-                lease.cleanAndClose();
+                if (connection.pooledEndpoint()) {
+                    // cleaned inside the transaction unless that failed: a clean-up after it would
+                    // reach whichever server session the pooler picks, not this one
+                    lease.retire();
+                } else {
+                    lease.cleanAndClose();
+                }
                 return;
             }
         }
@@ -239,11 +250,13 @@ public final class TenantTransactions {
         };
     }
 
-    private static void rollback(Connection physical, Throwable cause) {
+    private static boolean rollback(Connection physical, Throwable cause) {
         try {
             physical.rollback();
+            return true;
         } catch (SQLException e) {
             cause.addSuppressed(e);
+            return false;
         }
     }
 }

@@ -31,6 +31,10 @@ import static dev.strata.internal.sql.Identifiers.quote;
  * the T1 context role): {@code SELECT, INSERT, UPDATE, DELETE} on tenant tables and views,
  * {@code SELECT} on declared reference data ({@code COMMENT ON TABLE t IS 'strata:reference-data'}),
  * {@code USAGE} on the sequences of tenant tables; never TRUNCATE, REFERENCES or TRIGGER;</li>
+ * <li>for the T0 reader ({@link PhysicalNames#t0ReaderRole()}, the role of T0 analytics): the
+ * policy {@code strata_t0_reads_all}, which lets it read every row under a T0 context (tier 0) and
+ * nothing else, {@code USAGE} on the schema and on {@code platform}, and {@code SELECT} only, on
+ * tenant tables, views and reference data;</li>
  * <li>in a tenant schema, and in a shared schema beside tenant schemas, the placement guard
  * ({@link TenantSchemaGuard}).</li>
  * </ul>
@@ -43,7 +47,11 @@ public final class TenantTableSafety {
 
     /** The names of the standard policies Strata puts on every tenant table. */
     public static final List<String> POLICIES = List.of("strata_tenant_read", "strata_t1_reads_its_t2s",
-            "strata_tenant_insert", "strata_tenant_update", "strata_tenant_delete");
+            "strata_tenant_insert", "strata_tenant_update", "strata_tenant_delete", "strata_t0_reads_all");
+
+    /** The T0 reader's policy: reads only, only for that role, only under a T0 context. */
+    public static final String T0_POLICY = "strata_t0_reads_all";
+    private static final String T0_CONTEXT = "((SELECT platform.current_tenant_tier()) = 0)";
 
     private static final String OWN = "(tenant_id = (SELECT platform.current_tenant_id()))";
     private static final String T1_CHILDREN = "(tenant_id = ANY ((SELECT platform.t1_child_tenant_ids())::uuid[]))";
@@ -67,7 +75,9 @@ public final class TenantTableSafety {
                 "CREATE POLICY strata_tenant_insert ON " + table + " AS PERMISSIVE FOR INSERT TO PUBLIC WITH CHECK " + OWN,
                 "CREATE POLICY strata_tenant_update ON " + table + " AS PERMISSIVE FOR UPDATE TO PUBLIC USING " + OWN
                         + " WITH CHECK " + OWN,
-                "CREATE POLICY strata_tenant_delete ON " + table + " AS PERMISSIVE FOR DELETE TO PUBLIC USING " + OWN);
+                "CREATE POLICY strata_tenant_delete ON " + table + " AS PERMISSIVE FOR DELETE TO PUBLIC USING " + OWN,
+                "CREATE POLICY " + T0_POLICY + " ON " + table + " AS PERMISSIVE FOR SELECT TO "
+                        + quote(names.t0ReaderRole()) + " USING " + T0_CONTEXT);
     }
 
     /**
@@ -156,6 +166,7 @@ public final class TenantTableSafety {
             statements.addAll(missingGrants(c, schema, role, false));
         }
         executeAll(c, statements);
+        grantRead(c, schema, names.t0ReaderRole());
         TenantSchemaGuard.guardSchema(c, schema, target.tenant());
     }
 
@@ -257,6 +268,39 @@ public final class TenantTableSafety {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Grants the T0 reader what analytics need in the schema, and nothing that writes: USAGE on it
+     * and on {@code platform} (the context functions its policy calls), SELECT on tenant tables,
+     * views, reference data and materialized views declared as such. Nothing on the history.
+     */
+    public static void grantRead(Connection c, String schema, String role) throws SQLException {
+        List<String> statements = new ArrayList<>();
+        statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + ", " + quote(PhysicalNames.PLATFORM_SCHEMA)
+                + " TO " + quote(role));
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relname <> ?
+                   AND (c.relkind = 'v'
+                        OR (c.relkind IN ('r', 'p') AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
+                                                                  AND a.attname = 'tenant_id' AND NOT a.attisdropped))
+                        OR (c.relkind IN ('r', 'p', 'm') AND starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), ?)))
+                 ORDER BY c.relname""")) {
+            ps.setString(1, schema);
+            ps.setString(2, SchemaMigrator.HISTORY_TABLE);
+            ps.setString(3, REFERENCE_DATA);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    statements.add("GRANT SELECT ON TABLE " + qualified(schema, rs.getString(1)) + " TO " + quote(role));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
             }
         }
     }

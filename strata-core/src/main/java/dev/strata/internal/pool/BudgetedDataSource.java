@@ -63,9 +63,13 @@ final class BudgetedDataSource implements DataSource {
         }
         Connection physical = null;
         try {
-            physical = plane.open(database, role, password, "strata");
-            try (Statement s = physical.createStatement()) {
-                s.execute(DEFAULT_SEARCH_PATH);
+            physical = plane.openTenant(database, role, password);
+            if (!plane.pooled()) {
+                // through a pooler a session setting would land on whichever server session is free;
+                // there every context sets search_path itself, transaction-locally
+                try (Statement s = physical.createStatement()) {
+                    s.execute(DEFAULT_SEARCH_PATH);
+                }
             }
             availability.succeeded(description);
             return new BudgetedConnection(physical, budget);

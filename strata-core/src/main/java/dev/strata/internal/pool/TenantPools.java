@@ -170,6 +170,14 @@ public final class TenantPools implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a database's connections go through a pooled endpoint (PgBouncer in transaction mode),
+     * where only transaction-scoped state may be relied on.
+     */
+    public boolean pooledEndpoint(DatabaseKey key) {
+        return planes.plane(key.dataPlane()).pooled();
+    }
+
     /** The budget of a data plane. */
     public ConnectionBudget budget(String dataPlane) {
         return budgets.computeIfAbsent(dataPlane, k -> new ConnectionBudget(k, config.connectionBudget()));

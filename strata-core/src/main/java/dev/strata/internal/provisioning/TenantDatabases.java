@@ -90,7 +90,7 @@ public final class TenantDatabases {
 
     /**
      * Creates a database from the template if missing, then locks it down: no CONNECT or TEMP for
-     * PUBLIC, CONNECT for its app role only.
+     * PUBLIC, CONNECT for its app role and for the T0 reader (analytics) only.
      */
     public void ensureDatabase(String database, String appRole) throws SQLException {
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
@@ -106,6 +106,8 @@ public final class TenantDatabases {
             }
             s.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
             s.execute("GRANT CONNECT ON DATABASE " + quote(database) + " TO " + quote(appRole));
+            // T0 analytics read every tenant database as the T0 reader (SELECT only, a T0 context)
+            s.execute("GRANT CONNECT ON DATABASE " + quote(database) + " TO " + quote(names.t0ReaderRole()));
         }
     }
 

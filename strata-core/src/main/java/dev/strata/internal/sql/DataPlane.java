@@ -15,7 +15,12 @@ import java.util.Properties;
 /**
  * One PostgreSQL server holding tenant databases, and how Strata connects to it: as its
  * administrator for DDL and maintenance, or as a database's app role for tenant work.
- * Thread-safe and immutable.
+ * <p>
+ * A data plane may have a <em>pooled endpoint</em> (PgBouncer in transaction mode, Neon's
+ * {@code -pooler} host): then the request path's app-role connections go through it
+ * ({@link #openTenant}), with pgjdbc's server-side prepared statements off ({@code prepareThreshold=0})
+ * and no session-level setting, while the administrator (DDL, migrations, {@code LISTEN}, advisory
+ * locks) always connects to the server directly. Thread-safe and immutable.
  */
 public final class DataPlane {
     /** Key of the data plane given by the configuration's server. */
@@ -34,10 +39,57 @@ public final class DataPlane {
 
     private final String key;
     private final PostgresServer server;
+    private final PostgresServer pooled;
 
     public DataPlane(String key, PostgresServer server) {
+        this(key, server, null);
+    }
+
+    /**
+     * @param server the server, reached directly (its administrator's credentials)
+     * @param pooled its pooled endpoint for tenant work, or {@code null} to connect directly; its
+     *               user and password are not used (each database's app role logs in)
+     */
+    public DataPlane(String key, PostgresServer server, PostgresServer pooled) {
         this.key = Objects.requireNonNull(key);
         this.server = Objects.requireNonNull(server);
+        this.pooled = pooled;
+    }
+
+    /** Whether the request path goes through a pooled endpoint (see the class comment). */
+    public boolean pooled() {
+        return pooled != null;
+    }
+
+    /** The pooled endpoint, if any. */
+    public java.util.Optional<PostgresServer> pooledEndpoint() {
+        return java.util.Optional.ofNullable(pooled);
+    }
+
+    /**
+     * pgjdbc's threshold of executions after which a statement is prepared on the server: 0, never,
+     * on a pooled endpoint, where a named statement prepared in one server session would be missing
+     * (or, worse, another client's) in the next.
+     */
+    static final String POOLED_PREPARE_THRESHOLD = "0";
+
+    /** The {@code application_name} of tenant connections. */
+    public static final String TENANT_APPLICATION_NAME = "strata";
+    /** The same as an SQL literal. */
+    public static final String TENANT_APPLICATION_NAME_LITERAL = "'" + TENANT_APPLICATION_NAME + "'";
+
+    /**
+     * A new connection for tenant work, as a database's app role: through the pooled endpoint if
+     * there is one (no server-side prepared statements), else directly.
+     */
+    public Connection openTenant(String database, String user, String password) throws SQLException {
+        if (pooled == null) {
+            return open(database, user, password, TENANT_APPLICATION_NAME);
+        }
+        Properties props = new Properties();
+        props.putAll(pooled.driverOptions());
+        props.setProperty("prepareThreshold", POOLED_PREPARE_THRESHOLD);
+        return connect(pooled, database, user, password, TENANT_APPLICATION_NAME, props);
     }
 
     public String key() {
@@ -61,7 +113,12 @@ public final class DataPlane {
     /** A new connection to a database as the given role. */
     public Connection open(String database, String user, String password, String applicationName) throws SQLException {
         Properties props = new Properties();
-        props.putAll(server.options());
+        props.putAll(server.driverOptions());
+        return connect(server, database, user, password, applicationName, props);
+    }
+
+    private static Connection connect(PostgresServer target, String database, String user, String password,
+                                      String applicationName, Properties props) throws SQLException {
         props.setProperty("user", user);
         if (password != null) {
             props.setProperty("password", password);
@@ -73,7 +130,7 @@ public final class DataPlane {
         props.putIfAbsent("loginTimeout", LOGIN_TIMEOUT_SECONDS);
         Connection connection;
         try {
-            connection = DRIVER.connect(jdbcUrl(database), props);
+            connection = DRIVER.connect(target.jdbcUrl(database), props);
         } catch (SQLException e) {
             if (SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE.equals(e.getSQLState())) {
                 // "database ... is not currently accepting connections": the server refused the connection
@@ -82,7 +139,7 @@ public final class DataPlane {
             throw e;
         }
         if (connection == null) {
-            throw new SQLException("The PostgreSQL driver did not accept " + jdbcUrl(database));
+            throw new SQLException("The PostgreSQL driver did not accept " + target.jdbcUrl(database));
         }
         return connection;
     }
@@ -99,7 +156,7 @@ public final class DataPlane {
         ds.setAssumeMinServerVersion("15");
         ds.setConnectTimeout(Integer.parseInt(CONNECT_TIMEOUT_SECONDS));
         ds.setLoginTimeout(Integer.parseInt(LOGIN_TIMEOUT_SECONDS));
-        for (Map.Entry<String, String> option : server.options().entrySet()) {
+        for (Map.Entry<String, String> option : server.driverOptions().entrySet()) {
             try {
                 ds.setProperty(option.getKey(), option.getValue());
             } catch (SQLException e) {
@@ -111,6 +168,6 @@ public final class DataPlane {
 
     @Override
     public String toString() {
-        return key + "=" + server;
+        return key + "=" + server + (pooled == null ? "" : " (pooled endpoint " + pooled.host() + ":" + pooled.port() + ")");
     }
 }

@@ -84,6 +84,17 @@ public final class PhysicalNames {
         return namespace + "_t1_context";
     }
 
+    /**
+     * The role T0 analytics log in as ({@code Strata.analytics()}): {@code LOGIN} and nothing else
+     * (no superuser, no {@code BYPASSRLS}, member of no role), {@code CONNECT} on every tenant
+     * database, {@code SELECT} only on the app schemas' tenant tables, views and reference data, and
+     * the one policy {@code strata_t0_reads_all} (reads, and only under a T0 context). Cluster-wide,
+     * one per namespace.
+     */
+    public String t0ReaderRole() {
+        return namespace + "_t0_reader";
+    }
+
     /** A schema-mode tenant's schema. */
     public static String tenantSchema(UUID tenantId) {
         return "t_" + hex(tenantId);

@@ -55,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
         endpoints.addAll(new AuditRoute(strata).endpoints());
         endpoints.addAll(new OperationRoutes(strata).endpoints());
         endpoints.addAll(new PlaneRoutes(strata).endpoints());
+        endpoints.addAll(new QueryRoute(strata).endpoints());
         MigrationRoutes migrations = new MigrationRoutes(strata);
         endpoints.addAll(migrations.endpoints());
         endpoints.addAll(new KeyRoutes(strata, keys).endpoints());

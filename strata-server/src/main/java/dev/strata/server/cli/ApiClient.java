@@ -66,6 +66,34 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build()));
     }
 
+    /**
+     * Posts a JSON body and hands each line of a newline-delimited JSON answer to {@code lines} as it
+     * arrives (a problem answer becomes a {@link CliFailure} as usual). Returns the number of lines.
+     */
+    long postLines(String path, ObjectNode body, java.util.function.Consumer<JsonNode> lines) {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        HttpResponse<InputStream> response = send(request(path).header("Content-Type", "application/json")
+                .header("Accept", "application/x-ndjson, application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw failure(response.statusCode(), in.readNBytes(64 * 1024),
+                        response.headers().firstValue("Content-Type").orElse(""));
+            }
+            java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            long n = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank()) {
+                    lines.accept(Json.mapper().readTree(line));
+                    n++;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.GENERAL, "the answer from " + base + path + " broke off: " + e.getMessage(), e);
+        }
+    }
+
     JsonNode put(String path, ObjectNode body) {
         return json(send(request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build()));

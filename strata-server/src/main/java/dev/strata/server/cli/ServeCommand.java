@@ -48,6 +48,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "as postgresql://user:password@host:port/db or a JDBC URL.")
     String databaseUrl;
 
+    @Option(names = "--pooled-url", paramLabel = "URL",
+            description = "A pooled endpoint of that server for tenant work: PgBouncer in transaction mode, or Neon's "
+                    + "-pooler host (default: $STRATA_POOLED_URL), e.g. postgresql://strata@pgbouncer:6432/postgres?pgbouncer=true. "
+                    + "Administration (DDL, migrations, LISTEN) still connects to --database-url directly.")
+    String pooledUrl;
+
     @Option(names = "--max-import-bytes", paramLabel = "SIZE",
             description = "Largest archive an import may upload (default: $STRATA_MAX_IMPORT_BYTES, else 256m); "
                     + "a larger Content-Length is refused before the body is read.")
@@ -92,7 +98,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ArchiveLimits limits = archiveLimits(env);
         java.util.List<String> locations = MigrationLocations.resolve(spec, migrations, env, java.util.List.of());
-        Running running = Running.start(home, url, namespace, bind, port, limits, locations, embeddedPlanes, out);
+        String pooled = pooledUrl != null ? pooledUrl : env.get("STRATA_POOLED_URL").orElse(null);
+        Running running = Running.start(home, url, pooled, namespace, bind, port, limits, locations, embeddedPlanes, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -138,8 +145,8 @@ public final class ServeCommand implements Callable<Integer> {
     private record Running(PostgresBackend backend, java.util.List<PostgresBackend> planes, Strata strata, ApiServer api)
             implements AutoCloseable {
 
-        static Running start(Path home, String url, String namespace, String bind, int port, ArchiveLimits limits,
-                             java.util.List<String> migrations, int embeddedPlanes, PrintWriter out) {
+        static Running start(Path home, String url, String pooledUrl, String namespace, String bind, int port,
+                             ArchiveLimits limits, java.util.List<String> migrations, int embeddedPlanes, PrintWriter out) {
             // closed by serve's own shutdown hook, after the HTTP server and Strata
             PostgresBackend backend = PostgresBackend.open(url, home, false);
             java.util.List<PostgresBackend> planes = new java.util.ArrayList<>();
@@ -151,6 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
                 strata = Strata.configure().server(backend.server()).namespace(namespace).archiveLimits(limits)
                         .meterRegistry(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
+                        .pooledUrl(pooledUrl == null || pooledUrl.isBlank() ? null : pooledUrl)
                         .tenantMigrations(migrations.toArray(String[]::new)).start();
                 out.println("Strata " + StrataVersion.current() + ": namespace '" + namespace + "' on " + backend.description());
                 for (int n = 2; n <= embeddedPlanes; n++) {

@@ -140,7 +140,7 @@ final class DemoConnections {
 
     private Connection connect(String database, String user, String password) throws SQLException {
         Properties props = new Properties();
-        props.putAll(server.options());
+        props.putAll(server.driverOptions());
         props.setProperty("user", user);
         if (password != null) {
             props.setProperty("password", password);
