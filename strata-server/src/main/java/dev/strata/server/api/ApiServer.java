@@ -43,6 +43,8 @@ public final class ApiServer implements AutoCloseable {
         // before the tenant routes: GET /v1/tenants/top must match ahead of GET /v1/tenants/{key}
         endpoints.addAll(new ActivityRoute(strata).endpoints());
         endpoints.addAll(new TenantRoutes(strata).endpoints());
+        endpoints.addAll(new TenantTablesRoute(strata).endpoints());
+        endpoints.addAll(new TenantActivityRoute(strata).endpoints());
         endpoints.addAll(new LimitRoutes(strata).endpoints());
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());
@@ -50,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
         MigrationRoutes migrations = new MigrationRoutes(strata);
         endpoints.addAll(migrations.endpoints());
         Authenticator authenticator = new Authenticator(keys);
+        ConsoleAssets console = new ConsoleAssets();
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -65,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
         for (ApiEndpoint endpoint : endpoints) {
             app.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
         }
+        console.install(app); // the web console at /: static files, not API endpoints
         ErrorResponses.install(app, endpoints);
         app.after(ctx -> MDC.remove("tenant"));
         try {
