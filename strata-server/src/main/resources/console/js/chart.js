@@ -28,7 +28,7 @@ function timeLabel(date) {
  */
 export function lineChart({times, series, unit, label}) {
   const n = times.length;
-  const max = niceMax(Math.max(0, ...series.flatMap((x) => x.values)));
+  const max = Math.max(4, niceMax(Math.max(0, ...series.flatMap((x) => x.values))));
   const x = (i) => PAD.left + (n <= 1 ? 0 : (i * (W - PAD.left - PAD.right)) / (n - 1));
   const y = (v) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
   const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': label || 'chart',

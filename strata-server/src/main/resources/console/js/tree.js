@@ -84,8 +84,8 @@ export class Tree {
           t.status !== 'active' ? h('span', {class: 'status-dot status-' + t.status, title: t.status}) : null,
           h('span', {class: 'spacer'}),
           t.tier === 0 ? null : modeBadge(t.mode)),
-        h('span', {class: 'tree-sub'}, t.name && t.name !== t.slug ? h('span', {class: 'tree-name'}, t.name) : null,
-          h('span', {class: 'tree-where'}, location(t))));
+        t.name && t.name !== t.slug ? h('span', {class: 'tree-name'}, t.name) : null,
+        h('span', {class: 'tree-where'}, location(t)));
       return h('li', {class: 'tree-item'}, link, kids.length ? h('ul', {class: 'tree-children'}, kids.map(node)) : null);
     };
     const shown = roots.filter(visible);

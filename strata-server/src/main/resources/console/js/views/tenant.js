@@ -28,14 +28,14 @@ export async function renderTenant(app, main, page, key) {
   }
   const path = '/v1/tenants/' + encodeURIComponent(tenant.id);
   const actions = h('div', {class: 'actions'});
-  const placement = h('div', {class: 'slot'});
-  const tables = h('div', {class: 'slot'}, h('p', {class: 'muted'}, 'Counting rows…'));
-  const limits = h('div', {class: 'slot'});
+  const placement = h('div', {class: 'slot', id: 'tenant-placement'});
+  const tables = h('div', {class: 'slot', id: 'tenant-tables'}, h('p', {class: 'muted'}, 'Counting rows…'));
+  const limits = h('div', {class: 'slot', id: 'tenant-limits'});
   const activity = h('div', {class: 'slot', id: 'activity-chart'});
-  const history = h('div', {class: 'slot'});
-  const keys = h('div', {class: 'slot'});
-  const children = h('div', {class: 'slot'});
-  const operations = h('div', {class: 'slot'});
+  const history = h('div', {class: 'slot', id: 'tenant-history'});
+  const keys = h('div', {class: 'slot', id: 'tenant-keys'});
+  const children = h('div', {class: 'slot', id: 'tenant-children'});
+  const operations = h('div', {class: 'slot', id: 'tenant-operations'});
   const move = h('div', {class: 'slot', id: 'move-panel'});
   const activityWindow = h('select', {id: 'activity-window', 'aria-label': 'Activity window'},
     ['15m', '1h', '6h', '1d'].map((w) => h('option', {value: w, selected: w === '1h'}, w)));
@@ -130,7 +130,6 @@ export async function renderTenant(app, main, page, key) {
         ['Rows', (r) => r.rows === null ? h('span', {class: 'muted', title: 'counting took too long'}, 'n/a')
           : formatNumber(r.rows), 'num'],
       ], t.tables, tenant.tier === 0 ? 'The operator holds no tenant data.' : 'No tenant tables.'));
-      tables.firstChild.id = 'tenant-tables';
     }));
   } else {
     mount(tables, notice('This server does not report tables (no GET /v1/tenants/{key}/tables).', 'info'));

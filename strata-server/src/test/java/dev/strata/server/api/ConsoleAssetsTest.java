@@ -77,7 +77,7 @@ class ConsoleAssetsTest {
         for (String path : new String[] {"/console/", "/console/nothing.js", "/console/js", "/console/openapi.json",
                 "/console/logback.xml", "/console/strata-version.properties", "/console/db/demo/V1__documents.sql",
                 "/console/js/../index.html", "/console/%2e%2e/v1/tenants", "/console/..%2fv1%2ftenants",
-                "/console/dev/strata/server/api/ApiServer.class", "/console/index.html/"}) {
+                "/console/dev/strata/server/api/ApiServer.class", "/console/js/main.js.map", "/console/.hidden"}) {
             Answer answer = anonymous.get(path);
             assertThat(answer.status()).as(path).isIn(400, 404);
             assertThat(answer.body()).as(path).doesNotContain("\"tenants\"").doesNotContain("operator")

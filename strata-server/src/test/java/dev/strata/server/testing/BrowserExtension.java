@@ -4,9 +4,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -33,14 +35,15 @@ import java.util.stream.Stream;
  * skipped with a message saying what to install, except under CI ({@code CI=true}), where it fails:
  * {@code .ci/run} installs them, so their absence there is a broken set-up, not a reason to pass.
  * The browser starts with a new empty profile and no network beyond the page's origin (no
- * background, component or sync traffic, no QUIC), and is quit after the last test.
+ * background, component or sync traffic, no QUIC), and is quit after the last test. A failed
+ * test leaves a screenshot of the page as it was ({@code <TestClass>-<test>-failed.png}).
  *
  * <pre>{@code
  * @RegisterExtension
  * static final BrowserExtension browser = new BrowserExtension();
  * }</pre>
  */
-public final class BrowserExtension implements BeforeAllCallback, AfterAllCallback {
+public final class BrowserExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
@@ -99,16 +102,30 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
         }
     }
 
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        if (driver != null) {
+            try {
+                screenshot(context.getRequiredTestMethod().getName() + "-failed");
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers for tests
 
-    /** Waits (up to 20 s) until the condition holds, and answers its value. */
+    /**
+     * Waits (up to 20 s) until the condition holds, and answers its value; elements the page
+     * replaced meanwhile (it redraws after every answer) are looked up again.
+     */
     public <T> T await(ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver(), WAIT).until(condition);
+        return await(WAIT, condition);
     }
 
     /** Waits up to {@code timeout} until the condition holds. */
     public <T> T await(Duration timeout, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver(), timeout).until(condition);
+        return new WebDriverWait(driver(), timeout).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits for a visible element matching the CSS selector. */
@@ -119,10 +136,20 @@ public final class BrowserExtension implements BeforeAllCallback, AfterAllCallba
         });
     }
 
-    /** Waits until an element matching the CSS selector shows the text (a substring). */
+    /** Waits until an element matching the CSS selector shows the text (a substring, ignoring case). */
     public WebElement withText(String css, String text) {
+        String wanted = text.toLowerCase(java.util.Locale.ROOT);
         return await(d -> d.findElements(By.cssSelector(css)).stream()
-                .filter(e -> e.getText().contains(text)).findFirst().orElse(null));
+                .filter(e -> e.getText().toLowerCase(java.util.Locale.ROOT).contains(wanted)).findFirst().orElse(null));
+    }
+
+    /** Waits until the text of the first element matching the CSS selector satisfies the test, and answers it. */
+    public String textOf(String css, java.util.function.Predicate<String> test) {
+        return await(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector(css));
+            String text = found.isEmpty() ? null : found.get(0).getText();
+            return text != null && test.test(text) ? text : null;
+        });
     }
 
     /** Runs JavaScript in the page and answers its value. */
