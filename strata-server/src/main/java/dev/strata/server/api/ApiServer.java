@@ -52,7 +52,6 @@ public final class ApiServer implements AutoCloseable {
         MigrationRoutes migrations = new MigrationRoutes(strata);
         endpoints.addAll(migrations.endpoints());
         Authenticator authenticator = new Authenticator(keys);
-        ConsoleAssets console = new ConsoleAssets();
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -68,10 +67,10 @@ public final class ApiServer implements AutoCloseable {
         for (ApiEndpoint endpoint : endpoints) {
             app.addHttpHandler(endpoint.method(), endpoint.path(), endpoint.handler());
         }
-        console.install(app); // the web console at /: static files, not API endpoints
         ErrorResponses.install(app, endpoints);
         app.after(ctx -> MDC.remove("tenant"));
         try {
+            new ConsoleAssets().install(app); // the web console at / and /console/**: static files, not API endpoints
             app.start(host, port);
         } catch (RuntimeException e) {
             migrations.close();

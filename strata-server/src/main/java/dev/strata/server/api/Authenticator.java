@@ -8,8 +8,7 @@ import java.util.Locale;
 
 /**
  * Admits a request only with {@code Authorization: Bearer <key>} naming a live API key. Runs before
- * every request except the liveness probe {@code GET /health} and the web console's static files
- * ({@code GET}/{@code HEAD} of {@code /} and {@code /console/**}), which carry no secrets; an
+ * every request except the liveness probe {@code GET /health}, which carries no secrets; an
  * unknown path is refused here too, so nothing about the API is revealed without a key.
  */
 final class Authenticator {
@@ -31,15 +30,12 @@ final class Authenticator {
     }
 
     static boolean isPublic(Context ctx) {
-        if (ConsoleAssets.isPublic(ctx)) {
-            return true; // the web console's static files; its API calls carry the key
-        }
         String path = ctx.path().replaceAll("/+$", "");
         return path.equals(HealthRoute.PATH) && ("GET".equals(ctx.method().name()) || "HEAD".equals(ctx.method().name()));
     }
 
     void authenticate(Context ctx) {
-        if (isPublic(ctx)) {
+        if (isPublic(ctx) || ConsoleAssets.isPublic(ctx)) { // the web console's static files carry no secrets
             return;
         }
         String header = ctx.header("Authorization");
