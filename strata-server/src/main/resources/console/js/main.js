@@ -198,7 +198,9 @@ function start(api) {
       if (e instanceof ApiError && e.status === 401) {
         app.signedOut(e);
       } else if (page.alive()) {
-        mount(main, notice(describe(e), 'error'));
+        mount(main, e instanceof ApiError && e.status === 403
+          ? notice('This key may not see this page: ' + describe(e), 'info')
+          : notice(describe(e), 'error'));
       }
     });
   };

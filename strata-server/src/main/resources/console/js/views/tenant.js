@@ -220,9 +220,8 @@ export async function renderTenant(app, main, page, key) {
       mount(keys, notice('API keys are not listed by this server (no GET /v1/keys).', 'info'));
       return;
     }
-    const all = await api.listAll('/v1/keys', 'keys');
-    const own = all.filter((k) => [k.tenant, k.tenant_id, k.tenant_slug].includes(tenant.slug)
-      || [k.tenant, k.tenant_id].includes(tenant.id));
+    const own = (await api.listAll('/v1/keys?tenant=' + encodeURIComponent(tenant.id), 'keys'))
+      .filter((k) => k.tenant_id === tenant.id || k.tenant === tenant.slug);
     if (page.alive()) {
       mount(keys, table([
         ['Key', (k) => h('span', {class: 'mono'}, k.id)],
@@ -230,7 +229,10 @@ export async function renderTenant(app, main, page, key) {
         ['Created', (k) => formatTime(k.created_at)],
         ['Expires', (k) => formatTime(k.expires_at)],
         ['Last used', (k) => formatTime(k.last_used_at)],
-        ['State', (k) => k.revoked_at ? badge('revoked', 'status-suspended') : badge('live', 'status-active')],
+        ['State', (k) => {
+          const state = k.state || (k.revoked_at ? 'revoked' : 'active');
+          return badge(state, state === 'active' ? 'status-active' : 'status-suspended');
+        }],
       ], own, 'No keys bound to this tenant.'));
     }
   }));

@@ -9,6 +9,7 @@ import dev.strata.Tenant;
 import dev.strata.server.testing.ApiExtension;
 import dev.strata.server.testing.Http;
 import dev.strata.server.testing.Http.Answer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,6 +17,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.strata.server.api.RestApiTest.assertProblem;
@@ -102,6 +105,31 @@ class TenantTablesAndActivityApiTest {
         assertProblem(http.withKey("not-a-key").get("/v1/tenants/operator/tables"), ErrorCode.UNAUTHORIZED);
     }
 
+    @Test
+    void a_tenant_bound_key_reads_tables_and_activity_of_its_subtree_only_and_others_are_as_if_absent() {
+        Assumptions.assumeTrue(http.get("/v1/openapi.json").json().path("paths").path("/v1/keys").has("post"),
+                "This server has no tenant-bound keys yet (POST /v1/keys, helper keys' branch)");
+        strata.tenants().create(NewTenant.t1("scope-mine"));
+        strata.tenants().create(NewTenant.t2("scope-kid", "scope-mine"));
+        strata.tenants().create(NewTenant.t2("scope-sibling", "scope-mine"));
+        strata.tenants().create(NewTenant.t1("scope-other"));
+        Http t1 = http.withKey(keyFor("scope-mine"));
+        Http t2 = http.withKey(keyFor("scope-kid"));
+        for (String endpoint : new String[] {"tables", "activity"}) {
+            assertThat(t1.get("/v1/tenants/scope-mine/" + endpoint).status()).isEqualTo(200);
+            assertThat(t1.get("/v1/tenants/scope-kid/" + endpoint).status()).isEqualTo(200);
+            assertThat(t2.get("/v1/tenants/scope-kid/" + endpoint).status()).isEqualTo(200);
+            for (Map.Entry<Http, String> attempt : List.of(Map.entry(t1, "scope-other"), Map.entry(t2, "scope-sibling"),
+                    Map.entry(t2, "scope-mine"), Map.entry(t1, "operator"))) {
+                Answer hidden = attempt.getKey().get("/v1/tenants/" + attempt.getValue() + "/" + endpoint);
+                Answer absent = attempt.getKey().get("/v1/tenants/no-" + attempt.getValue() + "/" + endpoint);
+                assertProblem(hidden, ErrorCode.TENANT_NOT_FOUND);
+                assertThat(hidden.json().get("detail").asText()).as("exactly as if it did not exist")
+                        .isEqualTo(absent.json().get("detail").asText().replace("no-" + attempt.getValue(), attempt.getValue()));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- activity
 
     @Test
@@ -163,6 +191,13 @@ class TenantTablesAndActivityApiTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A new key bound to the tenant (POST /v1/keys answers its secret once). */
+    private String keyFor(String tenant) {
+        Answer created = http.post("/v1/keys", "{\"tenant\": \"" + tenant + "\", \"name\": \"scope-" + tenant + "\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("secret").asText();
+    }
 
     private void insertDocuments(Tenant tenant, int count) throws SQLException {
         strata.useTenant(tenant.id(), scope -> {
