@@ -20,7 +20,7 @@ async function section(el, load) {
   }
 }
 
-export async function renderTenant(app, main, page, key) {
+export async function renderTenant(app, main, page, key, finished) {
   const {api} = app;
   const tenant = await api.get('/v1/tenants/' + encodeURIComponent(key));
   if (!page.alive()) {
@@ -238,12 +238,12 @@ export async function renderTenant(app, main, page, key) {
   }));
 
   if (tenant.tier !== 0) {
-    renderMove(app, move, page, tenant, path);
+    renderMove(app, move, page, tenant, path, finished);
   }
   await Promise.all(loads);
 }
 
-function renderMove(app, el, page, tenant, path) {
+function renderMove(app, el, page, tenant, path, finished) {
   if (!app.has(MOVE)) {
     mount(el, notice('Moves are not available on this server (it has no POST /v1/tenants/{key}/move).', 'info'));
     return;
@@ -253,7 +253,7 @@ function renderMove(app, el, page, tenant, path) {
   to.value = ['database', 'schema', 'rls'].find((m) => m !== tenant.mode);
   const plane = h('input', {id: 'move-plane', type: 'text', placeholder: 'same plane', 'aria-label': 'Target plane'});
   const into = h('input', {id: 'move-into', type: 'text', placeholder: 'new or default', 'aria-label': 'Into database'});
-  const status = h('div', {id: 'move-status'});
+  const status = h('div', {id: 'move-status'}, finished ? operationPanel(finished) : null);
   const start = h('button', {type: 'submit', id: 'move-start', class: 'primary'}, 'Start move');
   const form = h('form', {class: 'inline-form'},
     h('label', 'To ', to), h('label', 'Plane ', plane), h('label', 'Into database ', into), start);
@@ -281,6 +281,9 @@ function renderMove(app, el, page, tenant, path) {
           app.flash('The move of ' + tenant.slug + ' ended ' + op.state + (op.error ? ': ' + op.error : ''), 'error');
         }
         await app.refreshTree();
+        if (page.alive()) {
+          await renderTenant(app, document.getElementById('main'), page, tenant.id, op); // its new mode and place
+        }
       });
     } catch (e) {
       start.disabled = false;
