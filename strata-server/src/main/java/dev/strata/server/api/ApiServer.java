@@ -50,6 +50,8 @@ public final class ApiServer implements AutoCloseable {
         // before the tenant routes: GET /v1/tenants/top must match ahead of GET /v1/tenants/{key}
         endpoints.addAll(new ActivityRoute(strata).endpoints());
         endpoints.addAll(new TenantRoutes(strata).endpoints());
+        endpoints.addAll(new TenantTablesRoute(strata).endpoints());
+        endpoints.addAll(new TenantActivityRoute(strata).endpoints());
         endpoints.addAll(new LimitRoutes(strata).endpoints());
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());
@@ -99,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
             MDC.remove("tenant");
         });
         try {
+            new ConsoleAssets().install(app); // the web console at / and /console/**: static files, not API endpoints
             app.start(host, port);
         } catch (RuntimeException e) {
             migrations.close();

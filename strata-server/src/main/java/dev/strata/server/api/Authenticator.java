@@ -41,7 +41,7 @@ final class Authenticator {
     }
 
     void authenticate(Context ctx) {
-        if (isPublic(ctx)) {
+        if (isPublic(ctx) || ConsoleAssets.isPublic(ctx)) { // the web console's static files carry no secrets
             return;
         }
         String header = ctx.header("Authorization");
