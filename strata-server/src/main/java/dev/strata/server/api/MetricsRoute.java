@@ -21,7 +21,7 @@ final class MetricsRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, PATH, this::serve));
+        return List.of(new ApiEndpoint(HandlerType.GET, PATH, Access.OPERATOR, this::serve));
     }
 
     private void serve(Context ctx) {

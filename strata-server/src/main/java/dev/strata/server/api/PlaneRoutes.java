@@ -36,10 +36,10 @@ final class PlaneRoutes {
 
     List<ApiEndpoint> endpoints() {
         return List.of(
-                new ApiEndpoint(HandlerType.GET, PATH, this::list),
-                new ApiEndpoint(HandlerType.POST, PATH, this::add),
-                new ApiEndpoint(HandlerType.GET, PATH + "/{key}", this::show),
-                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/drain", this::drain));
+                new ApiEndpoint(HandlerType.GET, PATH, Access.OPERATOR, this::list),
+                new ApiEndpoint(HandlerType.POST, PATH, Access.OPERATOR, this::add),
+                new ApiEndpoint(HandlerType.GET, PATH + "/{key}", Access.OPERATOR, this::show),
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/drain", Access.OPERATOR, this::drain));
     }
 
     private void list(Context ctx) {

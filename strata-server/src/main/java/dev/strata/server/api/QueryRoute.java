@@ -53,7 +53,7 @@ final class QueryRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.POST, PATH, this::query));
+        return List.of(new ApiEndpoint(HandlerType.POST, PATH, Access.OPERATOR, this::query));
     }
 
     private void query(Context ctx) {

@@ -48,7 +48,7 @@ final class ReadyRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, PATH, this::ready));
+        return List.of(new ApiEndpoint(HandlerType.GET, PATH, Access.PUBLIC, this::ready));
     }
 
     private void ready(Context ctx) {

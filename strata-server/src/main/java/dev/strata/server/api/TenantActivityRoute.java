@@ -46,7 +46,7 @@ final class TenantActivityRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/activity", this::activity));
+        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/activity", Access.TENANT_READ, this::activity));
     }
 
     /** Response of {@code GET /v1/tenants/{key}/activity}. */

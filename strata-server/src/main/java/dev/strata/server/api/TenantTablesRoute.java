@@ -48,7 +48,7 @@ final class TenantTablesRoute {
     }
 
     List<ApiEndpoint> endpoints() {
-        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/tables", this::tables));
+        return List.of(new ApiEndpoint(HandlerType.GET, "/v1/tenants/{key}/tables", Access.TENANT_READ, this::tables));
     }
 
     /** Response of {@code GET /v1/tenants/{key}/tables}. */

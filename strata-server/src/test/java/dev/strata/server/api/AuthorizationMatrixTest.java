@@ -139,6 +139,10 @@ class AuthorizationMatrixTest {
                 (h, t) -> h.get("/v1/tenants/" + t.tenant() + "/history")));
         rows.put("GET /v1/tenants/{key}/limits", new Row(200, 200, 404, 200, 404, false, false,
                 (h, t) -> h.get("/v1/tenants/" + t.tenant() + "/limits")));
+        rows.put("GET /v1/tenants/{key}/tables", new Row(200, 200, 404, 200, 404, false, false,
+                (h, t) -> h.get("/v1/tenants/" + t.tenant() + "/tables")));
+        rows.put("GET /v1/tenants/{key}/activity", new Row(200, 200, 404, 200, 404, false, false,
+                (h, t) -> h.get("/v1/tenants/" + t.tenant() + "/activity")));
         rows.put("PUT /v1/tenants/{key}/limits", new Row(200, 200, 404, 403, 404, false, true,
                 (h, t) -> h.put("/v1/tenants/" + t.tenant() + "/limits", LIMITS)));
         rows.put("DELETE /v1/tenants/{key}/limits", new Row(200, 200, 404, 403, 404, false, true,
@@ -173,6 +177,10 @@ class AuthorizationMatrixTest {
                 (h, t) -> h.post("/v1/planes", "{\"no_such_field\": true}")));
         rows.put("GET /v1/planes/{key}", new Row(404, 403, 403, 403, 403, false, false,
                 (h, t) -> h.get("/v1/planes/no-such-plane")));
+        rows.put("POST /v1/planes/{key}/drain", new Row(404, 403, 403, 403, 403, false, false,
+                (h, t) -> h.post("/v1/planes/no-such-plane/drain", "")));
+        rows.put("POST /v1/query", new Row(400, 403, 403, 403, 403, false, false,
+                (h, t) -> h.post("/v1/query", "{\"no_such_field\": true}")));
 
         rows.put("GET /v1/keys", new Row(200, 200, 404, 200, 404, false, false,
                 (h, t) -> h.get("/v1/keys?tenant=" + t.tenant())));
