@@ -30,6 +30,12 @@ public interface ServerHooks {
      */
     DataPlane plane(String key);
 
+    /** The tenant pools and the connection budget of each data plane (the server's {@code /metrics}). */
+    dev.strata.internal.pool.TenantPools pools();
+
+    /** The data plane registry (the server's embedded extra planes register themselves in it). */
+    dev.strata.internal.plane.PlaneRegistry planeRegistry();
+
     /** Export and import of one tenant's data ({@code GET /v1/tenants/{key}/export}, {@code POST /v1/tenants/import}). */
     TenantArchives archives();
 }

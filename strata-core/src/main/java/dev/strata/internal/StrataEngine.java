@@ -355,6 +355,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     }
 
     /** The data plane registry: add, list, drain, and the hook of the DRAIN operation. */
+    @Override
     public PlaneRegistry planeRegistry() {
         return planes;
     }
@@ -387,6 +388,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         return presence;
     }
 
+    @Override
     public TenantPools pools() {
         return pools;
     }

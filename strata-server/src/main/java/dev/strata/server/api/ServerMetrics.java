@@ -89,15 +89,15 @@ public final class ServerMetrics {
     }
 
     private void bind() {
-        HikariDataSource management = strata.internals().management();
         try {
-            if (management.getMetricRegistry() == null) {
+            if (strata.serverHooks().management() instanceof HikariDataSource management
+                    && management.getMetricRegistry() == null) {
                 management.setMetricRegistry(registry);
             }
         } catch (RuntimeException e) {
             LOG.debug("The management pool's metrics are not published: {}", e.getMessage());
         }
-        TenantPools pools = strata.internals().pools();
+        TenantPools pools = strata.serverHooks().pools();
         Gauge.builder("strata.tenant.pools.open", pools, TenantPools::openPools)
                 .description("Connection pools to tenant databases open in this process").register(registry);
         Gauge.builder("strata.management.database.up", managementUp, AtomicInteger::get)
@@ -107,8 +107,8 @@ public final class ServerMetrics {
 
     /** Gauges of each data plane's connection budget, also of planes added since the last scrape. */
     private void registerBudgets() {
-        TenantPools pools = strata.internals().pools();
-        for (String plane : strata.internals().planes().keySet()) {
+        TenantPools pools = strata.serverHooks().pools();
+        for (String plane : strata.serverHooks().planes().keySet()) {
             if (!budgetsRegistered.add(plane)) {
                 continue;
             }
@@ -187,7 +187,7 @@ public final class ServerMetrics {
     }
 
     private void refreshOperations() {
-        DataSource management = strata.internals().management();
+        DataSource management = strata.serverHooks().management();
         java.util.Map<Tags, Long> counts = new java.util.LinkedHashMap<>();
         for (dev.strata.OperationKind kind : dev.strata.OperationKind.values()) {
             for (dev.strata.OperationState state : dev.strata.OperationState.values()) {

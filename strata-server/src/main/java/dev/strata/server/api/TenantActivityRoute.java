@@ -64,7 +64,7 @@ final class TenantActivityRoute {
         MDC.put("tenant", tenant.id().toString());
         strata.activity().flush();
         List<Point> points = new ArrayList<>();
-        try (Connection c = strata.internals().management().getConnection();
+        try (Connection c = strata.serverHooks().management().getConnection();
              PreparedStatement ps = c.prepareStatement(SERIES)) {
             ps.setLong(1, window.toSeconds());
             ps.setObject(2, tenant.id());

@@ -74,7 +74,7 @@ final class TenantTablesRoute {
                     p.schema(), null, List.of()));
             return;
         }
-        try (Connection c = strata.internals().plane(p.dataPlane()).openAdmin(p.database())) {
+        try (Connection c = strata.serverHooks().plane(p.dataPlane()).openAdmin(p.database())) {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement ps = c.prepareStatement("SET TRANSACTION READ ONLY")) {

@@ -15,7 +15,7 @@ final class EmbeddedPlanes {
     }
 
     static void register(Strata strata, String key, PostgresServer server) {
-        PlaneRegistry planes = strata.internals().planeRegistry();
+        PlaneRegistry planes = strata.serverHooks().planeRegistry();
         if (planes.find(key).isPresent()) {
             planes.reconnectEmbedded(key, server);
         } else {

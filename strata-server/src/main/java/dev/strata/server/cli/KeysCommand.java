@@ -234,7 +234,7 @@ public final class KeysCommand implements Runnable {
             ApiKeys.Created created;
             try (PostgresBackend backend = PostgresBackend.open(url, home);
                  Strata strata = Strata.configure().server(backend.server()).namespace(namespace).start()) {
-                created = new ApiKeys(strata.internals().management()).resetAdmin("strata keys reset-admin",
+                created = new ApiKeys(strata.serverHooks().management()).resetAdmin("strata keys reset-admin",
                         secret -> {
                             if (save) {
                                 AdminKeyFile.write(home, secret);
