@@ -158,6 +158,8 @@ class CaptureResumeTest {
         int changes = 0;
         try (Connection c = CaptureConnections.admin(source, "test")) {
             Map<Integer, Integer> tenantColumn = new HashMap<>();
+            // the writers commit with synchronous_commit off: decoding sees only flushed WAL
+            CaptureArtefacts.flushWal(c);
             ChangeStream.Batch batch = ChangeStream.peek(c, CaptureName.of(name), 1_000_000);
             for (ChangeStream.CapturedTransaction tx : batch.transactions()) {
                 for (PgOutputMessage m : tx.messages()) {
