@@ -292,14 +292,6 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void the_move_panel_says_so_when_the_server_cannot_move() {
-        Assumptions.assumeFalse(documented("post", "/v1/tenants/{key}/move"), "This server can move tenants");
-        signIn(api.adminKey(), false);
-        go("#/tenants/tree-shop");
-        assertThat(browser.withText("#move-panel", "not available").getText()).contains("Moves are not available");
-    }
-
-    @Test
     void a_t1_keys_console_shows_only_its_subtree() {
         Assumptions.assumeTrue(documented("post", "/v1/keys"),
                 "This server has no tenant-bound keys yet (POST /v1/keys, helper keys' branch)");
