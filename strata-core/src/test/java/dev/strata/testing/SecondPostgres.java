@@ -3,16 +3,10 @@ package dev.strata.testing;
 import dev.strata.PostgresServer;
 import dev.strata.embedded.LocalPostgres;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * A second PostgreSQL server for a test JVM, to be a second data plane: embedded PostgreSQL 17 in
@@ -68,24 +62,6 @@ public final class SecondPostgres {
     }
 
     private static PostgresServer startEmbedded() {
-        try {
-            Path dir = Files.createTempDirectory("strata-test-pg2");
-            LocalPostgres pg = LocalPostgres.start(dir, LocalPostgres.options().durable(false));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                pg.close();
-                deleteQuietly(dir);
-            }, "strata-test-postgres2-stop"));
-            return PostgresServer.parse(pg.databaseUrl());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
+        return SharedPostgres.startEmbedded("strata-test-pg2");
     }
 }

@@ -39,13 +39,21 @@ public final class SharedPostgres {
     }
 
     private static PostgresServer startEmbedded() {
+        return startEmbedded("strata-test-pg");
+    }
+
+    /**
+     * A non-durable embedded server in a new temporary directory named after {@code name}, stopped
+     * and deleted when the JVM exits (also {@link SecondPostgres}'s).
+     */
+    static PostgresServer startEmbedded(String name) {
         try {
-            Path dir = Files.createTempDirectory("strata-test-pg");
+            Path dir = Files.createTempDirectory(name);
             LocalPostgres pg = LocalPostgres.start(dir, LocalPostgres.options().durable(false));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 pg.close();
                 deleteQuietly(dir);
-            }, "strata-test-postgres-stop"));
+            }, name + "-stop"));
             return PostgresServer.parse(pg.databaseUrl());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
