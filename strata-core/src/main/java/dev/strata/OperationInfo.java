@@ -2,6 +2,7 @@ package dev.strata;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -23,16 +24,29 @@ import java.util.UUID;
  * @param startedAt      when it was opened
  * @param finishedAt     when it ended, or {@code null}
  * @param attempts       how many processes have worked on it (1 unless taken over or retried)
+ * @param report         what the operation reports of its progress beyond {@code done}/{@code total},
+ *                       updated while it runs (empty if nothing): a drain's {@code moved}, {@code failed},
+ *                       {@code total} and {@code tenants} (per tenant slug: {@code state}, {@code move}, {@code error});
+ *                       a JSON object's fields as maps, lists, strings, numbers and booleans
  */
 public record OperationInfo(UUID id, OperationKind kind, UUID tenantId, OperationState state, String phase,
                             int done, int total, List<Step> steps, String error, String owner, Instant leaseExpiresAt,
-                            Instant startedAt, Instant finishedAt, int attempts) {
+                            Instant startedAt, Instant finishedAt, int attempts, Map<String, Object> report) {
 
     public OperationInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(state, "state");
         steps = List.copyOf(steps);
+        report = report == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(report));
+    }
+
+    /** An operation that reports nothing beyond {@code done}/{@code total}. */
+    public OperationInfo(UUID id, OperationKind kind, UUID tenantId, OperationState state, String phase, int done,
+                         int total, List<Step> steps, String error, String owner, Instant leaseExpiresAt,
+                         Instant startedAt, Instant finishedAt, int attempts) {
+        this(id, kind, tenantId, state, phase, done, total, steps, error, owner, leaseExpiresAt, startedAt, finishedAt,
+                attempts, Map.of());
     }
 
     /**

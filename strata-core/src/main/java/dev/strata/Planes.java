@@ -36,14 +36,42 @@ public interface Planes {
      */
     DataPlaneInfo get(String key);
 
+    /** How many moves a drain runs at once unless told otherwise. */
+    int DEFAULT_DRAIN_CONCURRENCY = 2;
+    /** The most moves a drain runs at once. */
+    int MAX_DRAIN_CONCURRENCY = 16;
+
+    /** {@link #drain(String, int)} with {@value #DEFAULT_DRAIN_CONCURRENCY} moves at once. */
+    default DataPlaneInfo drain(String key) {
+        return drain(key, DEFAULT_DRAIN_CONCURRENCY);
+    }
+
     /**
-     * Marks a plane draining: from now on no new T1 lands there (tenants there keep working), and
-     * the DRAIN operation that moves its tenants off, where this Strata has one, is started
-     * ({@link DataPlaneInfo#drainOperation()}). Returns at once; idempotent.
+     * Marks a plane draining (from now on no tenant lands or moves there; tenants there keep
+     * working) and starts the DRAIN operation ({@link DataPlaneInfo#drainOperation()}, kind
+     * {@link OperationKind#DRAIN}), which moves every tenant off it online: each live tenant placed
+     * there (a T1 with the T2s of its schema, a T2 with a database of its own) gets the same mode on
+     * the least used other active plane of its region with room, at most {@code concurrency} moves at
+     * once. A tenant with no such plane, or whose move is refused or fails, is recorded as failed and
+     * the others go on; the drain then ends {@code failed} naming them. Follow it in
+     * {@link Operations#show} ({@link OperationInfo#report()}: {@code moved}, {@code failed},
+     * {@code total}, per tenant). Returns at once. A repeated call while the drain runs returns it;
+     * after it was interrupted or failed, continues it. {@link Operations#abort} stops it (the moves
+     * under way end by themselves); the plane stays draining until {@link #activate}.
      *
-     * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND}
+     * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND}, {@link ErrorCode#INVALID_ARGUMENT}
+     *         (concurrency not 1 to {@value #MAX_DRAIN_CONCURRENCY}), {@link ErrorCode#INVALID_STATE}
+     *         (drained already: draining, no tenant on it, no drain left unfinished)
      */
-    DataPlaneInfo drain(String key);
+    DataPlaneInfo drain(String key, int concurrency);
+
+    /**
+     * Lets tenants land on a draining plane again (its status {@code active}); no-op for an active one.
+     *
+     * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND}, {@link ErrorCode#OPERATION_CONFLICT}
+     *         (its drain is running: abort it first)
+     */
+    DataPlaneInfo activate(String key);
 
     /** This interface acting as {@code actor} (recorded as who drained a plane), e.g. {@code api-key:ops}. */
     Planes actingAs(String actor);

@@ -43,7 +43,12 @@ public final class PlanesImpl implements Planes {
     }
 
     @Override
-    public DataPlaneInfo drain(String key) {
-        return registry.drain(key, actor);
+    public DataPlaneInfo drain(String key, int concurrency) {
+        return registry.drain(key, concurrency, actor);
+    }
+
+    @Override
+    public DataPlaneInfo activate(String key) {
+        return registry.activate(key);
     }
 }

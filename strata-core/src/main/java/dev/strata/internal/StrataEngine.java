@@ -125,6 +125,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                             }
                         }),
                 this::plane, router::invalidate);
+        this.planes.drainStarter(new dev.strata.internal.drain.Drains(registry, operations, moves));
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());

@@ -4,12 +4,14 @@ import dev.strata.ErrorCode;
 import dev.strata.IsolationMode;
 import dev.strata.MoveRequest;
 import dev.strata.Placement;
+import dev.strata.PlaneStatus;
 import dev.strata.StrataConfig;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
 import dev.strata.TenantStatus;
 import dev.strata.Tier;
 import dev.strata.internal.operation.OperationJournal;
+import dev.strata.internal.plane.PlaneRegistry;
 import dev.strata.internal.provisioning.DatabasePurpose;
 import dev.strata.internal.provisioning.DatabaseRecord;
 import dev.strata.internal.provisioning.DatabaseStore;
@@ -75,6 +77,7 @@ final class MovePlanner {
                         + ": choose a plane of its region, or force it (--force-region) if the data may leave it");
             }
         }
+        requireTargetPlaneTakes(c, plane, tenant, request.mode());
         List<UUID> members = new ArrayList<>(List.of(tenant.id()));
         List<MoveStorage.LocalTenant> locals = new ArrayList<>();
         MoveSide target;
@@ -219,6 +222,23 @@ final class MovePlanner {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : null;
             }
+        }
+    }
+
+    /**
+     * A draining plane takes no tenant, and a full one no new T1 database: checked holding the
+     * plane's row lock until the move is registered, so concurrent moves (a drain's) keep its capacity.
+     */
+    private static void requireTargetPlaneTakes(Connection c, String plane, Tenant tenant, IsolationMode to)
+            throws SQLException {
+        PlaneRegistry.PlacementCandidate target = PlaneRegistry.lockForPlacement(c, List.of(plane)).get(0);
+        if (target.status() != PlaneStatus.ACTIVE) {
+            throw refused("Data plane '" + plane + "' is draining: no tenant moves onto it. Choose another plane "
+                    + "(--plane), or make it take tenants again with 'strata planes activate " + plane + "'");
+        }
+        if (tenant.tier() == Tier.T1 && to == IsolationMode.DATABASE && !target.hasRoom()) {
+            throw refused("Data plane '" + plane + "' is full: it holds " + target.t1Databases() + " T1 databases, its "
+                    + "capacity. Choose another plane (--plane) or add one with 'strata planes add'");
         }
     }
 

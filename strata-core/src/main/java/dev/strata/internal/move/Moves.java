@@ -72,6 +72,14 @@ public final class Moves {
 
     /** See {@link dev.strata.Tenants#move}. */
     public OperationInfo move(String key, MoveRequest request, String actor) {
+        return move(key, request, actor, operation -> { });
+    }
+
+    /**
+     * See {@link dev.strata.Tenants#move}; {@code opened} is told the move's operation once it is
+     * journalled, before it runs (a drain records its child moves so).
+     */
+    public OperationInfo move(String key, MoveRequest request, String actor, Consumer<UUID> opened) {
         Objects.requireNonNull(request, "request");
         Tenant found = registry.resolve(key);
         if (found.tier() == Tier.T0) {
@@ -95,6 +103,7 @@ public final class Moves {
             return new Started(operation, planned.plan(), planned.locals());
         });
         tenantChanged.accept(found.id());
+        opened.accept(started.operation());
         LOG.info("Moving tenant '{}' from {} to {} ({} mode), operation {}", found.slug(), started.plan().source().name(),
                 started.plan().target().name(), started.plan().toMode().wireName(), started.operation());
         if (request.awaitEnd()) {

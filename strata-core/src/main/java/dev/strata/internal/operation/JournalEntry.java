@@ -20,10 +20,12 @@ import java.util.UUID;
  *
  * @param live whether its lease ran at the moment it was read (the management database's clock):
  *             its owner works on it, so no other process may take it over
+ * @param progressJson the journalled progress object: {@code done}, {@code total} and what the
+ *             operation reports beyond them ({@link RunningOperation#report})
  */
 public record JournalEntry(UUID id, OperationKind kind, UUID tenantId, OperationState state, String detailJson,
                            String stepsJson, String owner, Instant leaseExpiresAt, boolean live, int done, int total,
-                           String error, Instant startedAt, Instant finishedAt, int attempts) {
+                           String error, Instant startedAt, Instant finishedAt, int attempts, String progressJson) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Whether a run of the step (for any qualifier) has started. */
@@ -78,7 +80,21 @@ public record JournalEntry(UUID id, OperationKind kind, UUID tenantId, Operation
         }
         String phase = runs.isEmpty() ? null : runs.get(runs.size() - 1).name();
         return new OperationInfo(id, kind, tenantId, state, phase, done, total, runs, error, owner, leaseExpiresAt,
-                startedAt, finishedAt, attempts);
+                startedAt, finishedAt, attempts, report());
+    }
+
+    /** What the operation reported beyond done/total ({@link RunningOperation#report}), as a map. */
+    public java.util.Map<String, Object> report() {
+        try {
+            java.util.Map<String, Object> all = JSON.readValue(progressJson == null ? "{}" : progressJson,
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {
+                    });
+            all.remove("done");
+            all.remove("total");
+            return all;
+        } catch (IOException e) {
+            return java.util.Map.of();
+        }
     }
 
     /** How another process's request to take it over is refused while it is live. */

@@ -38,6 +38,18 @@ public interface OperationHandler {
     default void requireAbortable(JournalEntry entry) {
     }
 
+    /**
+     * An operator asked to abort it while its owner still works on it: return {@code true} if the
+     * kind can be stopped that way, having recorded the request inside {@code c} (say with
+     * {@link OperationJournal#requestStop}); the owner then winds it down and ends it
+     * {@link dev.strata.OperationState#ABORTED} itself. {@code false} (the default) refuses the
+     * abort while the owner lives.
+     */
+    default boolean stopWhileLive(java.sql.Connection c, JournalEntry entry, OperationJournal journal)
+            throws java.sql.SQLException {
+        return false;
+    }
+
     /** An operator asked to undo it: compensate and end it {@link dev.strata.OperationState#ABORTED}. */
     void abort(JournalEntry entry, RunningOperation operation);
 }

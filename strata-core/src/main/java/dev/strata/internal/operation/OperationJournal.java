@@ -35,7 +35,7 @@ import java.util.UUID;
 public final class OperationJournal {
     private static final String COLUMNS = "id, kind, COALESCE(tenant_id, (detail->>'removed_tenant')::uuid), state, detail::text, steps::text, owner, lease_expires_at, "
             + "(lease_expires_at IS NOT NULL AND lease_expires_at >= now()), (progress->>'done')::int, "
-            + "(progress->>'total')::int, error, started_at, finished_at, attempts";
+            + "(progress->>'total')::int, error, started_at, finished_at, attempts, progress::text";
     private static final String EXPIRED = "(lease_expires_at IS NULL OR lease_expires_at < now())";
 
     private final DataSource management;
@@ -88,7 +88,7 @@ public final class OperationJournal {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE platform.operations
                        SET steps = steps || jsonb_build_array(jsonb_build_object('step', ?::text, 'phase', ?::text, 'at', now())),
-                           progress = jsonb_build_object('done', ?::int, 'total', ?::int),
+                           progress = COALESCE(progress, '{}'::jsonb) || jsonb_build_object('done', ?::int, 'total', ?::int),
                            lease_expires_at = now() + ?::interval
                      WHERE id = ? AND owner = ? AND state = 'running'""")) {
                 ps.setString(1, step);
@@ -113,7 +113,7 @@ public final class OperationJournal {
     public void progress(UUID operation, int done, int total) {
         Jdbc.useTransaction(management, "record operation progress", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE platform.operations SET progress = jsonb_build_object('done', ?::int, 'total', ?::int),
+                    UPDATE platform.operations SET progress = COALESCE(progress, '{}'::jsonb) || jsonb_build_object('done', ?::int, 'total', ?::int),
                            lease_expires_at = now() + ?::interval
                      WHERE id = ? AND owner = ? AND state = 'running'""")) {
                 ps.setInt(1, done);
@@ -123,6 +123,57 @@ public final class OperationJournal {
                 ps.setString(5, owner);
                 if (ps.executeUpdate() == 0) {
                     throw lost(operation);
+                }
+            }
+        });
+    }
+
+    /**
+     * Merges what an operation reports beyond done/total (a JSON object whose fields replace
+     * earlier ones of the same name; {@code done} and {@code total} are kept) into its progress,
+     * and renews its lease.
+     *
+     * @throws StrataException {@link ErrorCode#OPERATION_CONFLICT} if this process no longer owns it
+     */
+    public void report(UUID operation, String reportJson) {
+        Jdbc.useTransaction(management, "record operation progress", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE platform.operations
+                       SET progress = COALESCE(progress, '{}'::jsonb) || (?::jsonb - 'done' - 'total'),
+                           lease_expires_at = now() + ?::interval
+                     WHERE id = ? AND owner = ? AND state = 'running'""")) {
+                ps.setString(1, reportJson);
+                ps.setString(2, interval());
+                ps.setObject(3, operation);
+                ps.setString(4, owner);
+                if (ps.executeUpdate() == 0) {
+                    throw lost(operation);
+                }
+            }
+        });
+    }
+
+    /**
+     * Records an operator's request that a running operation stop, inside the caller's
+     * transaction (not fenced: its owner reads it with {@link #stopRequested}).
+     */
+    public void requestStop(Connection c, UUID operation) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE platform.operations SET detail = detail || '{"stop_requested": true}'::jsonb
+                 WHERE id = ? AND state = 'running'""")) {
+            ps.setObject(1, operation);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether an operator asked the operation to stop ({@link #requestStop}). */
+    public boolean stopRequested(UUID operation) {
+        return Jdbc.withConnection(management, "read operation " + operation, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE((detail->>'stop_requested')::boolean, false) FROM platform.operations WHERE id = ?")) {
+                ps.setObject(1, operation);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
                 }
             }
         });
@@ -346,7 +397,7 @@ public final class OperationJournal {
         return new JournalEntry(rs.getObject(1, UUID.class), k, rs.getObject(3, UUID.class),
                 OperationState.parse(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
                 instant(rs.getTimestamp(8)), rs.getBoolean(9), rs.getInt(10), rs.getInt(11), rs.getString(12),
-                instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14)), rs.getInt(15));
+                instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14)), rs.getInt(15), rs.getString(16));
     }
 
     private static java.time.Instant instant(Timestamp t) {

@@ -143,6 +143,9 @@ public final class OperationRunner implements AutoCloseable {
      * @throws StrataException see {@link dev.strata.Operations#abort}
      */
     public JournalEntry abort(UUID operation) {
+        if (operation != null && stopRequestedWhileLive(operation)) {
+            return find(operation);
+        }
         HandlerAndEntry claimed = claimForOperator(operation, "aborted", OperationHandler::requireAbortable);
         run(claimed.entry(), claimed.handler()::abort);
         return find(operation);
@@ -180,6 +183,23 @@ public final class OperationRunner implements AutoCloseable {
     @FunctionalInterface
     private interface Work {
         void run(JournalEntry entry, RunningOperation operation);
+    }
+
+    /** Asks a live operation's owner to stop it, where its kind allows that; whether it did. */
+    private boolean stopRequestedWhileLive(UUID operation) {
+        return Jdbc.inTransaction(management, "request operation " + operation + " to stop", c -> {
+            Optional<JournalEntry> entry = journal.find(c, operation, true);
+            if (entry.isEmpty() || entry.get().state() != OperationState.RUNNING || !entry.get().live()) {
+                return false;
+            }
+            OperationHandler handler = handlers.get(entry.get().kind());
+            if (handler == null || !handler.stopWhileLive(c, entry.get(), journal)) {
+                return false;
+            }
+            LOG.warn("Operator asked process {} to stop operation {} ({})", entry.get().owner(), operation,
+                    entry.get().kind().wireName());
+            return true;
+        });
     }
 
     /** Validates and claims under the row's lock, so a refused request changes nothing. */

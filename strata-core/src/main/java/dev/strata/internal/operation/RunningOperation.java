@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  *
  * <p>Progress is persisted with every step: by default the number of distinct steps done out of
  * the total set by {@link #plan}; an operation that counts something else (targets) reports it
- * with {@link #progress}. Used by one thread; not thread-safe.
+ * with {@link #progress}. Thread-safe: the steps of an operation that works on members in parallel
+ * (a drain's tenants) may run in several threads; their journal records are serialised.
  */
 public final class RunningOperation implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningOperation.class);
@@ -64,7 +65,7 @@ public final class RunningOperation implements AutoCloseable {
     }
 
     /** Sets how many steps the operation runs in all (persisted with the next step). */
-    public void plan(int steps) {
+    public synchronized void plan(int steps) {
         this.total = Math.max(steps, doneSteps.size());
     }
 
@@ -74,11 +75,21 @@ public final class RunningOperation implements AutoCloseable {
      *
      * @throws dev.strata.StrataException {@link dev.strata.ErrorCode#OPERATION_CONFLICT} if this process no longer owns it
      */
-    public void progress(int doneCount, int totalCount) {
+    public synchronized void progress(int doneCount, int totalCount) {
         this.explicitProgress = true;
         this.done = doneCount;
         this.total = totalCount;
         journal.progress(id, doneCount, totalCount);
+    }
+
+    /**
+     * Records what the operation reports beyond done/total while it runs (a JSON object; see
+     * {@link dev.strata.OperationInfo#report()}), and renews its lease.
+     *
+     * @throws dev.strata.StrataException {@link dev.strata.ErrorCode#OPERATION_CONFLICT} if this process no longer owns it
+     */
+    public synchronized void report(String reportJson) {
+        journal.report(id, reportJson);
     }
 
     /** Runs one step, journalled before and after. */
@@ -93,19 +104,23 @@ public final class RunningOperation implements AutoCloseable {
      */
     public void step(OperationStep step, String qualifier, Work work) {
         String name = step.journalName(qualifier);
-        journal.step(id, name, "started", done, total);
+        synchronized (this) {
+            journal.step(id, name, "started", done, total);
+        }
         hook.get().beforeStep(id, kind, step, qualifier);
         try {
             work.run();
         } catch (SQLException e) {
             throw Jdbc.databaseError(name.replace('_', ' '), e);
         }
-        doneSteps.add(name);
-        if (!explicitProgress) {
-            done = Math.min(doneSteps.size(), Math.max(total, doneSteps.size()));
-            total = Math.max(total, done);
+        synchronized (this) {
+            doneSteps.add(name);
+            if (!explicitProgress) {
+                done = Math.min(doneSteps.size(), Math.max(total, doneSteps.size()));
+                total = Math.max(total, done);
+            }
+            journal.step(id, name, "done", done, total);
         }
-        journal.step(id, name, "done", done, total);
     }
 
     /** Ends the operation inside the caller's transaction (fenced: only while this process owns it). */

@@ -350,22 +350,27 @@ public final class PlaneRegistry {
         }
     }
 
-    /** See {@link dev.strata.Planes#drain}. */
-    public DataPlaneInfo drain(String key, String actor) {
+    /** See {@link dev.strata.Planes#drain(String, int)}. */
+    public DataPlaneInfo drain(String key, int concurrency, String actor) {
         PlaneRules.requireKnownShape(key);
+        PlaneRules.requireValidDrainConcurrency(concurrency);
         Jdbc.useTransaction(management, "drain data plane '" + key + "'", c -> {
+            PlaneRow row = read(c, key).orElseThrow(() -> notFound(key));
+            if (row.status() == PlaneStatus.DRAINING && usage(c, key).getOrDefault(key, new int[3])[0] == 0
+                    && !drainUnfinished(c, row.drainOperation())) {
+                throw new StrataException(ErrorCode.INVALID_STATE, "Data plane '" + key + "' is drained already: no "
+                        + "tenant is on it. 'strata planes activate " + key + "' lets tenants land there again");
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE platform.data_planes SET status = 'draining', updated_at = now() WHERE key = ? AND status <> 'draining'")) {
                 ps.setString(1, key);
-                if (ps.executeUpdate() == 0 && read(c, key).isEmpty()) {
-                    throw notFound(key);
-                }
+                ps.executeUpdate();
             }
         });
         LOG.info("Data plane '{}' is draining: no new T1 lands there", key);
         DrainStarter starter = drainStarter;
         if (starter != null) {
-            UUID operation = starter.startDrain(key, actor);
+            UUID operation = starter.startDrain(key, concurrency, actor);
             if (operation != null) {
                 Jdbc.useTransaction(management, "record the drain of data plane '" + key + "'", c -> {
                     try (PreparedStatement ps = c.prepareStatement(
@@ -379,6 +384,38 @@ public final class PlaneRegistry {
             }
         }
         return info(key);
+    }
+
+    /** See {@link dev.strata.Planes#activate}. */
+    public DataPlaneInfo activate(String key) {
+        PlaneRules.requireKnownShape(key);
+        Jdbc.withConnection(management, "read data plane '" + key + "'", c -> read(c, key)).orElseThrow(() -> notFound(key));
+        DrainStarter starter = drainStarter;
+        if (starter != null) {
+            starter.requireNoDrainRunning(key);
+        }
+        Jdbc.useTransaction(management, "activate data plane '" + key + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE platform.data_planes SET status = 'active', updated_at = now() WHERE key = ? AND status <> 'active'")) {
+                ps.setString(1, key);
+                ps.executeUpdate();
+            }
+        });
+        LOG.info("Data plane '{}' is active: new tenants may land there", key);
+        return info(key);
+    }
+
+    private static boolean drainUnfinished(Connection c, UUID operation) throws SQLException {
+        if (operation == null) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM platform.operations WHERE id = ? AND state IN ('running', 'failed')")) {
+            ps.setObject(1, operation);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Planes whose status is {@code draining}: for the DRAIN operation and its recovery. */

@@ -6,7 +6,7 @@ import dev.strata.internal.registry.TenantRules;
 
 import java.util.regex.Pattern;
 
-/** Validation of what a user says about a data plane: its key, region and capacity. */
+/** Validation of what a user says about a data plane: its key, region, capacity and drain concurrency. */
 public final class PlaneRules {
     private static final Pattern KEY = Pattern.compile("[a-z](?:[a-z0-9-]{0,22}[a-z0-9])?");
     /** More than any one server would hold; a larger number is a typo. */
@@ -58,6 +58,20 @@ public final class PlaneRules {
                     + ": a plane takes 1 to " + MAX_CAPACITY + " T1 databases (leave it out for no limit)");
         }
         return capacity;
+    }
+
+    /**
+     * Checks how many moves a drain runs at once: 1 to {@value dev.strata.Planes#MAX_DRAIN_CONCURRENCY}.
+     *
+     * @throws StrataException {@link ErrorCode#INVALID_ARGUMENT}
+     */
+    public static int requireValidDrainConcurrency(int concurrency) {
+        if (concurrency < 1 || concurrency > dev.strata.Planes.MAX_DRAIN_CONCURRENCY) {
+            throw new StrataException(ErrorCode.INVALID_ARGUMENT, "Invalid drain concurrency " + concurrency
+                    + ": a drain runs 1 to " + dev.strata.Planes.MAX_DRAIN_CONCURRENCY + " moves at once (default "
+                    + dev.strata.Planes.DEFAULT_DRAIN_CONCURRENCY + ")");
+        }
+        return concurrency;
     }
 
     private static String printable(String text) {
