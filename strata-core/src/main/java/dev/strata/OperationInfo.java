@@ -25,8 +25,9 @@ import java.util.UUID;
  * @param finishedAt     when it ended, or {@code null}
  * @param attempts       how many processes have worked on it (1 unless taken over or retried)
  * @param report         what the operation reports of its progress beyond {@code done}/{@code total},
- *                       updated while it runs (empty if nothing): a drain's {@code moved}, {@code failed},
- *                       {@code total} and {@code tenants} (per tenant slug: {@code state}, {@code move}, {@code error});
+ *                       updated while it runs (empty if nothing): a drain's {@code moved} and {@code failed}
+ *                       counts and its {@code tenants} (per tenant slug: {@code state}, {@code move},
+ *                       {@code target}, {@code error});
  *                       a JSON object's fields as maps, lists, strings, numbers and booleans
  */
 public record OperationInfo(UUID id, OperationKind kind, UUID tenantId, OperationState state, String phase,

@@ -54,8 +54,8 @@ public interface Planes {
      * the least used other active plane of its region with room, at most {@code concurrency} moves at
      * once. A tenant with no such plane, or whose move is refused or fails, is recorded as failed and
      * the others go on; the drain then ends {@code failed} naming them. Follow it in
-     * {@link Operations#show} ({@link OperationInfo#report()}: {@code moved}, {@code failed},
-     * {@code total}, per tenant). Returns at once. A repeated call while the drain runs returns it;
+     * {@link Operations#show} ({@link OperationInfo#done()} of {@link OperationInfo#total()} tenants,
+     * {@link OperationInfo#report()}: {@code moved}, {@code failed}, per tenant). Returns at once. A repeated call while the drain runs returns it;
      * after it was interrupted or failed, continues it. {@link Operations#abort} stops it (the moves
      * under way end by themselves); the plane stays draining until {@link #activate}.
      *

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A drain's progress as its operation reports it ({@link dev.strata.OperationInfo#report()}):
- * {@code moved}, {@code failed} and {@code total} tenants, and per tenant slug its {@code state}
+ * A drain's progress as its operation reports it: {@code done} (moved or failed) of {@code total}
+ * tenants, and in {@link dev.strata.OperationInfo#report()} how many were {@code moved} and
+ * {@code failed}, and in {@code tenants} per tenant slug its {@code state}
  * ({@code pending}, {@code moving}, {@code moved}, {@code failed}, {@code not_moved} after a stop),
  * its {@code move} operation, its {@code target} plane and the {@code error} of a failure. Every
  * change is written to the journal at once. Thread-safe.
@@ -132,7 +133,6 @@ final class DrainReport {
         int failed = count("failed");
         node.put("moved", moved);
         node.put("failed", failed);
-        node.put("total", tenants.size());
         node.set("tenants", JSON.valueToTree(tenants));
         synchronized (operation) {
             operation.report(node.toString());
