@@ -24,11 +24,11 @@ final class DrainWorld {
     static OperationInfo awaitEnd(Strata strata, UUID operation) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         OperationInfo info = strata.operations().show(operation);
-        while (!info.state().finished() && System.nanoTime() < until) {
+        while (info.state() == dev.strata.OperationState.RUNNING && System.nanoTime() < until) {
             Thread.sleep(100);
             info = strata.operations().show(operation);
         }
-        assertThat(info.state().finished()).as("operation %s ended", operation).isTrue();
+        assertThat(info.state()).as("operation %s ended", operation).isNotEqualTo(dev.strata.OperationState.RUNNING);
         return info;
     }
 

@@ -72,7 +72,7 @@ public final class Drains implements DrainStarter {
             return new Started(id, Next.RUN);
         });
         if (started.next() == Next.CONTINUE) {
-            background(planeKey, () -> runner.resume(started.operation()));
+            runner.resumeInBackground(started.operation(), "strata-drain-" + planeKey);
         } else if (started.next() == Next.RUN) {
             background(planeKey, () -> {
                 try (RunningOperation operation = runner.track(started.operation(), OperationKind.DRAIN)) {

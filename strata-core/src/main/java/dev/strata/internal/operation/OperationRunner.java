@@ -137,6 +137,26 @@ public final class OperationRunner implements AutoCloseable {
     }
 
     /**
+     * {@link #resume} in a thread of its own: the operation is claimed (running, owned by this
+     * process) before this returns, and finished in the background.
+     *
+     * @throws StrataException see {@link dev.strata.Operations#resume}
+     */
+    public void resumeInBackground(UUID operation, String threadName) {
+        HandlerAndEntry claimed = claimForOperator(operation, "resumed", OperationHandler::requireResumable);
+        Thread worker = new Thread(() -> {
+            try {
+                run(claimed.entry(), claimed.handler()::resume);
+            } catch (RuntimeException e) {
+                LOG.warn("Operation {} ({}) ended with an error: {}", operation, claimed.entry().kind().wireName(),
+                        e.getMessage());
+            }
+        }, threadName);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /**
      * Undoes an operation whose owner is gone or that failed, in the calling thread.
      *
      * @return the operation as it ended

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Data planes over HTTP: list, show, add (the server is checked and prepared before it is
- * registered) and drain. The URL of an added plane carries its administrator's credentials: it is
+ * registered), drain (optional body {@code {"concurrency": N}}) and activate. The URL of an added
+ * plane carries its administrator's credentials: it is
  * read from the body only, and never echoed, logged or returned.
  */
 final class PlaneRoutes {
@@ -28,6 +29,10 @@ final class PlaneRoutes {
         }
     }
 
+    /** Body of {@code POST /v1/planes/{key}/drain} (optional): how many moves run at once. */
+    record DrainRequest(Integer concurrency) {
+    }
+
     private final Strata strata;
 
     PlaneRoutes(Strata strata) {
@@ -39,17 +44,18 @@ final class PlaneRoutes {
                 new ApiEndpoint(HandlerType.GET, PATH, Access.OPERATOR, this::list),
                 new ApiEndpoint(HandlerType.POST, PATH, Access.OPERATOR, this::add),
                 new ApiEndpoint(HandlerType.GET, PATH + "/{key}", Access.OPERATOR, this::show),
-                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/drain", Access.OPERATOR, this::drain));
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/drain", Access.OPERATOR, this::drain),
+                new ApiEndpoint(HandlerType.POST, PATH + "/{key}/activate", Access.OPERATOR, this::activate));
     }
 
     private void list(Context ctx) {
         QueryParameters.of(ctx);
-        ctx.json(Map.of("planes", strata.planes().list().stream().map(PlaneView::of).toList()));
+        ctx.json(Map.of("planes", strata.planes().list().stream().map(this::view).toList()));
     }
 
     private void show(Context ctx) {
         QueryParameters.of(ctx);
-        ctx.json(PlaneView.of(strata.planes().get(ctx.pathParam("key"))));
+        ctx.json(view(strata.planes().get(ctx.pathParam("key"))));
     }
 
     private void add(Context ctx) {
@@ -74,8 +80,30 @@ final class PlaneRoutes {
     private void drain(Context ctx) {
         QueryParameters.of(ctx);
         String key = ctx.pathParam("key");
+        DrainRequest body = RequestBodies.read(ctx, DrainRequest.class);
+        int concurrency = body == null || body.concurrency() == null ? Planes.DEFAULT_DRAIN_CONCURRENCY : body.concurrency();
+        ctx.status(202).json(view(planes(ctx).drain(key, concurrency)));
+    }
+
+    private void activate(Context ctx) {
+        QueryParameters.of(ctx);
+        String key = ctx.pathParam("key");
         RequestBodies.requireNone(ctx);
-        ctx.status(202).json(PlaneView.of(planes(ctx).drain(key)));
+        ctx.json(view(planes(ctx).activate(key)));
+    }
+
+    private PlaneView view(DataPlaneInfo plane) {
+        if (plane.drainOperation() == null) {
+            return PlaneView.of(plane);
+        }
+        try {
+            return PlaneView.of(plane, strata.operations().show(plane.drainOperation()));
+        } catch (dev.strata.StrataException e) {
+            if (e.code() != dev.strata.ErrorCode.OPERATION_NOT_FOUND) {
+                throw e;
+            }
+            return PlaneView.of(plane);
+        }
     }
 
     private Planes planes(Context ctx) {

@@ -19,8 +19,9 @@ import static dev.strata.server.cli.ApiClient.segment;
 
 /** {@code strata planes ...}: the data planes (PostgreSQL servers tenants are placed on) through the REST API. */
 @Command(name = "planes", mixinStandardHelpOptions = true,
-        description = "Add, list, show and drain data planes: the PostgreSQL servers tenants are placed on.",
-        subcommands = {PlanesCommand.Add.class, PlanesCommand.List.class, PlanesCommand.Show.class, PlanesCommand.Drain.class})
+        description = "Add, list, show, drain and activate data planes: the PostgreSQL servers tenants are placed on.",
+        subcommands = {PlanesCommand.Add.class, PlanesCommand.List.class, PlanesCommand.Show.class, PlanesCommand.Drain.class,
+                PlanesCommand.Activate.class})
 public final class PlanesCommand implements Runnable {
     /** Where {@code planes add} reads the URL when neither {@code --url} nor {@code --url-file} is given. */
     static final String URL_VARIABLE = "STRATA_PLANE_URL";
@@ -66,9 +67,26 @@ public final class PlanesCommand implements Runnable {
                     {"t1 databases", text(p, "t1_databases")},
                     {"databases", text(p, "databases")},
                     {"drain", text(p, "drain_operation")},
+                    {"drain progress", drainProgress(p.path("drain"))},
                     {"created", text(p, "created_at")},
             });
         }
+    }
+
+    /** {@code succeeded: 3 of 3 tenants done, 3 moved, 0 failed}, naming the failed ones. */
+    static String drainProgress(JsonNode d) {
+        if (d == null || d.isMissingNode() || d.isNull()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(ClientCommand.text(d, "state")).append(": ").append(d.path("done").asInt()).append(" of ")
+                .append(d.path("total").asInt()).append(" tenants done, ").append(d.path("moved").asInt()).append(" moved, ")
+                .append(d.path("failed").size()).append(" failed");
+        if (d.path("failed").size() > 0) {
+            java.util.List<String> slugs = new java.util.ArrayList<>();
+            d.path("failed").forEach(f -> slugs.add(f.asText()));
+            out.append(" (").append(String.join(", ", slugs)).append(")");
+        }
+        return out.toString();
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -161,17 +179,45 @@ public final class PlanesCommand implements Runnable {
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true,
-            description = "Mark a data plane draining (no new T1 lands there) and start moving its tenants off it.")
+            description = "Mark a data plane draining (no tenant lands there) and start moving every tenant off it online: "
+                    + "the same mode on the least used other active plane of its region with room. `strata planes show KEY` "
+                    + "shows the progress; `strata operations abort ID` stops it; the plane stays draining until "
+                    + "`strata planes activate KEY`.")
     static final class Drain extends PlaneAnswer {
+        @Parameters(index = "0", paramLabel = "KEY", description = "The plane's key.")
+        String key;
+        @Option(names = "--concurrency", paramLabel = "N", description = "How many moves run at once: 1 to 16 (default 2).")
+        Integer concurrency;
+
+        @Override
+        void checkOptions() {
+            if (concurrency != null && (concurrency < 1 || concurrency > 16)) {
+                throw CliFailure.invalid("--concurrency " + concurrency + " is out of range: a drain runs 1 to 16 moves at once"
+                        + " (INVALID_ARGUMENT)");
+            }
+        }
+
+        @Override
+        int run(ApiClient api) {
+            ObjectNode body = concurrency == null ? null : Json.mapper().createObjectNode().put("concurrency", concurrency);
+            JsonNode plane = api.post("/v1/planes/" + segment(key) + "/drain", body);
+            String operation = text(plane, "drain_operation");
+            return print(plane, "Data plane '" + text(plane, "key") + "' is draining: no new T1 lands there."
+                    + (operation == null ? "" : " Moving its tenants off: `strata planes show " + text(plane, "key")
+                    + "` or `strata operations show " + operation + "`."));
+        }
+    }
+
+    @Command(name = "activate", mixinStandardHelpOptions = true,
+            description = "Let tenants land on a draining data plane again (refused while its drain runs: abort it first).")
+    static final class Activate extends PlaneAnswer {
         @Parameters(index = "0", paramLabel = "KEY", description = "The plane's key.")
         String key;
 
         @Override
         int run(ApiClient api) {
-            JsonNode plane = api.post("/v1/planes/" + segment(key) + "/drain", null);
-            String operation = text(plane, "drain_operation");
-            return print(plane, "Data plane '" + text(plane, "key") + "' is draining: no new T1 lands there."
-                    + (operation == null ? "" : " Moving its tenants off: `strata operations show " + operation + "`."));
+            JsonNode plane = api.post("/v1/planes/" + segment(key) + "/activate", null);
+            return print(plane, "Data plane '" + text(plane, "key") + "' is active: new tenants may land there.");
         }
     }
 }

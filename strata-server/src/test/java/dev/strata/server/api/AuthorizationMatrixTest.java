@@ -179,6 +179,8 @@ class AuthorizationMatrixTest {
                 (h, t) -> h.get("/v1/planes/no-such-plane")));
         rows.put("POST /v1/planes/{key}/drain", new Row(404, 403, 403, 403, 403, false, false,
                 (h, t) -> h.post("/v1/planes/no-such-plane/drain", "")));
+        rows.put("POST /v1/planes/{key}/activate", new Row(404, 403, 403, 403, 403, false, false,
+                (h, t) -> h.post("/v1/planes/no-such-plane/activate", "")));
         rows.put("POST /v1/query", new Row(400, 403, 403, 403, 403, false, false,
                 (h, t) -> h.post("/v1/query", "{\"no_such_field\": true}")));
 
