@@ -194,6 +194,41 @@ class DrainTest {
         assertThat(strata().planes().get(TwoPlanes.SECOND).tenants()).isZero();
     }
 
+    @Test
+    void t2s_carried_by_a_moving_t1_are_migrating_and_refuse_lifecycle_operations() throws Exception {
+        Tenant t1 = strata().tenants().create(NewTenant.t1("carrier").withMode(IsolationMode.RLS));
+        Tenant t2 = strata().tenants().create(NewTenant.t2("carried", t1.slug()));
+        Shop.seed(strata(), t2.id(), "carried");
+        Map<String, Object> seen = new ConcurrentHashMap<>();
+        strata().internals().operations().leases().stepHook((operation, kind, step, qualifier) -> {
+            if (kind == OperationKind.MOVE && step == MoveStep.CATCH_UP && seen.isEmpty()) {
+                seen.put("status", strata().tenants().get(t2.id()).status());
+                seen.put("customers", uncheckedCustomers(t2.id()));
+                try {
+                    strata().tenants().suspend(t2.slug());
+                    seen.put("suspend", "accepted");
+                } catch (dev.strata.StrataException e) {
+                    seen.put("suspend", e.code());
+                }
+            }
+        });
+        OperationInfo move = strata().tenants().move(t1.slug(), dev.strata.MoveRequest.to(IsolationMode.DATABASE));
+        assertThat(move.state()).as("%s", move.error()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(seen).containsEntry("status", TenantStatus.MIGRATING).containsEntry("customers", 2L)
+                .containsEntry("suspend", ErrorCode.INVALID_STATE);
+        Tenant after = strata().tenants().get(t2.id());
+        assertThat(after.status()).isEqualTo(TenantStatus.ACTIVE);
+        assertThat(after.placement().database()).isEqualTo(strata().tenants().get(t1.id()).placement().database());
+    }
+
+    private static long uncheckedCustomers(UUID tenant) {
+        try {
+            return DrainWorld.customers(strata(), tenant);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Drains the second plane one move at a time, the process dying in the second move's freeze. */
     private static UUID drainCrashingInSecondMove() throws InterruptedException {
         Map<UUID, Boolean> moves = new ConcurrentHashMap<>();

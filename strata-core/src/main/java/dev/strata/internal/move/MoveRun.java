@@ -56,9 +56,10 @@ final class MoveRun {
     private final MoveFreeze freeze;
     private final Function<String, DataPlane> planes;
     private final Consumer<UUID> tenantChanged;
+    private final String t1ContextRole;
 
     MoveRun(DataSource management, Registry registry, ChangeCapture capture, MoveStorage storage,
-            Function<String, DataPlane> planes, Consumer<UUID> tenantChanged) {
+            Function<String, DataPlane> planes, Consumer<UUID> tenantChanged, String t1ContextRole) {
         this.management = management;
         this.registry = registry;
         this.capture = capture;
@@ -66,6 +67,7 @@ final class MoveRun {
         this.freeze = new MoveFreeze(management);
         this.planes = planes;
         this.tenantChanged = tenantChanged;
+        this.t1ContextRole = t1ContextRole;
     }
 
     static int stepCount() {
@@ -129,19 +131,23 @@ final class MoveRun {
             requireSameTables(plan, scope[0]);
         });
         operation.step(MoveStep.START_CAPTURE, () -> capture.start(name, source, scope[0]));
-        operation.step(MoveStep.INITIAL_COPY, () -> capture.initialCopy(name, source, target, scope[0]));
+        MoveProgress progress = new MoveProgress(operation);
+        operation.step(MoveStep.INITIAL_COPY, () -> progress.copy(source, target, scope[0],
+                () -> capture.initialCopy(name, source, target, scope[0])));
         operation.step(MoveStep.CATCH_UP, () -> {
             for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
-                if (capture.catchUp(name, source, target, scope[0], CATCH_UP_ROUND) <= SMALL_LAG) {
+                long lag = capture.catchUp(name, source, target, scope[0], CATCH_UP_ROUND);
+                progress.lag(MoveStep.CATCH_UP, lag);
+                if (lag <= SMALL_LAG) {
                     return;
                 }
             }
         });
-        cutover(plan, operation, name, source, target, scope[0], actor);
+        cutover(plan, operation, name, source, target, scope[0], actor, progress);
     }
 
     private void cutover(MovePlan plan, RunningOperation operation, String name, CopyEndpoint source,
-                         CopyEndpoint target, CopyScope scope, String actor) {
+                         CopyEndpoint target, CopyScope scope, String actor, MoveProgress progress) {
         Duration wait = Duration.ofMillis(plan.freezeWaitMillis());
         for (int attempt = 1; ; attempt++) {
             List<String> missing = List.of();
@@ -180,7 +186,9 @@ final class MoveRun {
         }
         operation.step(MoveStep.FINAL_CATCH_UP, () -> {
             for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
-                if (capture.catchUp(name, source, target, scope, CATCH_UP_ROUND) == 0) {
+                long lag = capture.catchUp(name, source, target, scope, CATCH_UP_ROUND);
+                progress.lag(MoveStep.FINAL_CATCH_UP, lag);
+                if (lag == 0) {
                     return;
                 }
             }
@@ -230,14 +238,14 @@ final class MoveRun {
             throw afterFlipRefusal(plan, operation.id());
         }
         operation.step(MoveStep.ABORT, () -> {
+            fenceSource(plan, false); // before the freeze lifts: released transactions find the source open
             Jdbc.useTransaction(management, "give tenant '" + plan.slug() + "' back to its source", c -> {
                 SubtreeLocks.lockSubtree(c, subtree(c, plan.tenantId()));
                 freeze.unfreeze(c, operation.id());
-                registry.updateStatus(c, plan.tenantId(), TenantStatus.MIGRATING, TenantStatus.ACTIVE);
+                activate(c, plan);
                 clearAcks(c, plan.members());
             });
             plan.members().forEach(tenantChanged);
-            fenceSource(plan, false);
             capture.stop(MovePlan.captureName(operation.id()), endpoint(plan.source()), endpoint(plan.target()));
             MoveSide t = plan.target();
             deleteSharedRows(plan, t);
@@ -300,7 +308,7 @@ final class MoveRun {
                     }
                 }
             }
-            registry.updateStatus(c, plan.tenantId(), TenantStatus.MIGRATING, TenantStatus.ACTIVE);
+            activate(c, plan);
             clearAcks(c, plan.members());
             registry.recordEvent(c, plan.tenantId(), "moved", actor, JournalDetail.json("operation", operation.toString(),
                     "from", plan.source().name(), "to", t.name(), "mode", plan.toMode().wireName()));
@@ -309,13 +317,20 @@ final class MoveRun {
     }
 
     /**
-     * Where it is cheap and touches only the moving tenants: a source database of their own gets
-     * its app role locked out ({@code NOLOGIN}, sessions ended) while frozen, and let in again when
-     * the cutover is given up.
+     * Where it touches only the moving tenants, the source is closed to the roles that write there
+     * while frozen, and opened again when the cutover is given up, so that a process that missed
+     * the freeze cannot write to the old place: a source database of their own gets its app role
+     * locked out ({@code NOLOGIN}, sessions ended); a schema of their own in a shared database has
+     * {@code USAGE} revoked from the database's app role and the T1 context role (nothing in it can
+     * be read or written but by its owner). Rows in a shared RLS schema cannot be fenced apart from
+     * their neighbours': the freeze and the routers' acknowledgements guard them.
      */
     private void fenceSource(MovePlan plan, boolean fenced) {
         MoveSide s = plan.source();
         if (!s.ownsDatabase()) {
+            if (s.ownsSchema()) {
+                fenceSchema(plan, fenced);
+            }
             return;
         }
         String role = storage.record(s.plane(), s.database()).appRole();
@@ -335,6 +350,32 @@ final class MoveRun {
             }
         } catch (SQLException e) {
             throw Jdbc.databaseError((fenced ? "fence" : "unfence") + " the source of tenant '" + plan.slug() + "'", e);
+        }
+    }
+
+    private void fenceSchema(MovePlan plan, boolean fenced) {
+        MoveSide s = plan.source();
+        String appRole = storage.record(s.plane(), s.database()).appRole();
+        try (Connection c = planes.apply(s.plane()).openAdmin(s.database()); Statement st = c.createStatement()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+                ps.setString(1, s.schema());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                }
+            }
+            for (String role : List.of(appRole, t1ContextRole)) {
+                if (dev.strata.internal.sql.Catalog.roleExists(c, role)) {
+                    st.execute((fenced ? "REVOKE" : "GRANT") + " USAGE ON SCHEMA " + quote(s.schema())
+                            + (fenced ? " FROM " : " TO ") + quote(role));
+                }
+            }
+        } catch (SQLException e) {
+            if (dev.strata.internal.sql.SqlStates.is(e, dev.strata.internal.sql.SqlStates.INVALID_CATALOG_NAME)) {
+                return;
+            }
+            throw Jdbc.databaseError((fenced ? "fence" : "unfence") + " the source schema of tenant '" + plan.slug() + "'", e);
         }
     }
 
@@ -416,6 +457,13 @@ final class MoveRun {
             locals.add(new MoveStorage.LocalTenant(member, tenant.slug(), tenant.tier(), tenant.parentId()));
         }
         storage.registerLocally(plan.target().plane(), plan.target().database(), locals);
+    }
+
+    /** The moving tenant and the T2s it carries are {@code active} again (a suspended T2 stays suspended). */
+    private void activate(Connection c, MovePlan plan) throws SQLException {
+        for (UUID member : plan.members()) {
+            registry.updateStatus(c, member, TenantStatus.MIGRATING, TenantStatus.ACTIVE);
+        }
     }
 
     private static void clearAcks(Connection c, List<UUID> members) throws SQLException {

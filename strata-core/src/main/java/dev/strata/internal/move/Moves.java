@@ -66,7 +66,7 @@ public final class Moves {
         this.planes = planes;
         this.tenantChanged = tenantChanged;
         this.planner = new MovePlanner(config, names, registry, runner.journal());
-        this.run = new MoveRun(management, registry, capture, storage, planes, tenantChanged);
+        this.run = new MoveRun(management, registry, capture, storage, planes, tenantChanged, names.t1ContextRole());
         runner.register(new MoveHandler(run));
     }
 
@@ -98,11 +98,13 @@ public final class Moves {
                 locals.addObject().put("id", t.id().toString()).put("slug", t.slug()).put("tier", t.tier().level())
                         .put("parent_id", t.parentId() == null ? null : t.parentId().toString());
             }
-            registry.updateStatus(c, tenant.id(), TenantStatus.ACTIVE, TenantStatus.MIGRATING);
+            for (UUID member : planned.plan().members()) {
+                registry.updateStatus(c, member, TenantStatus.ACTIVE, TenantStatus.MIGRATING); // the T2s it carries too
+            }
             UUID operation = runner.open(c, OperationKind.MOVE, tenant.id(), detail.toString());
             return new Started(operation, planned.plan(), planned.locals());
         });
-        tenantChanged.accept(found.id());
+        started.plan().members().forEach(tenantChanged);
         opened.accept(started.operation());
         LOG.info("Moving tenant '{}' from {} to {} ({} mode), operation {}", found.slug(), started.plan().source().name(),
                 started.plan().target().name(), started.plan().toMode().wireName(), started.operation());
