@@ -19,6 +19,8 @@ abstract class ProgressDisplay {
     }
 
     final PrintWriter out;
+    /** Shown after the figures (a move's phase, rows copied and lag), or {@code null}. */
+    String note;
 
     ProgressDisplay(PrintWriter out) {
         this.out = out;
@@ -42,6 +44,15 @@ abstract class ProgressDisplay {
 
     /** The run's state as last read. */
     abstract void update(int done, int total, int failed, long elapsedMs);
+
+    /** Sets what is shown after the figures from the next update on ({@code null}: nothing). */
+    void note(String text) {
+        this.note = text == null || text.isBlank() ? null : text;
+    }
+
+    String withNote(String line) {
+        return note == null ? line : line + " | " + note;
+    }
 
     /** The run ended: the last state, drawn once more (and the bar's line ended). */
     abstract void finish(int done, int total, int failed, long elapsedMs);
@@ -87,7 +98,7 @@ abstract class ProgressDisplay {
 
         @Override
         void update(int done, int total, int failed, long elapsedMs) {
-            String line = total == 0 ? "Migrating: finding the targets..." : line(done, total, failed, elapsedMs);
+            String line = withNote(total == 0 ? "Migrating: finding the targets..." : line(done, total, failed, elapsedMs));
             if (!line.equals(last)) {
                 out.print("\r" + line + "\u001b[K");
                 out.flush();
@@ -140,7 +151,7 @@ abstract class ProgressDisplay {
         }
 
         private void print(int done, int total, int failed, long elapsedMs, long now) {
-            String line = "migrate: " + figures(done, total, failed, elapsedMs);
+            String line = withNote("migrate: " + figures(done, total, failed, elapsedMs));
             if (!line.equals(last)) {
                 out.println(line);
                 out.flush();

@@ -216,6 +216,7 @@ public final class TenantsCommand implements Runnable {
                 ProgressDisplay display = ProgressDisplay.of(json() ? ProgressDisplay.Mode.NONE : ProgressDisplay.Mode.AUTO,
                         out());
                 while ("running".equals(text(operation, "state"))) {
+                    display.note(moveNote(operation.path("report")));
                     display.update(operation.path("progress").path("done").asInt(),
                             operation.path("progress").path("total").asInt(), 0, (System.nanoTime() - start) / 1_000_000);
                     try {
@@ -325,5 +326,25 @@ public final class TenantsCommand implements Runnable {
             hintNextPage(answer);
             return 0;
         }
+    }
+
+    /** A move's report for the progress line: {@code initial_copy, rows 1200/5000} or {@code catch_up, lag 12 kB}. */
+    static String moveNote(JsonNode report) {
+        if (report == null || !report.isObject() || !report.has("phase")) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(report.path("phase").asText());
+        if (report.has("rows_copied")) {
+            out.append(", rows ").append(report.path("rows_copied").asLong());
+            long estimate = report.path("rows_total_estimate").asLong(-1);
+            if (estimate >= 0) {
+                out.append('/').append(estimate);
+            }
+        }
+        if (report.has("lag_bytes")) {
+            long lag = report.path("lag_bytes").asLong();
+            out.append(", lag ").append(lag < 1024 ? lag + " B" : lag / 1024 + " kB");
+        }
+        return out.toString();
     }
 }
