@@ -223,10 +223,39 @@ class PlanesApiTest {
         assertThat(child.status()).as(child.body()).isEqualTo(201);
         Answer standard = send("POST", "/v1/tenants", "{\"tier\": 1, \"slug\": \"at-home\"}");
         assertThat(standard.json().get("plane").asText()).isEqualTo("default");
+        refused(send("POST", "/v1/planes/second/drain", "{\"concurrency\": 0}"), 400, "INVALID_ARGUMENT");
     }
 
     @Test
     @Order(6)
+    void the_drain_reports_its_progress_and_names_the_tenants_it_could_not_move() throws InterruptedException {
+        // the second plane is in region eu-2 and no other plane is: its tenants have nowhere to go
+        Answer plane = send("GET", "/v1/planes/second", null);
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        while ("running".equals(plane.json().path("drain").path("state").asText()) && System.nanoTime() < until) {
+            Thread.sleep(100);
+            plane = send("GET", "/v1/planes/second", null);
+        }
+        JsonNode drain = plane.json().get("drain");
+        assertThat(drain.get("operation").asText()).isEqualTo(plane.json().get("drain_operation").asText());
+        assertThat(drain.get("state").asText()).as(plane.body()).isEqualTo("failed");
+        assertThat(drain.get("moved").asInt()).isZero();
+        assertThat(drain.get("done").asInt()).isEqualTo(drain.get("total").asInt()).isPositive();
+        assertThat(drain.get("failed")).extracting(JsonNode::asText).contains("by-plane");
+        assertThat(drain.get("error").asText()).contains("by-plane").contains("region 'eu-2'");
+        Answer operation = send("GET", "/v1/operations/" + drain.get("operation").asText(), null);
+        assertThat(operation.json().get("kind").asText()).isEqualTo("drain");
+        assertThat(operation.json().at("/report/tenants/by-plane/state").asText()).isEqualTo("failed");
+        refused(send("POST", "/v1/planes/nowhere/activate", null), 404, "PLANE_NOT_FOUND");
+        Answer active = send("POST", "/v1/planes/second/activate", null);
+        assertThat(active.status()).as(active.body()).isEqualTo(200);
+        assertThat(active.json().get("status").asText()).isEqualTo("active");
+        Answer placed = send("POST", "/v1/tenants", "{\"tier\": 1, \"slug\": \"back-again\", \"plane\": \"second\", \"mode\": \"rls\"}");
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(7)
     void no_answer_and_no_log_line_ever_carried_a_credential() {
         String password = SecondPostgres.server().password();
         assertThat(password).isNotBlank();
