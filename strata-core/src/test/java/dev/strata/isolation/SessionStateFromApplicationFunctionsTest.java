@@ -26,10 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Session-level changes that no classification of the SQL text can see — made inside a function
  * or a trigger that the application's own migrations installed, called by a plain {@code SELECT}
  * or fired by a plain {@code INSERT} — never change the tenant id, tier, {@code search_path} or
- * role of the next tenant's transaction on the same pooled connection. Strata does not clean such
- * a connection (it sees no session-level statement), so what defends the next tenant is that the
- * context sets every one of these transaction-locally in every transaction; dropping any of them
- * from the context statement makes this test fail.
+ * role of the next tenant's transaction on the same pooled connection, nor make its writes fail.
+ * Strata sees no session-level statement in such SQL, so what defends the next tenant is that the
+ * context sets the first four transaction-locally in every transaction (dropping any of them from
+ * the context statement makes this test fail), and that the server reports a changed
+ * {@code default_transaction_read_only} to the driver, which makes Strata clean the connection.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionStateFromApplicationFunctionsTest {
@@ -39,13 +40,18 @@ class SessionStateFromApplicationFunctionsTest {
 
     @BeforeAll
     void start() throws SQLException {
-        topology = new OneConnectionTopology();
+        topology = newTopology();
         String t1Role = topology.strata.config().namespace() + "_t1_context";
         List<String> databases = Stream.of(topology.alpha, topology.rho, topology.sigma)
                 .map(t -> t.placement().database()).distinct().toList();
         for (String database : databases) {
             installApplicationFunctions(database, t1Role);
         }
+    }
+
+    /** The topology the functions run on (a subclass puts a pooled endpoint in front of it). */
+    OneConnectionTopology newTopology() throws SQLException {
+        return new OneConnectionTopology();
     }
 
     @AfterAll
@@ -67,6 +73,7 @@ class SessionStateFromApplicationFunctionsTest {
                         PERFORM set_config('app.tenant_id', earlier, false);
                         PERFORM set_config('app.tenant_tier', '1', false);
                         PERFORM set_config('search_path', path, false);
+                        PERFORM set_config('default_transaction_read_only', 'on', false);
                         PERFORM set_config('role', %s, false);
                         RETURN 1;
                     END $$""".formatted(Identifiers.literal(t1Role)));
@@ -117,6 +124,36 @@ class SessionStateFromApplicationFunctionsTest {
         topology.strata.useTenant(earlier.id(), scope -> insertMarked(scope, earlier));
         topology.assertUnaffected(pair.next());
         topology.assertNotVisibleTo(earlier, pair.next());
+    }
+
+    /**
+     * The read-only check costs a callback that leaves nothing behind no clean-up: the driver's
+     * server-side prepared statements of one tenant's transaction are still there in the next
+     * tenant's ({@code DISCARD ALL} would have dropped them). Pooled endpoints use none.
+     */
+    @org.junit.jupiter.api.Test
+    void a_callback_that_changes_no_setting_is_not_followed_by_a_clean_up() throws SQLException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(pooledEndpoint(), "no server-side prepared statements there");
+        int pid = topology.backendPid(topology.a1);
+        topology.strata.useTenant(topology.a1.id(), scope -> {
+            try (PreparedStatement ps = scope.connection().prepareStatement("SELECT count(*) FROM documents")) {
+                for (int i = 0; i < 10; i++) {
+                    ps.executeQuery().close();
+                }
+            }
+        });
+        topology.strata.useTenant(topology.a2.id(), scope -> {
+            assertThat(OneConnectionTopology.single(scope.connection(), "SELECT pg_backend_pid()", Integer.class))
+                    .isEqualTo(pid);
+            assertThat(OneConnectionTopology.single(scope.connection(),
+                    "SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql", Long.class))
+                    .as("the driver's prepared statements survived: no DISCARD ALL ran").isPositive();
+        });
+    }
+
+    /** Whether the topology reaches its databases through a pooled endpoint. */
+    boolean pooledEndpoint() {
+        return false;
     }
 
     private static void insertMarked(TenantScope scope, Tenant earlier) throws SQLException {
