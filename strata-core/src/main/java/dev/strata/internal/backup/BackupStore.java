@@ -28,14 +28,14 @@ public final class BackupStore {
     private BackupStore() {
     }
 
-    static void insertTaking(Connection c, UUID id, UUID tenantId, String trigger, String label, Instant now) throws SQLException {
+    /** Records a backup being taken, at the management database's time (its snapshot's time replaces it once taken). */
+    static void insertTaking(Connection c, UUID id, UUID tenantId, String trigger, String label) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO platform.tenant_backups (id, tenant_id, taken_at, status, "
-                + "trigger, label) VALUES (?, ?, ?, 'taking', ?, ?)")) {
+                + "trigger, label) VALUES (?, ?, clock_timestamp(), 'taking', ?, ?)")) {
             ps.setObject(1, id);
             ps.setObject(2, tenantId);
-            ps.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            ps.setString(4, trigger);
-            ps.setString(5, label);
+            ps.setString(3, trigger);
+            ps.setString(4, label);
             ps.executeUpdate();
         }
     }

@@ -67,7 +67,7 @@ public final class BackupsImpl implements Backups {
     public BackupInfo take(Tenant tenant, String trigger, String label) {
         UUID id = UUID.randomUUID();
         Jdbc.useTransaction(engine.management(), "record a backup of '" + tenant.slug() + "'",
-                c -> BackupStore.insertTaking(c, id, tenant.id(), trigger, label, clock.instant()));
+                c -> BackupStore.insertTaking(c, id, tenant.id(), trigger, label));
         Path file = files.fileOf(tenant.id(), id);
         try {
             MessageDigest digest = BackupFiles.newDigest();
@@ -86,8 +86,12 @@ public final class BackupsImpl implements Backups {
         } catch (IOException | RuntimeException e) {
             String error = e instanceof IOException ? "Writing " + file + " failed: " + e.getMessage() : e.getMessage();
             try {
-                Files.deleteIfExists(file);
                 Jdbc.useTransaction(engine.management(), "record a failed backup", c -> BackupStore.fail(c, id, error));
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            try {
+                Files.deleteIfExists(file);
             } catch (IOException | RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }

@@ -70,8 +70,8 @@ public final class TenantRestores {
         requireIntact(backup);
         UUID operation = open(tenant, backup, request, actor);
         try (RunningOperation running = engine.operations().track(operation, OperationKind.RESTORE)) {
-            return run(running, tenant.id(), backup, request.preserveAs(), tenant.status() == TenantStatus.ACTIVE,
-                    request.to(), actor);
+            return run(running, List.of(), tenant.id(), backup, request.preserveAs(),
+                    tenant.status() == TenantStatus.ACTIVE, request.to(), actor);
         }
     }
 
@@ -171,7 +171,7 @@ public final class TenantRestores {
         JsonNode preserve = entry.detail("preserve_as");
         JsonNode to = entry.detail("to");
         JsonNode actor = entry.detail("actor");
-        run(running, entry.tenantId(), backup, preserve == null ? null : preserve.asText(),
+        run(running, entry.doneSteps(), entry.tenantId(), backup, preserve == null ? null : preserve.asText(),
                 entry.detail("was_active") != null && entry.detail("was_active").asBoolean(),
                 to == null ? null : Instant.parse(to.asText()), actor == null ? "strata" : actor.asText());
     }
@@ -186,13 +186,13 @@ public final class TenantRestores {
         running.finish(OperationState.ABORTED, "aborted by an operator before its data was replaced");
     }
 
-    private RestoreResult run(RunningOperation running, UUID tenantId, BackupInfo backup, String preserveAs,
-                              boolean wasActive, Instant to, String actor) {
-        running.plan(4);
+    private RestoreResult run(RunningOperation running, List<String> done, UUID tenantId, BackupInfo backup,
+                              String preserveAs, boolean wasActive, Instant to, String actor) {
+        running.plan(RestoreStep.values().length);
         UUID[] preserved = {null};
         boolean suspendedHere = false;
         try {
-            running.step(RestoreStep.PRESERVE, () -> {
+            once(running, done, RestoreStep.PRESERVE, () -> {
                 if (preserveAs != null) {
                     Tenant current = engine.registry().findById(tenantId).orElseThrow();
                     Path root = backup.path().getParent().getParent();
@@ -200,7 +200,7 @@ public final class TenantRestores {
                             .take(current, "preserve", preserveAs).id();
                 }
             });
-            running.step(RestoreStep.SUSPEND, () -> {
+            once(running, done, RestoreStep.SUSPEND, () -> {
                 Tenant current = engine.registry().findById(tenantId).orElseThrow();
                 if (wasActive && current.status() == TenantStatus.ACTIVE) {
                     engine.provisioner().suspend(tenantId.toString(), actor);
@@ -248,6 +248,13 @@ public final class TenantRestores {
         });
         LOG.info("{}", message);
         return new RestoreResult(running.id(), false, backup.id(), backup.takenAt(), preservedId, true, message);
+    }
+
+    /** Runs a step unless an earlier run of the operation finished it (a resumed restore). */
+    private static void once(RunningOperation running, List<String> done, RestoreStep step, RunningOperation.Work work) {
+        if (!done.contains(step.wireName())) {
+            running.step(step, work);
+        }
     }
 
     private UUID preservedBackup(UUID tenantId, String preserveAs) {
