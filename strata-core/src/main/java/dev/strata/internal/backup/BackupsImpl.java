@@ -198,6 +198,21 @@ public final class BackupsImpl implements Backups {
         }
     }
 
+    @Override
+    public AutoCloseable startScheduler(java.time.Duration checkEvery) {
+        if (checkEvery == null || checkEvery.isNegative() || checkEvery.isZero()) {
+            throw new StrataException(ErrorCode.INVALID_ARGUMENT, "The scheduler's check period must be positive, not " + checkEvery);
+        }
+        java.util.concurrent.ScheduledFuture<?> task = engine.scheduler().scheduleWithFixedDelay(() -> {
+            try {
+                runDue();
+            } catch (RuntimeException e) {
+                LOG.warn("Checking for due backups failed (checked again in {}): {}", checkEvery, e.getMessage());
+            }
+        }, checkEvery.toMillis(), checkEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> task.cancel(false);
+    }
+
     private Tenant backedUp(String tenantKey) {
         Tenant tenant = engine.registry().resolve(tenantKey);
         if (tenant.tier() == Tier.T0) {
