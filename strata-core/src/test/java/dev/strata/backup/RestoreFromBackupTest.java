@@ -106,21 +106,39 @@ class RestoreFromBackupTest {
     }
 
     @Test
-    void a_restored_t1_gets_its_rows_back_and_the_t2s_in_its_database_are_untouched() throws Exception {
+    void a_t1s_backup_carries_its_rls_mode_t2s_and_its_restore_brings_them_back_too_leaving_its_other_t2s_alone()
+            throws Exception {
         Tenant t1 = strata().tenants().create(NewTenant.t1("rs-t1").withMode(IsolationMode.DATABASE));
-        Tenant child = strata().tenants().create(NewTenant.t2("rs-t1-child", t1.slug()));
+        Tenant rls = strata().tenants().create(NewTenant.t2("rs-t1-rls", t1.slug()));
+        Tenant schema = strata().tenants().create(NewTenant.t2("rs-t1-schema", t1.slug()).withMode(IsolationMode.SCHEMA));
         Shop.seed(strata(), t1.id(), "t1");
-        Shop.seed(strata(), child.id(), "child");
-        Map<String, List<String>> backedUp = BackupWorld.rows(t1);
+        Shop.seed(strata(), rls.id(), "rls");
+        Shop.seed(strata(), schema.id(), "schema");
+        Map<String, List<String>> t1Rows = BackupWorld.rows(t1);
+        Map<String, List<String>> rlsRows = BackupWorld.rows(rls);
         BackupInfo backup = backups.take(t1.slug());
+        assertThat(backups.list(t1.slug())).extracting(BackupInfo::id).containsExactly(backup.id());
+        assertThat(backups.list(rls.slug())).singleElement().satisfies(part -> {
+            assertThat(part.partOf()).isEqualTo(backup.id());
+            assertThat(part.status()).isEqualTo(BackupStatus.COMPLETE);
+        });
+        assertThat(backups.list(schema.slug())).as("a schema-mode T2 is backed up on its own").isEmpty();
+
         BackupWorld.deleteLines(strata(), t1.id());
-        Shop.seed(strata(), child.id(), "child-later");
-        Map<String, List<String>> childRows = BackupWorld.rows(child);
+        BackupWorld.deleteLines(strata(), rls.id());
+        Shop.seed(strata(), schema.id(), "schema-later");
+        Tenant later = strata().tenants().create(NewTenant.t2("rs-t1-later", t1.slug()));
+        Shop.seed(strata(), later.id(), "later");
+        Map<String, List<String>> schemaRows = BackupWorld.rows(schema);
+        Map<String, List<String>> laterRows = BackupWorld.rows(later);
 
         strata().tenants().restore(t1.slug(), RestoreRequest.fromBackup(backup.id()));
 
-        assertThat(BackupWorld.rows(t1)).isEqualTo(backedUp);
-        assertThat(BackupWorld.rows(child)).as("its T2's rows as they are now, not as they were").isEqualTo(childRows);
+        assertThat(BackupWorld.rows(t1)).isEqualTo(t1Rows);
+        assertThat(BackupWorld.rows(rls)).as("its RLS-mode T2, from the backup's part").isEqualTo(rlsRows);
+        assertThat(BackupWorld.rows(schema)).as("its schema-mode T2 as it is now").isEqualTo(schemaRows);
+        assertThat(BackupWorld.rows(later)).as("a T2 created after the backup as it is now").isEqualTo(laterRows);
+        assertThat(strata().tenants().get(rls.id()).status()).isEqualTo(TenantStatus.ACTIVE);
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class TenantRestores {
         }
         BackupInfo backup = chooseBackup(tenant, request);
         requireIntact(backup);
+        parts(backup).forEach(TenantRestores::requireIntact);
         UUID operation = open(tenant, backup, request, actor);
         try (RunningOperation running = engine.operations().track(operation, OperationKind.RESTORE)) {
             return run(running, List.of(), tenant.id(), backup, request.preserveAs(),
@@ -207,16 +208,14 @@ public final class TenantRestores {
                 }
             });
             suspendedHere = wasActive;
-            running.step(RestoreStep.REPLACE_DATA, () -> {
-                requireIntact(backup);
-                Tenant current = engine.registry().findById(tenantId).orElseThrow();
-                try (InputStream in = Files.newInputStream(backup.path())) {
-                    engine.archives().replaceData(current, in);
-                } catch (IOException e) {
-                    throw new StrataException(ErrorCode.ARCHIVE_CORRUPT, "The file of backup " + backup.id()
-                            + " became unreadable: " + e.getMessage(), e);
+            once(running, done, RestoreStep.REPLACE_DATA, null, () -> replace(tenantId, backup));
+            for (BackupInfo part : parts(backup)) {
+                Optional<Tenant> t2 = engine.registry().findById(part.tenantId())
+                        .filter(t -> t.status() == TenantStatus.ACTIVE || t.status() == TenantStatus.SUSPENDED);
+                if (t2.isPresent()) {
+                    once(running, done, RestoreStep.REPLACE_DATA, t2.get().id().toString(), () -> replace(t2.get().id(), part));
                 }
-            });
+            }
         } catch (RuntimeException e) {
             // The data is as it was (the replacement is one transaction): give the tenant back.
             if (suspendedHere) {
@@ -252,9 +251,36 @@ public final class TenantRestores {
 
     /** Runs a step unless an earlier run of the operation finished it (a resumed restore). */
     private static void once(RunningOperation running, List<String> done, RestoreStep step, RunningOperation.Work work) {
-        if (!done.contains(step.wireName())) {
-            running.step(step, work);
+        once(running, done, step, null, work);
+    }
+
+    private static void once(RunningOperation running, List<String> done, RestoreStep step, String qualifier,
+                             RunningOperation.Work work) {
+        if (!done.contains(step.journalName(qualifier))) {
+            running.step(step, qualifier, work);
         }
+    }
+
+    /** Replaces one tenant's rows with one backup's, after checking the file again. */
+    private void replace(UUID tenantId, BackupInfo backup) {
+        requireIntact(backup);
+        Tenant current = engine.registry().findById(tenantId).orElseThrow();
+        try (InputStream in = Files.newInputStream(backup.path())) {
+            engine.archives().replaceData(current, in);
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.ARCHIVE_CORRUPT, "The file of backup " + backup.id()
+                    + " became unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The complete backups of RLS-mode T2s taken with a T1's backup: restored with it, each in its
+     * own transaction (a T2 created since has none and is left as it is).
+     */
+    private List<BackupInfo> parts(BackupInfo backup) {
+        return Jdbc.withConnection(engine.management(), "read the parts of backup " + backup.id(),
+                c -> BackupStore.partsOf(c, backup.id())).stream()
+                .filter(b -> b.status() == BackupStatus.COMPLETE).toList();
     }
 
     private UUID preservedBackup(UUID tenantId, String preserveAs) {

@@ -11,14 +11,15 @@ import java.util.UUID;
 
 /**
  * A backup as the REST API shows it. The file's path is shown to operator keys only (it names the
- * server's file system); {@code error} is the reason of a failed one.
+ * server's file system); {@code error} is the reason of a failed one; {@code part_of} names the T1's
+ * backup that an RLS-mode T2's was taken with.
  */
 public record BackupView(UUID id, UUID tenantId, Instant takenAt, String status, String trigger, String label,
-                         long sizeBytes, String sha256, String path, String error) {
+                         long sizeBytes, String sha256, String path, String error, UUID partOf) {
 
     static BackupView of(BackupInfo b, boolean showPath) {
         return new BackupView(b.id(), b.tenantId(), b.takenAt(), b.status().wireName(), b.trigger(), b.label(),
-                b.sizeBytes(), b.sha256(), showPath && b.path() != null ? b.path().toString() : null, b.error());
+                b.sizeBytes(), b.sha256(), showPath && b.path() != null ? b.path().toString() : null, b.error(), b.partOf());
     }
 
     /** A tenant's schedule: every {@code every_seconds}, keeping {@code keep}, next due at {@code next_due}. */
