@@ -60,6 +60,23 @@ class BackupApiTest {
         assertThat(restored.json().get("message").asText()).contains("from backup " + backup.get("id").asText())
                 .contains("this plane has no point-in-time history");
         assertThat(Documents.stored(kid)).extracting(Documents.Doc::title).containsExactly("kept");
+
+        JsonNode doc = http.withKey(null).get("/v1/openapi.json").json();
+        assertDocumented(doc, "Backup", backup);
+        assertDocumented(doc, "TenantBackups", listing);
+        assertDocumented(doc, "RestoreResult", restored.json());
+    }
+
+    /** The document's schema names exactly the fields of a real answer, all required. */
+    private static void assertDocumented(JsonNode doc, String schema, JsonNode answer) {
+        java.util.Set<String> specified = new java.util.TreeSet<>();
+        doc.at("/components/schemas/" + schema + "/properties").fieldNames().forEachRemaining(specified::add);
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        answer.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).as(schema).isEqualTo(specified);
+        java.util.Set<String> required = new java.util.TreeSet<>();
+        doc.at("/components/schemas/" + schema + "/required").forEach(r -> required.add(r.asText()));
+        assertThat(required).as(schema + " required").isEqualTo(specified);
     }
 
     @Test
