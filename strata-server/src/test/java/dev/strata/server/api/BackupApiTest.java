@@ -29,6 +29,7 @@ class BackupApiTest {
     static final ApiExtension api = ApiExtension.standard().withSetUp(strata -> {
         strata.tenants().create(NewTenant.t1("ba-home"));
         strata.tenants().create(NewTenant.t2("ba-kid", "ba-home"));
+        strata.tenants().create(NewTenant.t1("ba-solo"));
     });
 
     private final Http http = api.http();
@@ -100,12 +101,12 @@ class BackupApiTest {
 
     @Test
     void a_t1_key_backs_up_and_restores_itself_and_a_t2_key_only_reads_its_backups() {
-        Http t1 = api.httpAs("ba-home");
-        Answer own = t1.post("/v1/tenants/ba-home/backups", null);
+        Http t1 = api.httpAs("ba-solo");
+        Answer own = t1.post("/v1/tenants/ba-solo/backups", null);
         assertThat(own.status()).as(own.toString()).isEqualTo(201);
         assertThat(own.json().get("path").isNull()).as("the server's file system is the operator's").isTrue();
         String id = own.json().get("id").asText();
-        Answer restored = t1.post("/v1/tenants/ba-home/restore", "{\"backup\": \"" + id + "\"}");
+        Answer restored = t1.post("/v1/tenants/ba-solo/restore", "{\"backup\": \"" + id + "\"}");
         assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
 
         Http t2 = api.httpAs("ba-kid");
