@@ -115,6 +115,39 @@ class RestoreCrashTest {
         assertThat(strata().tenants().get(s.tenant().id()).status()).isEqualTo(TenantStatus.ACTIVE);
     }
 
+    @org.junit.jupiter.api.Test
+    void a_second_restore_while_one_runs_is_refused_and_changes_nothing() throws Exception {
+        Scene s = scene("restore-twice");
+        java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch wake = new java.util.concurrent.CountDownLatch(1);
+        strata().internals().operations().leases().stepHook((operation, kind, current, qualifier) -> {
+            if (kind == OperationKind.RESTORE && current == RestoreStep.REPLACE_DATA) {
+                paused.countDown();
+                try {
+                    wake.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        java.util.concurrent.CompletableFuture<dev.strata.RestoreResult> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> strata().tenants().restore(s.tenant().slug(), RestoreRequest.fromBackup(s.backup().id())));
+        try {
+            assertThat(paused.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> strata().tenants().restore(s.tenant().slug(), RestoreRequest.fromBackup(s.backup().id())))
+                    .isInstanceOfSatisfying(StrataException.class, e -> {
+                        assertThat(e.code()).isIn(ErrorCode.RESTORE_REFUSED);
+                        assertThat(e.getMessage()).contains("restore it once");
+                    });
+        } finally {
+            wake.countDown();
+        }
+        assertThat(first.get().finished()).isTrue();
+        assertThat(BackupWorld.rows(s.tenant())).isEqualTo(s.backedUp());
+        assertThat(strata().operations().list(OperationFilter.all().withTenant(s.tenant().id().toString())
+                .withKind(OperationKind.RESTORE))).as("one restore ran").hasSize(1);
+    }
+
     /** Starts a restore (preserving the state before) that dies at {@code step}; returns its operation. */
     private UUID crashAt(Scene s, RestoreStep step) {
         boolean[] fired = {false};

@@ -182,6 +182,21 @@ class TenantBackupTest {
         }
     }
 
+    @Test
+    void the_scheduler_takes_due_backups_on_the_engines_housekeeping_thread_until_it_is_closed() throws Exception {
+        Tenant t = strata().tenants().create(NewTenant.t1("bk-thread"));
+        backups().schedule(t.slug(), BackupSchedule.every(Duration.ofMinutes(1), 5));
+        clock.advance(Duration.ofMinutes(1));
+        try (AutoCloseable scheduler = backups().startScheduler(Duration.ofMillis(50))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (backups().list(t.slug()).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(backups().list(t.slug())).extracting(BackupInfo::trigger).containsExactly("scheduled");
+        assertThat(backups().scheduleOf(t.slug()).orElseThrow().nextDue()).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)));
+    }
+
     private List<BackupInfo> dueBackupsOf(Tenant t) {
         return backups().runDue().stream().filter(b -> b.tenantId().equals(t.id())).toList();
     }
