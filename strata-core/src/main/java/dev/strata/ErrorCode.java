@@ -109,7 +109,14 @@ public enum ErrorCode {
      */
     DATABASE_ERROR(500, 1),
     /** Strata itself failed; the message says what it was doing. */
-    INTERNAL(500, 1);
+    INTERNAL(500, 1),
+    /** No backup with this id, or none of the tenant at or before the moment asked for. */ // backup
+    BACKUP_NOT_FOUND(404, 3),
+    /**
+     * A restore that cannot be done as asked: a backup of another tenant, a backup that is not
+     * complete, a tenant that is moving or being restored already. Nothing was changed.
+     */ // backup
+    RESTORE_REFUSED(422, 14);
 
     private final int httpStatus;
     private final int exitCode;

@@ -22,7 +22,9 @@ public enum OperationKind {
     /** Moving a tenant's data to another isolation mode, database or data plane, online. */
     MOVE,
     /** Moving every tenant off a data plane (a move per tenant, bounded concurrency). */
-    DRAIN;
+    DRAIN,
+    /** Replacing a tenant's data with a backup's (restore from an archive on a local plane). */
+    RESTORE;
 
     /** The name in the journal, the REST API and the command line: {@code provision}, ... */
     public String wireName() {

@@ -72,6 +72,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final AppSchemaMigrations tenantMigrations;
     private final SchemaMigrationsImpl migrations;
     private final dev.strata.internal.move.Moves moves;
+    private final dev.strata.internal.restore.RestoreStrategies restores = new dev.strata.internal.restore.RestoreStrategies();
 
     private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -125,6 +126,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                             }
                         }),
                 this::plane, router::invalidate);
+        this.operations.register(new dev.strata.internal.restore.RestoreHandler(this));
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
@@ -418,6 +420,14 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     /** The application's tenant migrations across every app schema: status, the fan-out, validation. */
     public SchemaMigrationsImpl migrations() {
         return migrations;
+    }
+
+    /**
+     * The point-in-time restores of the planes that keep a history (Neon's registers itself here);
+     * a tenant none of them supports is restored from its backups.
+     */
+    public dev.strata.internal.restore.RestoreStrategies restores() {
+        return restores;
     }
 
     /** Online tenant moves. */
