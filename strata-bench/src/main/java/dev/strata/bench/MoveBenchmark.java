@@ -32,8 +32,8 @@ import java.util.UUID;
  * {@code db/bench-shop}, in a shared RLS database of the first server next to a neighbour tenant,
  * moved to a database of its own on a second server (plane {@value #PLANE}) while a
  * {@link MoveWriter} issues {@code writesPerSecond} writes a second for it. Measured in the same
- * run: the same rows piped by hand between the same servers ({@link RawCopy}, text and binary:
- * the faster is the baseline of the initial copy's throughput); the write freeze (from the
+ * run: the same rows piped by hand between the same servers ({@link RawCopy}, binary twice and text
+ * once: the fastest is the baseline of the initial copy's throughput); the write freeze (from the
  * operation's journal: the start of the freeze step that held to the end of the flip); the
  * writer's latencies during the move against those before it; every acknowledged write looked up
  * at the target (present exactly once, or lost); the move's time by step.
@@ -66,6 +66,10 @@ final class MoveBenchmark {
     private MoveBenchmark() {
     }
 
+    /** The raw copies' fastest run, and the size of the binary stream (the format the move copies in between equal majors). */
+    private record Baseline(RawCopy.Outcome fastest, long binaryBytes) {
+    }
+
     static Outcome run(BenchServer first, BenchServer second, long rows, int writesPerSecond, Duration beforeAndAfter)
             throws Exception {
         String namespace = first.newNamespace("move");
@@ -88,7 +92,7 @@ final class MoveBenchmark {
             try (Connection c = first.admin(source.database())) {
                 sourceRows = rowsAt(c, source.schema(), mover.id());
             }
-            RawCopy.Outcome raw = rawCopies(first, second, namespace, source, mover.id(), sourceRows);
+            Baseline baseline = rawCopies(first, second, namespace, source, mover.id(), sourceRows);
 
             System.err.printf("    moving it to plane %s under %d writes/s%n", PLANE, writesPerSecond);
             MoveWriter writer = MoveWriter.start(strata, mover.id(), writesPerSecond);
@@ -146,16 +150,20 @@ final class MoveBenchmark {
             Map<String, Long> phases = phases(move);
             long copyNanos = phases.getOrDefault("initial_copy", 0L);
             double moveRowsPerSecond = sourceRows / (copyNanos / 1e9);
+            RawCopy.Outcome raw = baseline.fastest();
             double rawRowsPerSecond = raw.rows() / raw.seconds();
             results.add(Result.atLeast("move_initial_copy_rows_per_s", moveRowsPerSecond, "rows/s", rawRowsPerSecond, 0.5));
-            results.add(Result.atLeast("move_initial_copy_mb_per_s", raw.bytes() / (copyNanos / 1e9) / 1e6, "MB/s",
+            results.add(Result.atLeast("move_initial_copy_mb_per_s", baseline.binaryBytes() / (copyNanos / 1e9) / 1e6, "MB/s",
                     raw.bytes() / raw.seconds() / 1e6, 0.5));
             long totalNanos = moveEnded - moveStarted;
             long freezeNanos = freezeWindow(move);
             results.add(Result.valueAtMost("move_write_freeze_window", freezeNanos / 1e6, "ms", totalNanos / 1e6, 1000));
             Latencies before = new Latencies();
             Latencies during = new Latencies();
-            for (MoveWriter.Ack a : acks) {
+            // a refused write waited too (up to the freeze wait): it counts with the time its refusal took
+            List<MoveWriter.Ack> answered = new ArrayList<>(acks);
+            answered.addAll(writer.refusals());
+            for (MoveWriter.Ack a : answered) {
                 if (a.issuedNanos() < moveStarted) {
                     before.add(a.latencyNanos());
                 } else if (a.issuedNanos() <= moveEnded) {
@@ -184,10 +192,10 @@ final class MoveBenchmark {
 
     /**
      * The baseline: the tenant's rows piped by hand into a scratch database of the second server
-     * with the same tables, once as text and once binary (after a first pass that warms both
-     * servers' caches); the faster copy.
+     * with the same tables: binary (which also warms both servers' caches), text, binary again;
+     * the fastest copy.
      */
-    private static RawCopy.Outcome rawCopies(BenchServer first, BenchServer second, String namespace, Placement source,
+    private static Baseline rawCopies(BenchServer first, BenchServer second, String namespace, Placement source,
                                              UUID tenant, long rows) throws Exception {
         String scratch = namespace + "_rawcopy";
         try (Connection c = second.admin(second.server().database()); Statement s = c.createStatement()) {
@@ -207,7 +215,14 @@ final class MoveBenchmark {
             }
             System.err.printf("    raw COPY pipe: text %.0f ms (%.1f MB), binary %.0f ms (%.1f MB); warm-up %.0f ms%n",
                     text.nanos() / 1e6, text.bytes() / 1e6, binary.nanos() / 1e6, binary.bytes() / 1e6, warm.nanos() / 1e6);
-            return binary.nanos() <= text.nanos() ? binary : text;
+            // the most demanding baseline: the fastest of the three
+            RawCopy.Outcome fastest = warm;
+            for (RawCopy.Outcome o : List.of(text, binary)) {
+                if (o.nanos() < fastest.nanos()) {
+                    fastest = o;
+                }
+            }
+            return new Baseline(fastest, binary.bytes());
         } finally {
             try (Connection c = second.admin(second.server().database()); Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS \"" + scratch + "\" WITH (FORCE)");

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tenant through Strata, each one transaction inserting one event whose payload carries the
  * write's sequence number. A write held by the move's freeze does not delay the next ones (each
  * runs on a worker of its own), as independent clients would behave. Records every acknowledged
- * write with its latency (from when it was issued to its commit returning) and every failure.
+ * write with its latency (from when it was issued to its commit returning) and every refusal with
+ * the time it took to come.
  * Thread-safe.
  */
 final class MoveWriter implements AutoCloseable {
@@ -42,6 +43,7 @@ final class MoveWriter implements AutoCloseable {
     private final ExecutorService workers;
     private final AtomicInteger next = new AtomicInteger();
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Ack> refusals = new ConcurrentLinkedQueue<>();
     private final Map<ErrorCode, AtomicInteger> errors = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
 
@@ -77,6 +79,7 @@ final class MoveWriter implements AutoCloseable {
             acks.add(new Ack(seq, issued, System.nanoTime()));
         } catch (StrataException e) {
             errors.computeIfAbsent(e.code(), k -> new AtomicInteger()).incrementAndGet();
+            refusals.add(new Ack(seq, issued, System.nanoTime()));
         } catch (Throwable e) {
             unexpected.add(e);
         }
@@ -85,6 +88,11 @@ final class MoveWriter implements AutoCloseable {
     /** The acknowledged writes so far. */
     List<Ack> acks() {
         return List.copyOf(acks);
+    }
+
+    /** The writes Strata refused (nothing written), with when each was issued and refused. */
+    List<Ack> refusals() {
+        return List.copyOf(refusals);
     }
 
     /** Writes issued so far. */
