@@ -21,8 +21,10 @@ import java.util.Set;
  * <p>Why the two sets are found exactly, with P's transaction still open (it holds the horizon: no
  * tuple P sees can be pruned, frozen past P, or moved, and its slot not reused; and its lock keeps
  * the table from being rewritten): a tuple F sees whose inserting transaction ended before P's
- * {@code xmin} is one P sees too, so the tuples of F with a raw {@code xmin} at or after P's
- * {@code xmin} (circularly) hold every appeared one; of those, the ones P's snapshot sees at the
+ * {@code xmin} is one P sees too, so the tuples of F whose raw {@code xmin} is not older than P's
+ * {@code xmin} ({@code age()} at most that of P's {@code xmin}, both read in the same statement;
+ * an {@code xmin} so old that its age wrapped negative counts as not older: a superset still) hold
+ * every appeared one; of those, the ones P's snapshot sees at the
  * same {@code (tableoid, ctid)} did not appear. A tuple P sees that F does not was deleted or
  * updated, which sets its {@code xmax}, so P's tuples with an {@code xmax} hold every one that
  * went (lockers too); of those, the ones F sees at the same place did not go. Only the two sets'
@@ -36,10 +38,9 @@ final class SnapshotDelta {
                                      long pXmin, TenantVerifier.Sum atP) throws SQLException {
         String table = shape.qualified();
         Map<Long, List<String>> appeared = notSeenBy(p, tuples(f, "SELECT tableoid::oid::bigint, ctid::text FROM " + table
-                + " WHERE tenant_id = ANY (?::uuid[]) AND (xmin::text::bigint - " + pXmin
-                + " + 4294967296) % 4294967296 < 2147483648", tenants), tenants);
+                + " WHERE tenant_id = ANY (?::uuid[]) AND age(xmin) <= age('" + pXmin + "'::xid)", tenants), tenants);
         Map<Long, List<String>> went = notSeenBy(f, tuples(p, "SELECT tableoid::oid::bigint, ctid::text FROM " + table
-                + " WHERE tenant_id = ANY (?::uuid[]) AND xmax::text <> '0'", tenants), tenants);
+                + " WHERE tenant_id = ANY (?::uuid[]) AND NOT xmax = '0'::xid", tenants), tenants);
         TenantVerifier.Sum plus = sumOf(f, appeared, columns, tenants);
         TenantVerifier.Sum minus = sumOf(p, went, columns, tenants);
         BigInteger checksum = new BigInteger(atP.checksum()).add(new BigInteger(plus.checksum()))
