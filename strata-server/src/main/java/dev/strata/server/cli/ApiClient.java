@@ -7,9 +7,15 @@ import dev.strata.server.api.Json;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -25,21 +31,30 @@ import java.util.StringJoiner;
  * A client of the Strata REST API for the admin commands: sends the API key, turns problem answers
  * into {@link CliFailure}s carrying the error code's exit code, and an unreachable server into a
  * clear message. Bodies and archives are streamed, never held in memory whole.
+ *
+ * <p>Requests go through {@link HttpURLConnection}, which a short-lived command starts far faster
+ * than {@link HttpClient} (no selector thread, no TLS classes for {@code http://}); only uploads of
+ * unknown size use {@link HttpClient}, created when first needed: in streaming mode
+ * {@link HttpURLConnection} cannot hand back a 401 answer, which this server gives with
+ * {@code WWW-Authenticate}.
  */
 final class ApiClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final URI base;
     private final String key;
-    private final HttpClient http;
+    private HttpClient uploads;
 
     ApiClient(URI base, String key) {
         this.base = base;
         this.key = key;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** A path segment with the user's text encoded. */
+    /** An answer: its status, its content type ({@code ""} if none) and its body (the error body for a failure). */
+    private record Answer(int status, String contentType, InputStream body) {
+    }
+
+/** A path segment with the user's text encoded. */
     static String segment(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -57,13 +72,12 @@ final class ApiClient {
     }
 
     JsonNode get(String path) {
-        return json(send(request(path).GET().build()));
+        return json(exchange("GET", path, null, null));
     }
 
     JsonNode post(String path, ObjectNode body) {
         byte[] bytes = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
-        return json(send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build()));
+        return json(exchange("POST", path, bytes, null));
     }
 
     /**
@@ -72,13 +86,10 @@ final class ApiClient {
      */
     long postLines(String path, ObjectNode body, java.util.function.Consumer<JsonNode> lines) {
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        HttpResponse<InputStream> response = send(request(path).header("Content-Type", "application/json")
-                .header("Accept", "application/x-ndjson, application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+        Answer response = exchange("POST", path, bytes, "application/x-ndjson, application/json");
         try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw failure(response.statusCode(), in.readNBytes(64 * 1024),
-                        response.headers().firstValue("Content-Type").orElse(""));
+            if (response.status() != 200) {
+                throw failure(response.status(), in.readNBytes(64 * 1024), response.contentType());
             }
             java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
             long n = 0;
@@ -95,12 +106,11 @@ final class ApiClient {
     }
 
     JsonNode put(String path, ObjectNode body) {
-        return json(send(request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build()));
+        return json(exchange("PUT", path, body.toString().getBytes(StandardCharsets.UTF_8), null));
     }
 
     JsonNode delete(String path) {
-        return json(send(request(path).DELETE().build()));
+        return json(exchange("DELETE", path, null, null));
     }
 
     /** Streams a file as the request body. */
@@ -111,7 +121,7 @@ final class ApiClient {
         } catch (FileNotFoundException e) {
             throw CliFailure.invalid("cannot read " + file + ": no such file");
         }
-        return json(send(request(path).header("Content-Type", contentType).POST(publisher).build()));
+        return json(upload(request(path).header("Content-Type", contentType).POST(publisher).build()));
     }
 
     /** Streams standard input (or any stream) as the request body; the stream is not closed. */
@@ -122,7 +132,7 @@ final class ApiClient {
                 // standard input stays open for the process
             }
         };
-        return json(send(request(path).header("Content-Type", contentType)
+        return json(upload(request(path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> unclosed)).build()));
     }
 
@@ -147,15 +157,59 @@ final class ApiClient {
     }
 
     private long download(String path, BodySink sink) {
-        HttpResponse<InputStream> response = send(request(path).GET().build());
+        Answer response = exchange("GET", path, null, null);
         try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw failure(response.statusCode(), in.readNBytes(64 * 1024),
-                        response.headers().firstValue("Content-Type").orElse(""));
+            if (response.status() != 200) {
+                throw failure(response.status(), in.readNBytes(64 * 1024), response.contentType());
             }
             return sink.take(in);
         } catch (IOException e) {
             throw new CliFailure(CliFailure.GENERAL, "the download from " + base + path + " broke off: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends one request with {@code body} (JSON, or none if null) and returns the answer, whatever its
+     * status; {@code accept} replaces the default {@code Accept: application/json} if not null.
+     */
+    private Answer exchange(String method, String path, byte[] body, String accept) {
+        HttpURLConnection connection;
+        try {
+            connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection(Proxy.NO_PROXY);
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.GENERAL, "the request to " + base + " failed: " + e, e);
+        }
+        try {
+            connection.setRequestMethod(method);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setRequestProperty("Authorization", "Bearer " + key);
+            connection.setRequestProperty("Accept", accept == null ? "application/json" : accept);
+            if (body != null) {
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.setDoOutput(true);
+            }
+            try {
+                connection.connect();
+            } catch (ConnectException | SocketTimeoutException | UnknownHostException | NoRouteToHostException e) {
+                throw unreachable(e);
+            }
+            if (body != null) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = connection.getResponseCode();
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            String contentType = connection.getContentType();
+            return new Answer(status, contentType == null ? "" : contentType,
+                    in == null ? InputStream.nullInputStream() : in);
+        } catch (IOException e) {
+            if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
+                throw unreachable(e);
+            }
+            throw new CliFailure(CliFailure.GENERAL, "the request to " + base + " failed: " + e, e);
         }
     }
 
@@ -165,9 +219,14 @@ final class ApiClient {
                 .header("Accept", "application/json");
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request) {
+    /** Sends a request with a streamed body of unknown size. */
+    private Answer upload(HttpRequest request) {
+        if (uploads == null) {
+            uploads = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = uploads.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable(e);
         } catch (IOException e) {
@@ -185,16 +244,15 @@ final class ApiClient {
         return new CliFailure(CliFailure.UNREACHABLE, "cannot reach Strata at " + base + ": is `strata serve` running?", e);
     }
 
-    private JsonNode json(HttpResponse<InputStream> response) {
+    private JsonNode json(Answer response) {
         byte[] body;
         try (InputStream in = response.body()) {
             body = in.readAllBytes();
         } catch (IOException e) {
             throw new CliFailure(CliFailure.GENERAL, "reading the answer from " + base + " failed: " + e.getMessage(), e);
         }
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
-        if (response.statusCode() >= 300) {
-            throw failure(response.statusCode(), body, contentType);
+        if (response.status() >= 300) {
+            throw failure(response.status(), body, response.contentType());
         }
         try {
             return Json.mapper().readTree(body);
