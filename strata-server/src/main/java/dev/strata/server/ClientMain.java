@@ -1,6 +1,7 @@
 package dev.strata.server;
 
 import dev.strata.server.cli.AuditCommand;
+import dev.strata.server.cli.CommandTree;
 import dev.strata.server.cli.CompletionCommand;
 import dev.strata.server.cli.ConfigCommand;
 import dev.strata.server.cli.Launcher;
@@ -18,8 +19,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The client commands of {@code strata} alone ({@code tenants}, {@code operations}, {@code audit},
@@ -27,23 +26,21 @@ import java.util.Map;
  * {@code serve} and {@code demo}, so starting it loads neither the HTTP server nor Strata's engine,
  * only picocli, Jackson and the JDK's HTTP client. {@code bin/strata} picks it for those commands.
  *
- * <p>picocli reads a command's annotations, and those of all its subcommands, when the command line
- * is built, which costs more than the request itself: when the first argument names a subcommand,
- * only that one is built. Any other command line ({@code --help}, {@code help tenants}, a root
- * option first) gets the whole tree, and {@code completion} is {@link Main}'s, so that its script
- * covers every command.
+ * <p>Only the commands on the path the arguments name are built ({@link CommandTree});
+ * {@code completion} is {@link Main}'s, so that its script covers every command.
  */
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataVersion.class,
         description = "Strata: multi-tenant data isolation for PostgreSQL (client commands).")
 public final class ClientMain implements Runnable, CommandRoot {
-    /** The subcommands, in the order the help lists them. */
-    private static final List<Class<?>> COMMANDS = List.of(TenantsCommand.class, OperationsCommand.class,
-            AuditCommand.class, MigrateCommand.class, ConfigCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class);
-    /** The subcommands that a first argument can name, by that name. */
-    private static final Map<String, Class<?>> BY_NAME = Map.of("tenants", TenantsCommand.class,
-            "operations", OperationsCommand.class, "audit", AuditCommand.class, "migrate", MigrateCommand.class,
-            "config", ConfigCommand.class);
+    /** The client commands, in the order the help lists them. */
+    private static final CommandTree COMMANDS = CommandTree.of(
+            CommandTree.group(TenantsCommand.class, TenantsCommand.SUBCOMMANDS),
+            CommandTree.group(OperationsCommand.class, OperationsCommand.SUBCOMMANDS),
+            CommandTree.command(AuditCommand.class),
+            CommandTree.group(MigrateCommand.class, MigrateCommand.SUBCOMMANDS),
+            CommandTree.group(ConfigCommand.class, ConfigCommand.SUBCOMMANDS),
+            CommandTree.needsWholeTree(CompletionCommand.class),
+            CommandTree.needsWholeTree(CommandLine.HelpCommand.class));
 
     private final Environment environment;
 
@@ -77,12 +74,7 @@ public final class ClientMain implements Runnable, CommandRoot {
             return Main.execute(environment, out, err, args);
         }
         ClientMain root = new ClientMain(environment);
-        CommandLine cli = new CommandLine(root);
-        Class<?> named = args.length > 0 ? BY_NAME.get(args[0]) : null;
-        for (Class<?> command : named != null ? List.of(named) : COMMANDS) {
-            cli.addSubcommand(command);
-        }
-        return Launcher.execute(cli, root, out, err, args);
+        return Launcher.execute(COMMANDS.build(root, args), root, out, err, args);
     }
 
     @Override

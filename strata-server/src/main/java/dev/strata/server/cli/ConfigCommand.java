@@ -23,10 +23,13 @@ import java.util.concurrent.Callable;
  * {@code delete-context}. Stored in {@link ClientContexts#file}, mode 0600; keys stay in their own files.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = "Named contexts: which API URL and key file the client commands use.",
-        subcommands = {ConfigCommand.SetContext.class, ConfigCommand.UseContext.class, ConfigCommand.GetContexts.class,
-                ConfigCommand.CurrentContext.class, ConfigCommand.DeleteContext.class})
+        description = "Named contexts: which API URL and key file the client commands use.")
 public final class ConfigCommand implements Runnable {
+    /** Its subcommands, in the order its help lists them (built by {@link CommandTree}, only the one called if named). */
+    public static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+            ConfigCommand.SetContext.class, ConfigCommand.UseContext.class, ConfigCommand.GetContexts.class,
+            ConfigCommand.CurrentContext.class, ConfigCommand.DeleteContext.class);
+
     @Spec
     CommandSpec spec;
 
