@@ -2,7 +2,6 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.server.api.Json;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -76,7 +75,7 @@ final class ApiClient {
     }
 
     JsonNode post(String path, ObjectNode body) {
-        byte[] bytes = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body == null ? new byte[0] : ClientJson.compact(body).getBytes(StandardCharsets.UTF_8);
         return json(exchange("POST", path, bytes, null));
     }
 
@@ -85,7 +84,7 @@ final class ApiClient {
      * arrives (a problem answer becomes a {@link CliFailure} as usual). Returns the number of lines.
      */
     long postLines(String path, ObjectNode body, java.util.function.Consumer<JsonNode> lines) {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = ClientJson.compact(body).getBytes(StandardCharsets.UTF_8);
         Answer response = exchange("POST", path, bytes, "application/x-ndjson, application/json");
         try (InputStream in = response.body()) {
             if (response.status() != 200) {
@@ -95,7 +94,7 @@ final class ApiClient {
             long n = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {
-                    lines.accept(Json.mapper().readTree(line));
+                    lines.accept(ClientJson.read(line));
                     n++;
                 }
             }
@@ -106,7 +105,7 @@ final class ApiClient {
     }
 
     JsonNode put(String path, ObjectNode body) {
-        return json(exchange("PUT", path, body.toString().getBytes(StandardCharsets.UTF_8), null));
+        return json(exchange("PUT", path, ClientJson.compact(body).getBytes(StandardCharsets.UTF_8), null));
     }
 
     JsonNode delete(String path) {
@@ -255,7 +254,7 @@ final class ApiClient {
             throw failure(response.status(), body, response.contentType());
         }
         try {
-            return Json.mapper().readTree(body);
+            return ClientJson.read(body);
         } catch (IOException e) {
             throw new CliFailure(CliFailure.GENERAL, base + " answered with something other than JSON: is it Strata?", e);
         }
@@ -264,7 +263,7 @@ final class ApiClient {
     private CliFailure failure(int status, byte[] body, String contentType) {
         if (contentType.contains("json")) {
             try {
-                JsonNode problem = Json.mapper().readTree(body);
+                JsonNode problem = ClientJson.read(body);
                 if (problem.hasNonNull("code") && problem.hasNonNull("detail")) {
                     return CliFailure.fromProblem(problem.get("code").asText(), problem.get("detail").asText());
                 }

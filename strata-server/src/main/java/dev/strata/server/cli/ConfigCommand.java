@@ -198,13 +198,13 @@ public final class ConfigCommand implements Runnable {
                 table.print(out());
                 return 0;
             }
-            ObjectNode root = Json.mapper().createObjectNode();
+            ObjectNode root = ClientJson.object();
             root.put("current_context", all.current());
             var list = root.putArray("contexts");
             all.contexts().forEach((name, c) -> list.addObject().put("name", name).put("current", name.equals(all.current()))
                     .put("api_url", c.apiUrl()).put("api_key_file", c.apiKeyFile()));
             out().print(format == OutputFormat.YAML ? YamlText.write(root)
-                    : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+                    : ClientJson.pretty(root) + "\n");
             return 0;
         }
     }

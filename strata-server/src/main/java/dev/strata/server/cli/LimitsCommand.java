@@ -84,7 +84,7 @@ final class LimitsCommand extends ClientCommand {
             limits = api.delete(path);
             summary = "Tenant '" + text(limits, "slug") + "' runs with its tier's limits.";
         } else if (maxConcurrent != null) {
-            ObjectNode body = Json.mapper().createObjectNode()
+            ObjectNode body = ClientJson.object()
                     .put("max_concurrent_transactions", maxConcurrent)
                     .put("acquire_timeout_ms", acquireTimeout.toMillis())
                     .put("statement_timeout_ms", statementTimeout.toMillis());

@@ -98,7 +98,7 @@ public final class MigrateCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode();
+            ObjectNode body = ClientJson.object();
             if (concurrency != null) {
                 body.put("concurrency", concurrency);
             }

@@ -117,7 +117,7 @@ public final class PlanesCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode().put("key", key).put("url", url());
+            ObjectNode body = ClientJson.object().put("key", key).put("url", url());
             if (region != null) {
                 body.put("region", region);
             }

@@ -48,7 +48,7 @@ public final class QueryCommand extends ClientCommand {
 
     @Override
     int run(ApiClient api) {
-        ObjectNode body = Json.mapper().createObjectNode();
+        ObjectNode body = ClientJson.object();
         body.put("sql", sql);
         body.put("all_tenants", true);
         if (concurrency != null) {

@@ -94,7 +94,7 @@ public final class TenantsCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode().put("tier", level()).put("slug", slug);
+            ObjectNode body = ClientJson.object().put("tier", level()).put("slug", slug);
             putIfSet(body, "parent", parent);
             putIfSet(body, "name", name);
             putIfSet(body, "mode", mode);
@@ -198,7 +198,7 @@ public final class TenantsCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode();
+            ObjectNode body = ClientJson.object();
             body.put("to", to);
             if (plane != null) {
                 body.put("plane", plane);
@@ -298,7 +298,7 @@ public final class TenantsCommand implements Runnable {
                         + (cascade || tenant.path("tier").asInt() != 1 ? "" : " (and --cascade if its T2s are to go too)")
                         + " (CONFIRMATION_REQUIRED)");
             }
-            ObjectNode body = Json.mapper().createObjectNode().put("confirm", confirm).put("cascade", cascade);
+            ObjectNode body = ClientJson.object().put("confirm", confirm).put("cascade", cascade);
             JsonNode t = api.post("/v1/tenants/" + segment(key) + "/decommission", body);
             return print(t, "Decommissioned tenant '" + text(t, "slug") + "'.");
         }
