@@ -2,8 +2,8 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.server.runtime.ClientJson;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,10 +15,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,17 +28,14 @@ import java.util.StringJoiner;
  * clear message. Bodies and archives are streamed, never held in memory whole.
  *
  * <p>Requests go through {@link HttpURLConnection}, which a short-lived command starts far faster
- * than {@link HttpClient} (no selector thread, no TLS classes for {@code http://}); only uploads of
- * unknown size use {@link HttpClient}, created when first needed: in streaming mode
- * {@link HttpURLConnection} cannot hand back a 401 answer, which this server gives with
- * {@code WWW-Authenticate}.
+ * than {@code java.net.http.HttpClient} (no selector thread, no TLS classes for {@code http://});
+ * only uploads of unknown size go through {@link StreamedUpload}.
  */
 final class ApiClient {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final URI base;
     private final String key;
-    private HttpClient uploads;
 
     ApiClient(URI base, String key) {
         this.base = base;
@@ -50,7 +43,7 @@ final class ApiClient {
     }
 
     /** An answer: its status, its content type ({@code ""} if none) and its body (the error body for a failure). */
-    private record Answer(int status, String contentType, InputStream body) {
+    record Answer(int status, String contentType, InputStream body) {
     }
 
 /** A path segment with the user's text encoded. */
@@ -114,25 +107,12 @@ final class ApiClient {
 
     /** Streams a file as the request body. */
     JsonNode upload(String path, Path file, String contentType) {
-        HttpRequest.BodyPublisher publisher;
-        try {
-            publisher = HttpRequest.BodyPublishers.ofFile(file);
-        } catch (FileNotFoundException e) {
-            throw CliFailure.invalid("cannot read " + file + ": no such file");
-        }
-        return json(upload(request(path).header("Content-Type", contentType).POST(publisher).build()));
+        return json(new StreamedUpload(this, base, key).file(path, file, contentType));
     }
 
     /** Streams standard input (or any stream) as the request body; the stream is not closed. */
     JsonNode upload(String path, InputStream body, String contentType) {
-        InputStream unclosed = new java.io.FilterInputStream(body) {
-            @Override
-            public void close() {
-                // standard input stays open for the process
-            }
-        };
-        return json(upload(request(path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> unclosed)).build()));
+        return json(new StreamedUpload(this, base, key).stream(path, body, contentType));
     }
 
     /** Streams the answer's body to a file (the caller chooses the file and cleans up on failure). */
@@ -212,34 +192,7 @@ final class ApiClient {
         }
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + key)
-                .header("Accept", "application/json");
-    }
-
-    /** Sends a request with a streamed body of unknown size. */
-    private Answer upload(HttpRequest request) {
-        if (uploads == null) {
-            uploads = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
-        }
-        try {
-            HttpResponse<InputStream> response = uploads.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw unreachable(e);
-        } catch (IOException e) {
-            if (e.getCause() instanceof ConnectException) {
-                throw unreachable(e);
-            }
-            throw new CliFailure(CliFailure.GENERAL, "the request to " + base + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliFailure(CliFailure.GENERAL, "interrupted", e);
-        }
-    }
-
-    private CliFailure unreachable(IOException e) {
+    CliFailure unreachable(IOException e) {
         return new CliFailure(CliFailure.UNREACHABLE, "cannot reach Strata at " + base + ": is `strata serve` running?", e);
     }
 

@@ -1,6 +1,7 @@
 package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.server.runtime.ClientJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,7 @@
 package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.server.runtime.ClientJson;
 import dev.strata.server.runtime.Environment;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

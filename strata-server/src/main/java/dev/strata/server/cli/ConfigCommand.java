@@ -1,8 +1,8 @@
 package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.server.api.Json;
 import dev.strata.server.runtime.ClientContexts;
+import dev.strata.server.runtime.ClientJson;
 import dev.strata.server.runtime.Environment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package dev.strata.server.cli;
+package dev.strata.server.runtime;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -29,6 +29,7 @@ import java.util.Deque;
 public final class ClientJson {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonFactory LENIENT = JsonFactory.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ClientJson() {
@@ -53,7 +54,21 @@ public final class ClientJson {
         }
     }
 
+    /**
+     * {@link #read(String)} as a default {@code new ObjectMapper().readTree} reads (for files people
+     * edit): the last of duplicate keys wins and anything after the value is ignored.
+     */
+    public static JsonNode readLenient(String json) throws IOException {
+        try (JsonParser parser = LENIENT.createParser(json)) {
+            return read(parser, false);
+        }
+    }
+
     private static JsonNode read(JsonParser parser) throws IOException {
+        return read(parser, true);
+    }
+
+    private static JsonNode read(JsonParser parser, boolean strict) throws IOException {
         JsonToken token = parser.nextToken();
         if (token == null) {
             return MissingNode.getInstance();
@@ -112,7 +127,7 @@ public final class ClientJson {
                 throw new IOException("JSON ends early");
             }
         }
-        if (parser.nextToken() != null) {
+        if (strict && parser.nextToken() != null) {
             throw new IOException("trailing content after the JSON value");
         }
         return root;
@@ -129,7 +144,7 @@ public final class ClientJson {
     }
 
     /** Writes the tree to a generator of any format (the caller closes it), as an ObjectMapper would. */
-    static void write(JsonNode node, JsonGenerator generator) throws IOException {
+    public static void write(JsonNode node, JsonGenerator generator) throws IOException {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 generator.writeStartObject();
