@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
  * The client commands of {@code strata} alone ({@code tenants}, {@code operations}, {@code audit},
  * {@code migrate}, {@code config}, {@code completion}): the same commands as {@link Main}'s, without
  * {@code serve} and {@code demo}, so starting it loads neither the HTTP server nor Strata's engine,
- * only picocli, Jackson and the JDK's HTTP client. {@code bin/strata} picks it for those commands.
+ * only picocli, Jackson's parser and generator and {@code HttpURLConnection}. {@code bin/strata}
+ * picks it for those commands.
  *
  * <p>Only the commands on the path the arguments name are built ({@link CommandTree});
  * {@code completion} is {@link Main}'s, so that its script covers every command.

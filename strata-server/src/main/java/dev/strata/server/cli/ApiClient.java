@@ -46,7 +46,7 @@ final class ApiClient {
     record Answer(int status, String contentType, InputStream body) {
     }
 
-/** A path segment with the user's text encoded. */
+    /** A path segment with the user's text encoded. */
     static String segment(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
