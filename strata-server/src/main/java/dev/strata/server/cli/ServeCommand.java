@@ -30,7 +30,10 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the Strata control plane: REST API on 127.0.0.1, embedded PostgreSQL unless --database-url.")
 public final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    /** The logger, created when {@code serve} first logs: building the command tree (help, completion) starts no Logback. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    }
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -195,7 +198,7 @@ public final class ServeCommand implements Callable<Integer> {
                             + " (" + e.getMessage() + "): pass another --port or --bind", e);
                 }
                 if (!isLoopback(bind)) {
-                    LOG.warn("Listening on {}: the API is reachable from the network and API keys travel unencrypted "
+                    Log.LOG.warn("Listening on {}: the API is reachable from the network and API keys travel unencrypted "
                             + "over HTTP; put a TLS proxy in front of it", bind);
                 }
                 AutoCloseable scheduler = strata.backups(backupDir).startScheduler(BACKUP_CHECK);
@@ -224,7 +227,7 @@ public final class ServeCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            LOG.info("Shutting down: HTTP server, Strata, then PostgreSQL");
+            Log.LOG.info("Shutting down: HTTP server, Strata, then PostgreSQL");
             try {
                 backupScheduler.close();
             } catch (Exception e) {
@@ -233,22 +236,22 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 api.close();
             } catch (RuntimeException e) {
-                LOG.warn("Stopping the HTTP server failed: {}", e.toString());
+                Log.LOG.warn("Stopping the HTTP server failed: {}", e.toString());
             }
             try {
                 strata.close();
             } catch (RuntimeException e) {
-                LOG.warn("Closing Strata failed: {}", e.toString());
+                Log.LOG.warn("Closing Strata failed: {}", e.toString());
             }
             for (PostgresBackend plane : planes) {
                 try {
                     plane.close();
                 } catch (RuntimeException e) {
-                    LOG.warn("Stopping an embedded data plane failed: {}", e.toString());
+                    Log.LOG.warn("Stopping an embedded data plane failed: {}", e.toString());
                 }
             }
             backend.close();
-            LOG.info("Stopped");
+            Log.LOG.info("Stopped");
         }
     }
 }
