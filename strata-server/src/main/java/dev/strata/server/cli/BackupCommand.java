@@ -12,15 +12,17 @@ import picocli.CommandLine.Parameters;
 import static dev.strata.server.cli.ApiClient.segment;
 
 /**
- * {@code strata tenants backup KEY} (now), {@code backup list KEY}, {@code backup schedule KEY
+ * {@code strata tenants backup KEY} (now; {@code backup create KEY} is the same and also reaches a tenant
+ * slugged {@code create}, {@code list} or {@code schedule}), {@code backup list KEY}, {@code backup schedule KEY
  * --every 6h [--keep N] | --off}: clients of {@code /v1/tenants/{key}/backups}.
  */
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Back a tenant up now (a checksummed archive in the server's --backup-dir), list its backups, "
                 + "or back it up on a schedule. Restore one with 'strata tenants restore'."},
-        subcommands = {BackupCommand.ListBackups.class, BackupCommand.Schedule.class})
-final class BackupCommand extends ClientCommand {
-    @Parameters(paramLabel = "KEY", arity = "0..1", description = "Id or slug of the tenant to back up now.")
+        subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Schedule.class})
+final class BackupCommand extends BackupTaking {
+    @Parameters(paramLabel = "KEY", arity = "0..1", description = "Id or slug of the tenant to back up now "
+            + "(for a tenant slugged create, list or schedule: 'backup create KEY').")
     String key;
 
     @Override
@@ -33,29 +35,11 @@ final class BackupCommand extends ClientCommand {
 
     @Override
     int run(ApiClient api) {
-        JsonNode backup = api.post(path(key), null);
-        if (json()) {
-            printJson(backup);
-            return 0;
-        }
-        out().println("Backed up tenant '" + key + "': backup " + text(backup, "id") + ".");
-        block(backup);
-        return 0;
+        return backUp(api, key);
     }
 
     static String path(String key) {
         return "/v1/tenants/" + segment(key) + "/backups";
-    }
-
-    private void block(JsonNode b) {
-        TextTable.block(out(), new String[][] {
-                {"id", text(b, "id")},
-                {"taken at", text(b, "taken_at")},
-                {"status", text(b, "status")},
-                {"size", b.path("size_bytes").asLong() + " bytes"},
-                {"sha-256", text(b, "sha256")},
-                {"file", text(b, "path") == null ? "(on the server)" : text(b, "path")},
-        });
     }
 
     /** Prints a tenant's backups and schedule as the API answered them. */
@@ -81,6 +65,18 @@ final class BackupCommand extends ClientCommand {
             }
             table.print(out());
             return 0;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Back a tenant up now (the same as 'strata tenants backup KEY').")
+    static final class Create extends BackupTaking {
+        @Parameters(paramLabel = "KEY", description = "Id or slug of the tenant to back up now.")
+        String tenant;
+
+        @Override
+        int run(ApiClient api) {
+            return backUp(api, tenant);
         }
     }
 

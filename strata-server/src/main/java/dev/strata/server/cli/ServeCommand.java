@@ -231,7 +231,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 backupScheduler.close();
             } catch (Exception e) {
-                LOG.warn("Stopping the backup scheduler failed: {}", e.toString());
+                Log.LOG.warn("Stopping the backup scheduler failed: {}", e.toString());
             }
             try {
                 api.close();

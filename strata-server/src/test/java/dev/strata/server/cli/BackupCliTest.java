@@ -21,7 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code strata tenants backup [list|schedule]} and {@code strata tenants restore}: clients of the REST API, -o json, clear errors. */
 class BackupCliTest {
     @RegisterExtension
-    static final ApiExtension api = ApiExtension.standard().withSetUp(strata -> strata.tenants().create(NewTenant.t1("bc-a")));
+    static final ApiExtension api = ApiExtension.standard().withSetUp(strata -> {
+        strata.tenants().create(NewTenant.t1("bc-a"));
+        strata.tenants().create(NewTenant.t1("list"));
+    });
 
     @TempDir
     Path home;
@@ -71,5 +74,16 @@ class BackupCliTest {
         assertThat(noEvery.err()).contains("--every");
         assertFailed(strata("tenants", "backup", "schedule", "bc-a", "--every", "30s"), ErrorCode.INVALID_ARGUMENT);
         assertFailed(strata("tenants", "restore", "bc-a", "--to", "2000-01-01T00:00:00Z"), ErrorCode.BACKUP_NOT_FOUND);
+    }
+
+    @Test
+    void a_tenant_slugged_like_a_subcommand_is_backed_up_with_backup_create() throws Exception {
+        Run taken = strata("tenants", "backup", "create", "list", "-o", "json");
+        assertSucceeded(taken);
+        assertThat(Json.mapper().readTree(taken.out()).get("status").asText()).isEqualTo("complete");
+        Run listed = strata("tenants", "backup", "list", "list", "-o", "json");
+        assertSucceeded(listed);
+        assertThat(Json.mapper().readTree(listed.out()).get("backups")).hasSize(1);
+        assertThat(strata("tenants", "backup", "create", "--help").out()).contains("Back a tenant up now");
     }
 }
