@@ -12,6 +12,9 @@ CREATE TABLE platform.tenant_backups (
     error       text,
     -- A T1's backup carries one of each of its RLS-mode T2s, taken with it: those rows name it here.
     part_of     uuid REFERENCES platform.tenant_backups (id),
+    -- The process (its platform.routers id) taking it: a 'taking' backup whose process no longer
+    -- holds a live lease was interrupted, and is recorded as failed by the next scheduler check.
+    taken_by    uuid,
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX tenant_backups_parts ON platform.tenant_backups (part_of) WHERE part_of IS NOT NULL;

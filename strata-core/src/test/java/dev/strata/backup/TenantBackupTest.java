@@ -197,6 +197,37 @@ class TenantBackupTest {
         assertThat(backups().scheduleOf(t.slug()).orElseThrow().nextDue()).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)));
     }
 
+    @Test
+    void a_backup_left_taking_by_a_stopped_process_is_recorded_as_failed_and_one_of_a_live_process_is_not() throws Exception {
+        Tenant t = strata().tenants().create(NewTenant.t1("bk-interrupted"));
+        java.util.UUID stopped = java.util.UUID.randomUUID();
+        java.util.UUID live = java.util.UUID.randomUUID();
+        insertTaking(live, t, strata().internals().presence().id());
+        insertTaking(stopped, t, java.util.UUID.randomUUID());
+        Path partial = dir.resolve(t.id().toString()).resolve(stopped + ".strata.zip.part");
+        Files.createDirectories(partial.getParent());
+        Files.writeString(partial, "half an archive");
+
+        assertThat(backups().failInterrupted()).containsExactly(stopped);
+
+        assertThat(backups().get(stopped).status()).isEqualTo(BackupStatus.FAILED);
+        assertThat(backups().get(stopped).error()).contains("Interrupted");
+        assertThat(partial).doesNotExist();
+        assertThat(backups().get(live).status()).as("its process still renews its lease").isEqualTo(BackupStatus.TAKING);
+        assertThat(backups().failInterrupted()).isEmpty();
+    }
+
+    private void insertTaking(java.util.UUID id, Tenant t, java.util.UUID takenBy) throws Exception {
+        try (java.sql.Connection c = strata().internals().management().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO platform.tenant_backups (id, tenant_id, status, trigger, "
+                     + "taken_by, recorded_at) VALUES (?, ?, 'taking', 'scheduled', ?, now() - interval '2 minutes')")) {
+            ps.setObject(1, id);
+            ps.setObject(2, t.id());
+            ps.setObject(3, takenBy);
+            ps.executeUpdate();
+        }
+    }
+
     private List<BackupInfo> dueBackupsOf(Tenant t) {
         return backups().runDue().stream().filter(b -> b.tenantId().equals(t.id())).toList();
     }

@@ -29,15 +29,42 @@ public final class BackupStore {
     }
 
     /** Records a backup being taken, at the management database's time (its snapshot's time replaces it once taken). */
-    static void insertTaking(Connection c, UUID id, UUID tenantId, String trigger, String label, UUID partOf) throws SQLException {
+    static void insertTaking(Connection c, UUID id, UUID tenantId, String trigger, String label, UUID partOf, UUID takenBy)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO platform.tenant_backups (id, tenant_id, taken_at, status, "
-                + "trigger, label, part_of) VALUES (?, ?, clock_timestamp(), 'taking', ?, ?, ?)")) {
+                + "trigger, label, part_of, taken_by) VALUES (?, ?, clock_timestamp(), 'taking', ?, ?, ?, ?)")) {
             ps.setObject(1, id);
             ps.setObject(2, tenantId);
             ps.setString(3, trigger);
             ps.setString(4, label);
             ps.setObject(5, partOf);
+            ps.setObject(6, takenBy);
             ps.executeUpdate();
+        }
+    }
+
+    /** A backup whose taking was interrupted, now recorded as failed. */
+    record Interrupted(UUID id, UUID tenantId) {
+    }
+
+    /**
+     * Records as failed every backup still {@code taking} whose process holds no live routing lease
+     * (it stopped or crashed while taking it), once it is older than {@code grace}.
+     */
+    static List<Interrupted> failInterrupted(Connection c, java.time.Duration grace) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE platform.tenant_backups b SET status = 'failed', "
+                + "error = 'Interrupted: the process taking it stopped before it finished', recorded_at = now() "
+                + "WHERE b.status = 'taking' AND b.recorded_at < now() - make_interval(secs => ?) "
+                + "AND NOT EXISTS (SELECT 1 FROM platform.routers r WHERE r.id = b.taken_by AND r.lease_expires_at > now()) "
+                + "RETURNING b.id, b.tenant_id")) {
+            ps.setDouble(1, grace.toMillis() / 1000.0);
+            List<Interrupted> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Interrupted(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));
+                }
+            }
+            return out;
         }
     }
 

@@ -38,6 +38,9 @@ public final class BackupsImpl implements Backups {
     private final String actor;
     private final Clock clock;
 
+    /** How old a {@code taking} backup of a process without a live lease must be before it counts as interrupted. */
+    static final java.time.Duration INTERRUPTED_GRACE = java.time.Duration.ofMinutes(1);
+
     public BackupsImpl(StrataEngine engine, Path directory, String actor, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.files = new BackupFiles(Objects.requireNonNull(directory, "directory"));
@@ -73,7 +76,7 @@ public final class BackupsImpl implements Backups {
     private BackupInfo take(Tenant tenant, String trigger, String label, UUID partOf) {
         UUID id = UUID.randomUUID();
         Jdbc.useTransaction(engine.management(), "record a backup of '" + tenant.slug() + "'",
-                c -> BackupStore.insertTaking(c, id, tenant.id(), trigger, label, partOf));
+                c -> BackupStore.insertTaking(c, id, tenant.id(), trigger, label, partOf, engine.presence().id()));
         Path file = files.fileOf(tenant.id(), id);
         try {
             MessageDigest digest = BackupFiles.newDigest();
@@ -170,6 +173,7 @@ public final class BackupsImpl implements Backups {
 
     @Override
     public List<BackupInfo> runDue() {
+        failInterrupted();
         List<BackupInfo> taken = new ArrayList<>();
         while (true) {
             Optional<BackupStore.Claim> claim = Jdbc.inTransaction(engine.management(), "claim a due backup",
@@ -179,6 +183,26 @@ public final class BackupsImpl implements Backups {
             }
             taken.add(runClaimed(claim.get()));
         }
+    }
+
+    /**
+     * Records as failed the backups a stopped process left {@code taking}, and deletes what they had
+     * written. A backup being taken by a live process is never touched.
+     */
+    public List<UUID> failInterrupted() {
+        List<BackupStore.Interrupted> interrupted = Jdbc.inTransaction(engine.management(), "find interrupted backups",
+                c -> BackupStore.failInterrupted(c, INTERRUPTED_GRACE));
+        for (BackupStore.Interrupted backup : interrupted) {
+            LOG.warn("Backup {} of tenant {} was interrupted (its process stopped): recorded as failed", backup.id(), backup.tenantId());
+            try {
+                Path file = files.fileOf(backup.tenantId(), backup.id());
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".part"));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not delete the partial file of interrupted backup {}: {}", backup.id(), e.getMessage());
+            }
+        }
+        return interrupted.stream().map(BackupStore.Interrupted::id).toList();
     }
 
     private BackupInfo runClaimed(BackupStore.Claim claim) {
