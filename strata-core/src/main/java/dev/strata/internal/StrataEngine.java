@@ -72,6 +72,20 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final AppSchemaMigrations tenantMigrations;
     private final SchemaMigrationsImpl migrations;
     private final dev.strata.internal.move.Moves moves;
+    private final dev.strata.internal.branch.DevBranches devBranches;
+    /** Where T1s on Neon planes live, for dev branches and restores; see {@link #neonPlacementsOverride}. */
+    private volatile dev.strata.internal.neon.NeonPlacements branchPlacements = NO_NEON;
+    private static final dev.strata.internal.neon.NeonPlacements NO_NEON = new dev.strata.internal.neon.NeonPlacements() {
+        @Override
+        public java.util.Optional<dev.strata.internal.neon.NeonPlacement> of(UUID tenantId) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public dev.strata.internal.neon.NeonApi api(String planeKey) {
+            throw new StrataException(ErrorCode.PLANE_CANNOT, "No Neon plane '" + planeKey + "' is registered");
+        }
+    };
 
     private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -125,6 +139,8 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                             }
                         }),
                 this::plane, router::invalidate);
+        this.devBranches = new dev.strata.internal.branch.DevBranches(management, registry, operations,
+                () -> branchPlacements);
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
@@ -423,6 +439,19 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     /** Online tenant moves. */
     public dev.strata.internal.move.Moves moves() {
         return moves;
+    }
+
+    /** Dev and staging branches of T1s on Neon planes. */
+    public dev.strata.internal.branch.DevBranches devBranches() {
+        return devBranches;
+    }
+
+    /**
+     * Replaces where dev branches and restores look T1s on Neon planes up (tests that place a T1 on a
+     * neon-local project themselves).
+     */
+    public void neonPlacementsOverride(dev.strata.internal.neon.NeonPlacements placements) {
+        this.branchPlacements = placements == null ? NO_NEON : placements;
     }
 
     public TenantLimitStore limitStore() {
