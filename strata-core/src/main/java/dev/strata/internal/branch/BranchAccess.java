@@ -38,8 +38,18 @@ final class BranchAccess {
         return DriverManager.getConnection(server.jdbcUrl(server.database()), props);
     }
 
-    /** Grants {@code role} the T1's schemas, tables and sequences, connected as the branch's administrator. */
-    static void grant(URI administrator, String role) throws SQLException {
+    /**
+     * Grants the role of {@code grantee} (a connection URI of it) the T1's schemas, tables and
+     * sequences, connected as the branch's administrator. The role is named as the server knows it
+     * ({@code current_user} of a session of it), which is the Neon name on Neon.
+     */
+    static void grant(URI administrator, URI grantee) throws SQLException {
+        String role;
+        try (Connection c = connect(grantee); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            role = rs.getString(1);
+        }
         try (Connection c = connect(administrator)) {
             List<String> schemas = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"

@@ -54,7 +54,8 @@ final class BranchRun {
         operation.step(BranchStep.CREATE_ROLE, () -> ensureRole(api, withNeon, resuming));
         operation.step(BranchStep.GRANT_ACCESS, () -> {
             URI admin = api.connectionUri(record.projectId(), withNeon.branchId(), record.databaseName(), ownerRole(record), false);
-            BranchAccess.grant(admin, record.roleName());
+            BranchAccess.grant(admin, api.connectionUri(record.projectId(), withNeon.branchId(), record.databaseName(),
+                    record.roleName(), false));
         });
         Jdbc.useTransaction(management, "make branch " + record.name() + " ready", c -> {
             BranchStore.setState(c, record.tenantId(), record.name(), BranchRecord.READY, operation.id());
