@@ -72,6 +72,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final AppSchemaMigrations tenantMigrations;
     private final SchemaMigrationsImpl migrations;
     private final dev.strata.internal.move.Moves moves;
+    private final dev.strata.internal.neon.NeonPlacementsImpl neon;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -82,6 +83,10 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         this.registry = new Registry(management);
         this.tenantMigrations = new AppSchemaMigrations(TenantMigrationSet.resolve(config.tenantMigrations()), names);
         this.planes = new PlaneRegistry(management, defaultPlane, this::preparePlane);
+        dev.strata.internal.neon.NeonPlacementStore neonStore = new dev.strata.internal.neon.NeonPlacementStore(management);
+        this.neon = new dev.strata.internal.neon.NeonPlacementsImpl(planes, neonStore,
+                new dev.strata.internal.neon.ColdStarts(config.meterRegistry(), neonStore));
+        this.planes.neonAddresses(neon);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-housekeeping");
             t.setDaemon(true);
@@ -352,6 +357,19 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     @Override
     public DataPlane plane(String key) {
         return planes.plane(key);
+    }
+
+    /**
+     * Where T1s on Neon planes live and the API client of each Neon plane (dev branches and
+     * point-in-time restore build on it).
+     */
+    public dev.strata.internal.neon.NeonPlacements neonPlacements() {
+        return neon;
+    }
+
+    /** The Neon planes' placements, addresses and settings (the implementation behind {@link #neonPlacements()}). */
+    public dev.strata.internal.neon.NeonPlacementsImpl neonPlane() {
+        return neon;
     }
 
     /** The data plane registry: add, list, drain, and the hook of the DRAIN operation. */
