@@ -72,20 +72,10 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final AppSchemaMigrations tenantMigrations;
     private final SchemaMigrationsImpl migrations;
     private final dev.strata.internal.move.Moves moves;
+    private final dev.strata.internal.neon.NeonPlacementsImpl neon;
     private final dev.strata.internal.branch.DevBranches devBranches;
-    /** Where T1s on Neon planes live, for dev branches and restores; see {@link #neonPlacementsOverride}. */
-    private volatile dev.strata.internal.neon.NeonPlacements branchPlacements = NO_NEON;
-    private static final dev.strata.internal.neon.NeonPlacements NO_NEON = new dev.strata.internal.neon.NeonPlacements() {
-        @Override
-        public java.util.Optional<dev.strata.internal.neon.NeonPlacement> of(UUID tenantId) {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public dev.strata.internal.neon.NeonApi api(String planeKey) {
-            throw new StrataException(ErrorCode.PLANE_CANNOT, "No Neon plane '" + planeKey + "' is registered");
-        }
-    };
+    /** Replaces {@link #neon} for dev branches and restores when set; see {@link #neonPlacementsOverride}. */
+    private volatile dev.strata.internal.neon.NeonPlacements placementsOverride;
 
     private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -96,6 +86,10 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         this.registry = new Registry(management);
         this.tenantMigrations = new AppSchemaMigrations(TenantMigrationSet.resolve(config.tenantMigrations()), names);
         this.planes = new PlaneRegistry(management, defaultPlane, this::preparePlane);
+        dev.strata.internal.neon.NeonPlacementStore neonStore = new dev.strata.internal.neon.NeonPlacementStore(management);
+        this.neon = new dev.strata.internal.neon.NeonPlacementsImpl(planes, neonStore,
+                new dev.strata.internal.neon.ColdStarts(config.meterRegistry(), neonStore));
+        this.planes.neonAddresses(neon);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-housekeeping");
             t.setDaemon(true);
@@ -140,7 +134,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                         }),
                 this::plane, router::invalidate);
         this.devBranches = new dev.strata.internal.branch.DevBranches(management, registry, operations,
-                () -> branchPlacements);
+                this::branchPlacements);
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
@@ -370,6 +364,19 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         return planes.plane(key);
     }
 
+    /**
+     * Where T1s on Neon planes live and the API client of each Neon plane (dev branches and
+     * point-in-time restore build on it).
+     */
+    public dev.strata.internal.neon.NeonPlacements neonPlacements() {
+        return neon;
+    }
+
+    /** The Neon planes' placements, addresses and settings (the implementation behind {@link #neonPlacements()}). */
+    public dev.strata.internal.neon.NeonPlacementsImpl neonPlane() {
+        return neon;
+    }
+
     /** The data plane registry: add, list, drain, and the hook of the DRAIN operation. */
     @Override
     public PlaneRegistry planeRegistry() {
@@ -451,7 +458,12 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
      * neon-local project themselves).
      */
     public void neonPlacementsOverride(dev.strata.internal.neon.NeonPlacements placements) {
-        this.branchPlacements = placements == null ? NO_NEON : placements;
+        this.placementsOverride = placements;
+    }
+
+    private dev.strata.internal.neon.NeonPlacements branchPlacements() {
+        dev.strata.internal.neon.NeonPlacements override = placementsOverride;
+        return override != null ? override : neon;
     }
 
     public TenantLimitStore limitStore() {

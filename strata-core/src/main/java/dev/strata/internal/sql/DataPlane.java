@@ -40,6 +40,22 @@ public final class DataPlane {
     private final String key;
     private final PostgresServer server;
     private final PostgresServer pooled;
+    private final Waker waker;
+
+    /**
+     * Opens connections to a server whose compute may be suspended (a Neon endpoint): retries the
+     * attempts refused while it wakes, within a bound, and counts the wake-ups. Thread-safe.
+     */
+    @FunctionalInterface
+    public interface Waker {
+        Connection connect(Attempt attempt) throws SQLException;
+    }
+
+    /** One connection attempt. */
+    @FunctionalInterface
+    public interface Attempt {
+        Connection open() throws SQLException;
+    }
 
     public DataPlane(String key, PostgresServer server) {
         this(key, server, null);
@@ -51,9 +67,15 @@ public final class DataPlane {
      *               user and password are not used (each database's app role logs in)
      */
     public DataPlane(String key, PostgresServer server, PostgresServer pooled) {
+        this(key, server, pooled, null);
+    }
+
+    /** @param waker how connections are opened to a compute that may be suspended, {@code null} for directly */
+    public DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker) {
         this.key = Objects.requireNonNull(key);
         this.server = Objects.requireNonNull(server);
         this.pooled = pooled;
+        this.waker = waker;
     }
 
     /** Whether the request path goes through a pooled endpoint (see the class comment). */
@@ -89,7 +111,11 @@ public final class DataPlane {
         Properties props = new Properties();
         props.putAll(pooled.driverOptions());
         props.setProperty("prepareThreshold", POOLED_PREPARE_THRESHOLD);
-        return connect(pooled, database, user, password, TENANT_APPLICATION_NAME, props);
+        return wake(() -> connect(pooled, database, user, password, TENANT_APPLICATION_NAME, props));
+    }
+
+    private Connection wake(Attempt attempt) throws SQLException {
+        return waker == null ? attempt.open() : waker.connect(attempt);
     }
 
     public String key() {
@@ -114,7 +140,7 @@ public final class DataPlane {
     public Connection open(String database, String user, String password, String applicationName) throws SQLException {
         Properties props = new Properties();
         props.putAll(server.driverOptions());
-        return connect(server, database, user, password, applicationName, props);
+        return wake(() -> connect(server, database, user, password, applicationName, props));
     }
 
     private static Connection connect(PostgresServer target, String database, String user, String password,

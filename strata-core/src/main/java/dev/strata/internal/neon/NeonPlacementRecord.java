@@ -1,0 +1,17 @@
+package dev.strata.internal.neon;
+
+import java.time.Instant;
+
+/**
+ * A T1's Neon placement as the registry keeps it: where it is ({@link #placement}), how Strata
+ * reaches its database (the endpoint's direct and pooled addresses, the owner role's password) and
+ * its last wake-up from a cold start. Holds a credential: {@link #toString()} never shows it. Immutable.
+ */
+public record NeonPlacementRecord(java.util.UUID tenantId, NeonPlacement placement, String ownerPassword, String host,
+                                  int port, String pooledHost, Integer pooledPort, long coldStarts, Instant lastWokenAt,
+                                  Long lastWakeMillis) {
+    @Override
+    public String toString() {
+        return "NeonPlacementRecord[" + tenantId + ", " + placement + ", " + host + ":" + port + "]";
+    }
+}
