@@ -122,7 +122,14 @@ public enum ErrorCode {
      * a Neon plane; Neon restores root branches only); the message says why and what to do instead.
      * Nothing was changed.
      */
-    PLANE_CANNOT(422, 4);
+    PLANE_CANNOT(422, 4),
+    /** No backup with this id, or none of the tenant at or before the moment asked for. */ // backup
+    BACKUP_NOT_FOUND(404, 3),
+    /**
+     * A restore that cannot be done as asked: a backup of another tenant, a backup that is not
+     * complete, a tenant that is moving or being restored already. Nothing was changed.
+     */ // backup
+    RESTORE_REFUSED(422, 14);
 
     private final int httpStatus;
     private final int exitCode;

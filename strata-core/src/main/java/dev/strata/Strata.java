@@ -158,6 +158,15 @@ public final class Strata implements AutoCloseable {
     }
 
     /**
+     * Tenant backups written to {@code directory} (made {@code 0700}; files {@code 0600}): on
+     * demand, on a schedule ({@link dev.strata.backup.Backups#runDue}, which {@code strata serve}
+     * calls), listed, and restored with {@link Tenants#restore}.
+     */
+    public dev.strata.backup.Backups backups(java.nio.file.Path directory) {
+        return new dev.strata.internal.backup.BackupsImpl(engine, directory, "strata", java.time.Clock.systemUTC());
+    }
+
+    /**
      * The application's tenant migrations across every app schema: status, fan-out, validation.
      */
     public dev.strata.migration.SchemaMigrations migrations() {

@@ -76,6 +76,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final dev.strata.internal.branch.DevBranches devBranches;
     /** Replaces {@link #neon} for dev branches and restores when set; see {@link #neonPlacementsOverride}. */
     private volatile dev.strata.internal.neon.NeonPlacements placementsOverride;
+    private final dev.strata.internal.restore.RestoreStrategies restores = new dev.strata.internal.restore.RestoreStrategies();
 
     private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -135,6 +136,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                 this::plane, router::invalidate);
         this.devBranches = new dev.strata.internal.branch.DevBranches(management, registry, operations,
                 this::branchPlacements);
+        this.operations.register(new dev.strata.internal.restore.RestoreHandler(this));
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
@@ -441,6 +443,14 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     /** The application's tenant migrations across every app schema: status, the fan-out, validation. */
     public SchemaMigrationsImpl migrations() {
         return migrations;
+    }
+
+    /**
+     * The point-in-time restores of the planes that keep a history (Neon's registers itself here);
+     * a tenant none of them supports is restored from its backups.
+     */
+    public dev.strata.internal.restore.RestoreStrategies restores() {
+        return restores;
     }
 
     /** Online tenant moves. */
