@@ -137,6 +137,8 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         this.devBranches = new dev.strata.internal.branch.DevBranches(management, registry, operations,
                 this::branchPlacements);
         this.operations.register(new dev.strata.internal.restore.RestoreHandler(this));
+        this.restores.register(new dev.strata.internal.restore.NeonPointInTimeRestore(registry, operations,
+                this::branchPlacements, new dev.strata.internal.restore.TenantConnectionReset(registry, router, pools)));
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
