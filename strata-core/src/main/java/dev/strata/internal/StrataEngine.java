@@ -106,6 +106,11 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
             }
 
             @Override
+            public void tenantRemoving(UUID tenantId) {
+                devBranches.deleteAll(tenantId, "strata-decommission");
+            }
+
+            @Override
             public void databaseDropping(String dataPlane, String database) {
                 pools.closePool(new DatabaseKey(dataPlane, database));
             }

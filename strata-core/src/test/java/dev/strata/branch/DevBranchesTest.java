@@ -226,6 +226,21 @@ class DevBranchesTest {
         assertThat(strata.branches().create(t1.slug(), "dev", null).state()).isEqualTo("ready");
     }
 
+    @Test
+    void decommissioning_a_t1_deletes_its_dev_branches_first() throws Exception {
+        Tenant t1 = t1OnNeon("leaving");
+        NeonPlacement production = neon.of(t1.id()).orElseThrow();
+        DevBranch dev = strata.branches().create(t1.slug(), "dev", null);
+        DevBranch staging = strata.branches().create(t1.slug(), "staging", null);
+
+        strata.tenants().decommission(t1.slug(), false);
+
+        assertThat(neon.api().listBranches(production.projectId())).extracting(NeonBranch::id)
+                .doesNotContain(dev.neonBranchId(), staging.neonBranchId());
+        assertThat(strata.tenants().history(t1.slug())).filteredOn(e -> e.action().equals("branch_deleted")).hasSize(2);
+        assertCode(() -> strata.branches().list(t1.slug()), ErrorCode.TENANT_DECOMMISSIONED);
+    }
+
     /** Stands for the process dying in the middle of a step. */
     static final class Crash extends Error {
         Crash() {

@@ -286,6 +286,7 @@ final class Decommissioner {
             TenantRemoval removal = removal(db);
             if (ownsDatabase(member, db)) {
                 operation.step(DecommissionStep.DROP_DATABASE, qualifier, () -> {
+                    listener.tenantRemoving(member.id());
                     listener.databaseDropping(db.dataPlane(), db.name());
                     removal.dropDatabase(db.name(), db.appRole());
                     try (Connection c = management.getConnection()) {
