@@ -23,7 +23,7 @@ import static dev.strata.server.cli.ApiClient.segment;
         subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
                 TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
                 TenantsCommand.History.class, TenantsCommand.Move.class, TopCommand.class, LimitsCommand.class, ArchiveCommands.Export.class,
-                ArchiveCommands.Import.class})
+                ArchiveCommands.Import.class, BranchCommands.class})
 public final class TenantsCommand implements Runnable {
     /** Literal path segments under {@code /v1/tenants/} that a GET of a tenant's key would hit instead. */
     static final java.util.Set<String> RESERVED_SEGMENTS = java.util.Set.of("top");
