@@ -32,9 +32,12 @@ CREATE TABLE platform.neon_projects (
 
 -- Where each T1 on a Neon plane lives, and how Strata reaches its database: the endpoint's own
 -- host and port (per database, not per plane), and Neon's owner role Strata administers it as.
+-- strata_database is the name in platform.databases; database_name the database's name inside Neon
+-- (in branch placement, the template branch's database the branch inherited).
 CREATE TABLE platform.neon_placements (
     tenant_id      uuid PRIMARY KEY REFERENCES platform.tenants (id) ON DELETE CASCADE,
     data_plane     text NOT NULL REFERENCES platform.data_planes (key),
+    strata_database text NOT NULL,
     database_name  text NOT NULL,
     project_id     text NOT NULL,
     branch_id      text NOT NULL,
@@ -52,5 +55,5 @@ CREATE TABLE platform.neon_placements (
     removed_at     timestamptz
 );
 
-CREATE UNIQUE INDEX neon_placements_database ON platform.neon_placements (data_plane, database_name)
+CREATE UNIQUE INDEX neon_placements_database ON platform.neon_placements (data_plane, strata_database)
     WHERE removed_at IS NULL;

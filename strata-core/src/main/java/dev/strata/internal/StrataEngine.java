@@ -91,6 +91,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         this.neon = new dev.strata.internal.neon.NeonPlacementsImpl(planes, neonStore,
                 new dev.strata.internal.neon.ColdStarts(config.meterRegistry(), neonStore));
         this.planes.neonAddresses(neon);
+        this.planes.neonCheck(new dev.strata.internal.neon.NeonPlaneCheck());
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-housekeeping");
             t.setDaemon(true);
@@ -114,7 +115,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
             public void databaseDropping(String dataPlane, String database) {
                 pools.closePool(new DatabaseKey(dataPlane, database));
             }
-        });
+        }, new dev.strata.internal.neon.NeonStorage(management, neon, names, tenantMigrations));
         this.listener = new RoutingListener(defaultPlane, names.managementDatabase(), router,
                 availability, managementDescription(names), planes::invalidate);
         this.presence = new dev.strata.internal.routing.RouterPresence(management, router, config.operationLease(),

@@ -20,7 +20,7 @@ import java.util.UUID;
 public final class NeonPlacementStore {
     private static final String ROW = """
             SELECT tenant_id, data_plane, project_id, branch_id, endpoint_id, database_name, owner_role, owner_password,
-                   host, port, pooled_host, pooled_port, cold_starts, last_woken_at, last_wake_ms
+                   host, port, pooled_host, pooled_port, cold_starts, last_woken_at, last_wake_ms, strata_database
               FROM platform.neon_placements""";
 
     private final DataSource management;
@@ -32,7 +32,7 @@ public final class NeonPlacementStore {
     /** The live placement of a T1, or of the T1 a T2 belongs to. */
     public Optional<NeonPlacementRecord> ofTenant(UUID tenantId) {
         return Jdbc.withConnection(management, "look up the Neon placement of " + tenantId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(ROW + """
+            try (PreparedStatement ps = c.prepareStatement(ROW + " " + """
                      WHERE removed_at IS NULL AND tenant_id = (SELECT CASE WHEN t.tier = 2 THEN t.parent_id ELSE t.id END
                                                                 FROM platform.tenants t WHERE t.id = ?)""")) {
                 ps.setObject(1, tenantId);
@@ -45,7 +45,7 @@ public final class NeonPlacementStore {
     public Optional<NeonPlacementRecord> ofDatabase(String planeKey, String database) {
         return Jdbc.withConnection(management, "look up the Neon placement of database " + database, c -> {
             try (PreparedStatement ps = c.prepareStatement(ROW
-                    + " WHERE removed_at IS NULL AND data_plane = ? AND database_name = ?")) {
+                    + " WHERE removed_at IS NULL AND data_plane = ? AND strata_database = ?")) {
                 ps.setString(1, planeKey);
                 ps.setString(2, database);
                 return one(ps);
@@ -58,13 +58,14 @@ public final class NeonPlacementStore {
         Jdbc.useTransaction(management, "record the Neon placement of " + r.tenantId(), c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO platform.neon_placements (tenant_id, data_plane, project_id, branch_id, endpoint_id,
-                        database_name, owner_role, owner_password, host, port, pooled_host, pooled_port)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        database_name, owner_role, owner_password, host, port, pooled_host, pooled_port, strata_database)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (tenant_id) DO UPDATE SET data_plane = excluded.data_plane, project_id = excluded.project_id,
                         branch_id = excluded.branch_id, endpoint_id = excluded.endpoint_id,
                         database_name = excluded.database_name, owner_role = excluded.owner_role,
                         owner_password = excluded.owner_password, host = excluded.host, port = excluded.port,
-                        pooled_host = excluded.pooled_host, pooled_port = excluded.pooled_port, removed_at = NULL""")) {
+                        pooled_host = excluded.pooled_host, pooled_port = excluded.pooled_port,
+                        strata_database = excluded.strata_database, removed_at = NULL""")) {
                 NeonPlacement p = r.placement();
                 ps.setObject(1, r.tenantId());
                 ps.setString(2, p.planeKey());
@@ -78,6 +79,7 @@ public final class NeonPlacementStore {
                 ps.setInt(10, r.port());
                 ps.setString(11, r.pooledHost());
                 ps.setObject(12, r.pooledPort());
+                ps.setString(13, r.strataDatabase());
                 ps.executeUpdate();
             }
         });
@@ -99,7 +101,7 @@ public final class NeonPlacementStore {
         Jdbc.useTransaction(management, "record a cold start of database " + database, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE platform.neon_placements SET cold_starts = cold_starts + 1, last_woken_at = ?, last_wake_ms = ?
-                     WHERE data_plane = ? AND database_name = ? AND removed_at IS NULL""")) {
+                     WHERE data_plane = ? AND strata_database = ? AND removed_at IS NULL""")) {
                 ps.setTimestamp(1, Timestamp.from(at));
                 ps.setLong(2, millis);
                 ps.setString(3, planeKey);
@@ -188,7 +190,7 @@ public final class NeonPlacementStore {
                     new NeonPlacement(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                             rs.getString(7)), rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11),
                     (Integer) rs.getObject(12), rs.getLong(13), woken == null ? null : woken.toInstant(),
-                    (Long) rs.getObject(15)));
+                    (Long) rs.getObject(15), rs.getString(16)));
         }
     }
 

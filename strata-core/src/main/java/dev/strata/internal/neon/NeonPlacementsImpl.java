@@ -38,6 +38,15 @@ public final class NeonPlacementsImpl implements NeonPlacements, DatabaseAddress
         return store;
     }
 
+    public ColdStarts coldStarts() {
+        return coldStarts;
+    }
+
+    /** Whether {@code planeKey} is a registered Neon plane. */
+    public boolean isNeon(String planeKey) {
+        return planeKey != null && !DataPlane.DEFAULT_KEY.equals(planeKey) && planes.neon(planeKey).isPresent();
+    }
+
     @Override
     public Optional<NeonPlacement> of(UUID tenantId) {
         return store.ofTenant(tenantId).map(NeonPlacementRecord::placement);
@@ -89,8 +98,8 @@ public final class NeonPlacementsImpl implements NeonPlacements, DatabaseAddress
                 ? new PostgresServer(r.pooledHost(), r.pooledPort(), p.ownerRole(), r.ownerPassword(), p.databaseName(),
                 Map.of("sslmode", sslMode(settings.apiUrl())))
                 : null;
-        return new DataPlane(p.planeKey(), direct, pooled,
-                coldStarts.waker(p.planeKey(), p.databaseName(), settings.coldStartTimeout()));
+        return DataPlane.ofOneDatabase(p.planeKey(), direct, pooled,
+                coldStarts.waker(p.planeKey(), r.strataDatabase(), settings.coldStartTimeout()));
     }
 
     /** Forgets the cached address of a database (its placement changed or was removed). */

@@ -68,6 +68,7 @@ public final class PlaneRegistry {
     private final ConcurrentHashMap<String, DataPlane> cache = new ConcurrentHashMap<>();
     private volatile DrainStarter drainStarter;
     private volatile DatabaseAddresses neonAddresses;
+    private volatile java.util.function.UnaryOperator<NeonPlaneSettings> neonCheck;
 
     public PlaneRegistry(DataSource management, DataPlane defaultPlane, PlanePreparation preparation) {
         this.management = management;
@@ -127,6 +128,14 @@ public final class PlaneRegistry {
             return addresses.of(key, database);
         }
         throw notFound(key);
+    }
+
+    /**
+     * Registers the checks of a new Neon plane: they reach its API and resolve its template,
+     * returning the settings to record, or throw (nothing is registered).
+     */
+    public void neonCheck(java.util.function.UnaryOperator<NeonPlaneSettings> check) {
+        this.neonCheck = check;
     }
 
     /** Registers how databases on Neon planes are reached (the Neon plane does). */
@@ -256,7 +265,11 @@ public final class PlaneRegistry {
     /** See {@link dev.strata.Planes#add}. {@code embedded} marks a server Strata runs itself. */
     public DataPlaneInfo add(NewPlane request, boolean embedded) {
         if (request.neon() != null) {
-            throw new StrataException(ErrorCode.INTERNAL, "A Neon plane is added through the Neon plane's checks");
+            java.util.function.UnaryOperator<NeonPlaneSettings> check = neonCheck;
+            if (check == null) {
+                throw new StrataException(ErrorCode.INTERNAL, "This Strata cannot check Neon planes");
+            }
+            return addNeon(request, check);
         }
         String key = PlaneRules.requireValidKey(request.key());
         String region = PlaneRules.requireValidRegion(request.region());
@@ -341,12 +354,12 @@ public final class PlaneRegistry {
      * Registers a Neon plane whose account and template the caller has checked ({@code check} runs
      * after the key was found free and before anything is written; a failure registers nothing).
      */
-    public DataPlaneInfo addNeon(NewPlane request, java.util.function.Consumer<NeonPlaneSettings> check) {
+    public DataPlaneInfo addNeon(NewPlane request, java.util.function.UnaryOperator<NeonPlaneSettings> check) {
         String key = PlaneRules.requireValidKey(request.key());
         String region = PlaneRules.requireValidRegion(request.region());
         Integer capacity = PlaneRules.requireValidCapacity(request.capacity());
         dev.strata.NeonOptions neon = request.neon();
-        NeonPlaneSettings settings = new NeonPlaneSettings(key, neon.apiUrl(), neon.apiKey(), region, neon.placement(),
+        NeonPlaneSettings requested = new NeonPlaneSettings(key, neon.apiUrl(), neon.apiKey(), region, neon.placement(),
                 neon.templateProject(), neon.templateBranch(), neon.pooled(), neon.coldStartTimeout());
         Jdbc.withConnection(management, "check data plane '" + key + "'", c -> {
             if (read(c, key).isPresent()) {
@@ -354,7 +367,7 @@ public final class PlaneRegistry {
             }
             return null;
         });
-        check.accept(settings);
+        NeonPlaneSettings settings = check.apply(requested);
         Jdbc.withConnection(management, "register data plane '" + key + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO platform.data_planes (key, kind, region, capacity, status, neon_api_url, neon_api_key,

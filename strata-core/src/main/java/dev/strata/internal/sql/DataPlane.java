@@ -41,6 +41,7 @@ public final class DataPlane {
     private final PostgresServer server;
     private final PostgresServer pooled;
     private final Waker waker;
+    private final boolean oneDatabase;
 
     /**
      * Opens connections to a server whose compute may be suspended (a Neon endpoint): retries the
@@ -72,10 +73,27 @@ public final class DataPlane {
 
     /** @param waker how connections are opened to a compute that may be suspended, {@code null} for directly */
     public DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker) {
+        this(key, server, pooled, waker, false);
+    }
+
+    private DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker, boolean oneDatabase) {
         this.key = Objects.requireNonNull(key);
         this.server = Objects.requireNonNull(server);
         this.pooled = pooled;
         this.waker = waker;
+        this.oneDatabase = oneDatabase;
+    }
+
+    /**
+     * The address of one database (a Neon branch's): every connection goes to {@code server}'s
+     * database, whatever name Strata's registry gives it.
+     */
+    public static DataPlane ofOneDatabase(String key, PostgresServer server, PostgresServer pooled, Waker waker) {
+        return new DataPlane(key, server, pooled, waker, true);
+    }
+
+    private String db(String requested) {
+        return oneDatabase ? server.database() : requested;
     }
 
     /** Whether the request path goes through a pooled endpoint (see the class comment). */
@@ -104,7 +122,8 @@ public final class DataPlane {
      * A new connection for tenant work, as a database's app role: through the pooled endpoint if
      * there is one (no server-side prepared statements), else directly.
      */
-    public Connection openTenant(String database, String user, String password) throws SQLException {
+    public Connection openTenant(String requestedDatabase, String user, String password) throws SQLException {
+        String database = db(requestedDatabase);
         if (pooled == null) {
             return open(database, user, password, TENANT_APPLICATION_NAME);
         }
@@ -128,7 +147,7 @@ public final class DataPlane {
 
     /** A JDBC URL of a database on this server (no credentials). */
     public String jdbcUrl(String database) {
-        return server.jdbcUrl(database);
+        return server.jdbcUrl(db(database));
     }
 
     /** A new administrator connection (autocommit on) to a database. */
@@ -137,7 +156,9 @@ public final class DataPlane {
     }
 
     /** A new connection to a database as the given role. */
-    public Connection open(String database, String user, String password, String applicationName) throws SQLException {
+    public Connection open(String requestedDatabase, String user, String password, String applicationName)
+            throws SQLException {
+        String database = db(requestedDatabase);
         Properties props = new Properties();
         props.putAll(server.driverOptions());
         return wake(() -> connect(server, database, user, password, applicationName, props));
