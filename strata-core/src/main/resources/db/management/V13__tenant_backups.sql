@@ -10,8 +10,11 @@ CREATE TABLE platform.tenant_backups (
     checksum    text,
     path        text,
     error       text,
+    -- A T1's backup carries one of each of its RLS-mode T2s, taken with it: those rows name it here.
+    part_of     uuid REFERENCES platform.tenant_backups (id),
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX tenant_backups_parts ON platform.tenant_backups (part_of) WHERE part_of IS NOT NULL;
 CREATE INDEX tenant_backups_by_tenant ON platform.tenant_backups (tenant_id, taken_at DESC);
 
 -- One schedule per tenant; a process claims a due one by moving next_due on in the same statement

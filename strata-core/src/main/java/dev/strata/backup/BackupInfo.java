@@ -17,7 +17,8 @@ import java.util.UUID;
  * @param sha256     the archive file's SHA-256 (hex), checked again before a restore; {@code null} if not written
  * @param path       where the archive file is, or {@code null}
  * @param error      why it failed, or {@code null}
+ * @param partOf     for the backup of an RLS-mode T2 taken with its T1's, the T1's backup; else {@code null}
  */
 public record BackupInfo(UUID id, UUID tenantId, Instant takenAt, BackupStatus status, String trigger, String label,
-                         long sizeBytes, String sha256, Path path, String error) {
+                         long sizeBytes, String sha256, Path path, String error, UUID partOf) {
 }

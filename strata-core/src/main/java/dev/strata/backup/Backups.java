@@ -42,4 +42,11 @@ public interface Backups {
      * backups taken (failed ones included). {@code strata serve} calls this every few seconds.
      */
     List<BackupInfo> runDue();
+
+    /**
+     * Runs {@link #runDue} every {@code checkEvery} on the engine's housekeeping thread until the
+     * handle is closed (or Strata is); a failing run is logged and the next one happens anyway.
+     * {@code strata serve} starts one.
+     */
+    AutoCloseable startScheduler(java.time.Duration checkEvery);
 }

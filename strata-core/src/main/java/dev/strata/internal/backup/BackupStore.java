@@ -23,19 +23,20 @@ import java.util.UUID;
  * {@code platform.backup_schedules}), in the caller's connection and transaction. Stateless.
  */
 public final class BackupStore {
-    private static final String COLUMNS = "id, tenant_id, taken_at, status, trigger, label, size_bytes, checksum, path, error";
+    private static final String COLUMNS = "id, tenant_id, taken_at, status, trigger, label, size_bytes, checksum, path, error, part_of";
 
     private BackupStore() {
     }
 
-    static void insertTaking(Connection c, UUID id, UUID tenantId, String trigger, String label, Instant now) throws SQLException {
+    /** Records a backup being taken, at the management database's time (its snapshot's time replaces it once taken). */
+    static void insertTaking(Connection c, UUID id, UUID tenantId, String trigger, String label, UUID partOf) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO platform.tenant_backups (id, tenant_id, taken_at, status, "
-                + "trigger, label) VALUES (?, ?, ?, 'taking', ?, ?)")) {
+                + "trigger, label, part_of) VALUES (?, ?, clock_timestamp(), 'taking', ?, ?, ?)")) {
             ps.setObject(1, id);
             ps.setObject(2, tenantId);
-            ps.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            ps.setString(4, trigger);
-            ps.setString(5, label);
+            ps.setString(3, trigger);
+            ps.setString(4, label);
+            ps.setObject(5, partOf);
             ps.executeUpdate();
         }
     }
@@ -86,6 +87,15 @@ public final class BackupStore {
         }
     }
 
+    /** The backups of T2s taken with a T1's backup. */
+    public static List<BackupInfo> partsOf(Connection c, UUID backup) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM platform.tenant_backups "
+                + "WHERE part_of = ? ORDER BY tenant_id")) {
+            ps.setObject(1, backup);
+            return read(ps);
+        }
+    }
+
     /** The tenant's newest complete backup taken at or before {@code at}. */
     public static Optional<BackupInfo> newestCompleteAtOrBefore(Connection c, UUID tenantId, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM platform.tenant_backups "
@@ -99,7 +109,7 @@ public final class BackupStore {
     /** The tenant's complete scheduled backups beyond the newest {@code keep}, oldest last. */
     static List<BackupInfo> beyondRetention(Connection c, UUID tenantId, int keep) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM platform.tenant_backups "
-                + "WHERE tenant_id = ? AND status = 'complete' AND trigger = 'scheduled' "
+                + "WHERE tenant_id = ? AND status = 'complete' AND trigger = 'scheduled' AND part_of IS NULL "
                 + "ORDER BY taken_at DESC OFFSET ?")) {
             ps.setObject(1, tenantId);
             ps.setInt(2, keep);
@@ -115,7 +125,7 @@ public final class BackupStore {
                 out.add(new BackupInfo(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
                         rs.getObject("taken_at", OffsetDateTime.class).toInstant(), BackupStatus.parse(rs.getString("status")),
                         rs.getString("trigger"), rs.getString("label"), rs.getLong("size_bytes"), rs.getString("checksum"),
-                        path == null ? null : Path.of(path), rs.getString("error")));
+                        path == null ? null : Path.of(path), rs.getString("error"), rs.getObject("part_of", UUID.class)));
             }
         }
         return out;

@@ -61,13 +61,19 @@ public final class BackupsImpl implements Backups {
     }
 
     /**
-     * Takes a backup of the tenant with this trigger and label; a failure is recorded on the
-     * backup (status {@code failed}, its error) and thrown.
+     * Takes a backup of the tenant with this trigger and label; a T1's carries one of each of its
+     * live RLS-mode T2s (recorded as its parts, each its own archive and snapshot), and is complete
+     * only once they all are. A failure is recorded on the backup (status {@code failed}, its error)
+     * and thrown.
      */
     public BackupInfo take(Tenant tenant, String trigger, String label) {
+        return take(tenant, trigger, label, null);
+    }
+
+    private BackupInfo take(Tenant tenant, String trigger, String label, UUID partOf) {
         UUID id = UUID.randomUUID();
         Jdbc.useTransaction(engine.management(), "record a backup of '" + tenant.slug() + "'",
-                c -> BackupStore.insertTaking(c, id, tenant.id(), trigger, label, clock.instant()));
+                c -> BackupStore.insertTaking(c, id, tenant.id(), trigger, label, partOf));
         Path file = files.fileOf(tenant.id(), id);
         try {
             MessageDigest digest = BackupFiles.newDigest();
@@ -78,6 +84,11 @@ public final class BackupsImpl implements Backups {
                 digesting.flush();
             });
             String sha256 = HexFormat.of().formatHex(digest.digest());
+            if (partOf == null && tenant.tier() == Tier.T1) {
+                for (Tenant child : rlsChildren(tenant)) {
+                    take(child, trigger, label, id);
+                }
+            }
             Jdbc.useTransaction(engine.management(), "record the backup of '" + tenant.slug() + "'",
                     c -> BackupStore.complete(c, id, manifest[0].exportedAt(), size, sha256, file));
             LOG.info("Backed up tenant '{}' ({}): {} bytes, {} rows, to {}", tenant.slug(), trigger, size,
@@ -86,8 +97,12 @@ public final class BackupsImpl implements Backups {
         } catch (IOException | RuntimeException e) {
             String error = e instanceof IOException ? "Writing " + file + " failed: " + e.getMessage() : e.getMessage();
             try {
-                Files.deleteIfExists(file);
                 Jdbc.useTransaction(engine.management(), "record a failed backup", c -> BackupStore.fail(c, id, error));
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            try {
+                Files.deleteIfExists(file);
             } catch (IOException | RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -97,6 +112,15 @@ public final class BackupsImpl implements Backups {
             throw new StrataException(ErrorCode.INTERNAL, "The backup of tenant '" + tenant.slug() + "' failed: " + error
                     + ". It is recorded as failed; check the backup directory " + files.root(), e);
         }
+    }
+
+    /** A T1's live T2s in RLS mode (the ones its backup carries). */
+    private List<Tenant> rlsChildren(Tenant t1) {
+        return Jdbc.withConnection(engine.management(), "list the T2s of '" + t1.slug() + "'",
+                c -> engine.registry().liveChildren(c, t1.id())).stream()
+                .filter(t -> t.mode() == dev.strata.IsolationMode.RLS)
+                .filter(t -> t.status() == dev.strata.TenantStatus.ACTIVE || t.status() == dev.strata.TenantStatus.SUSPENDED)
+                .toList();
     }
 
     @Override
@@ -184,6 +208,14 @@ public final class BackupsImpl implements Backups {
                 c -> BackupStore.beyondRetention(c, tenant.id(), keep));
         for (BackupInfo backup : old) {
             try {
+                List<BackupInfo> parts = Jdbc.withConnection(engine.management(), "find the parts of an old backup",
+                        c -> BackupStore.partsOf(c, backup.id()));
+                for (BackupInfo part : parts) {
+                    if (part.path() != null) {
+                        Files.deleteIfExists(part.path());
+                    }
+                    Jdbc.useTransaction(engine.management(), "delete an old backup", c -> BackupStore.markDeleted(c, part.id()));
+                }
                 if (backup.path() != null) {
                     Files.deleteIfExists(backup.path());
                 }
@@ -192,6 +224,21 @@ public final class BackupsImpl implements Backups {
                 LOG.warn("Could not delete old backup {} of '{}' ({}): kept", backup.id(), tenant.slug(), e.getMessage());
             }
         }
+    }
+
+    @Override
+    public AutoCloseable startScheduler(java.time.Duration checkEvery) {
+        if (checkEvery == null || checkEvery.isNegative() || checkEvery.isZero()) {
+            throw new StrataException(ErrorCode.INVALID_ARGUMENT, "The scheduler's check period must be positive, not " + checkEvery);
+        }
+        java.util.concurrent.ScheduledFuture<?> task = engine.scheduler().scheduleWithFixedDelay(() -> {
+            try {
+                runDue();
+            } catch (RuntimeException e) {
+                LOG.warn("Checking for due backups failed (checked again in {}): {}", checkEvery, e.getMessage());
+            }
+        }, checkEvery.toMillis(), checkEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> task.cancel(false);
     }
 
     private Tenant backedUp(String tenantKey) {

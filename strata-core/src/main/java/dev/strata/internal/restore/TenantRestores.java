@@ -68,10 +68,11 @@ public final class TenantRestores {
         }
         BackupInfo backup = chooseBackup(tenant, request);
         requireIntact(backup);
+        parts(backup).forEach(TenantRestores::requireIntact);
         UUID operation = open(tenant, backup, request, actor);
         try (RunningOperation running = engine.operations().track(operation, OperationKind.RESTORE)) {
-            return run(running, tenant.id(), backup, request.preserveAs(), tenant.status() == TenantStatus.ACTIVE,
-                    request.to(), actor);
+            return run(running, List.of(), tenant.id(), backup, request.preserveAs(),
+                    tenant.status() == TenantStatus.ACTIVE, request.to(), actor);
         }
     }
 
@@ -171,7 +172,7 @@ public final class TenantRestores {
         JsonNode preserve = entry.detail("preserve_as");
         JsonNode to = entry.detail("to");
         JsonNode actor = entry.detail("actor");
-        run(running, entry.tenantId(), backup, preserve == null ? null : preserve.asText(),
+        run(running, entry.doneSteps(), entry.tenantId(), backup, preserve == null ? null : preserve.asText(),
                 entry.detail("was_active") != null && entry.detail("was_active").asBoolean(),
                 to == null ? null : Instant.parse(to.asText()), actor == null ? "strata" : actor.asText());
     }
@@ -186,13 +187,13 @@ public final class TenantRestores {
         running.finish(OperationState.ABORTED, "aborted by an operator before its data was replaced");
     }
 
-    private RestoreResult run(RunningOperation running, UUID tenantId, BackupInfo backup, String preserveAs,
-                              boolean wasActive, Instant to, String actor) {
-        running.plan(4);
+    private RestoreResult run(RunningOperation running, List<String> done, UUID tenantId, BackupInfo backup,
+                              String preserveAs, boolean wasActive, Instant to, String actor) {
+        running.plan(RestoreStep.values().length);
         UUID[] preserved = {null};
         boolean suspendedHere = false;
         try {
-            running.step(RestoreStep.PRESERVE, () -> {
+            once(running, done, RestoreStep.PRESERVE, () -> {
                 if (preserveAs != null) {
                     Tenant current = engine.registry().findById(tenantId).orElseThrow();
                     Path root = backup.path().getParent().getParent();
@@ -200,23 +201,21 @@ public final class TenantRestores {
                             .take(current, "preserve", preserveAs).id();
                 }
             });
-            running.step(RestoreStep.SUSPEND, () -> {
+            once(running, done, RestoreStep.SUSPEND, () -> {
                 Tenant current = engine.registry().findById(tenantId).orElseThrow();
                 if (wasActive && current.status() == TenantStatus.ACTIVE) {
                     engine.provisioner().suspend(tenantId.toString(), actor);
                 }
             });
             suspendedHere = wasActive;
-            running.step(RestoreStep.REPLACE_DATA, () -> {
-                requireIntact(backup);
-                Tenant current = engine.registry().findById(tenantId).orElseThrow();
-                try (InputStream in = Files.newInputStream(backup.path())) {
-                    engine.archives().replaceData(current, in);
-                } catch (IOException e) {
-                    throw new StrataException(ErrorCode.ARCHIVE_CORRUPT, "The file of backup " + backup.id()
-                            + " became unreadable: " + e.getMessage(), e);
+            once(running, done, RestoreStep.REPLACE_DATA, null, () -> replace(tenantId, backup));
+            for (BackupInfo part : parts(backup)) {
+                Optional<Tenant> t2 = engine.registry().findById(part.tenantId())
+                        .filter(t -> t.status() == TenantStatus.ACTIVE || t.status() == TenantStatus.SUSPENDED);
+                if (t2.isPresent()) {
+                    once(running, done, RestoreStep.REPLACE_DATA, t2.get().id().toString(), () -> replace(t2.get().id(), part));
                 }
-            });
+            }
         } catch (RuntimeException e) {
             // The data is as it was (the replacement is one transaction): give the tenant back.
             if (suspendedHere) {
@@ -248,6 +247,40 @@ public final class TenantRestores {
         });
         LOG.info("{}", message);
         return new RestoreResult(running.id(), false, backup.id(), backup.takenAt(), preservedId, true, message);
+    }
+
+    /** Runs a step unless an earlier run of the operation finished it (a resumed restore). */
+    private static void once(RunningOperation running, List<String> done, RestoreStep step, RunningOperation.Work work) {
+        once(running, done, step, null, work);
+    }
+
+    private static void once(RunningOperation running, List<String> done, RestoreStep step, String qualifier,
+                             RunningOperation.Work work) {
+        if (!done.contains(step.journalName(qualifier))) {
+            running.step(step, qualifier, work);
+        }
+    }
+
+    /** Replaces one tenant's rows with one backup's, after checking the file again. */
+    private void replace(UUID tenantId, BackupInfo backup) {
+        requireIntact(backup);
+        Tenant current = engine.registry().findById(tenantId).orElseThrow();
+        try (InputStream in = Files.newInputStream(backup.path())) {
+            engine.archives().replaceData(current, in);
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.ARCHIVE_CORRUPT, "The file of backup " + backup.id()
+                    + " became unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The complete backups of RLS-mode T2s taken with a T1's backup: restored with it, each in its
+     * own transaction (a T2 created since has none and is left as it is).
+     */
+    private List<BackupInfo> parts(BackupInfo backup) {
+        return Jdbc.withConnection(engine.management(), "read the parts of backup " + backup.id(),
+                c -> BackupStore.partsOf(c, backup.id())).stream()
+                .filter(b -> b.status() == BackupStatus.COMPLETE).toList();
     }
 
     private UUID preservedBackup(UUID tenantId, String preserveAs) {

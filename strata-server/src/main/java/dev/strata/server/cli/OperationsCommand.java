@@ -35,7 +35,7 @@ public final class OperationsCommand implements Runnable {
         @Option(names = "--state", paramLabel = "STATE",
                 description = "Only operations in this state: running, succeeded, failed, rolled_back or aborted.")
         String state;
-        @Option(names = "--kind", paramLabel = "KIND", description = "Only operations of this kind: provision, decommission, import or migrate.")
+        @Option(names = "--kind", paramLabel = "KIND", description = "Only operations of this kind: provision, decommission, import, migrate, move, drain or restore.")
         String kind;
         @Option(names = "--tenant", paramLabel = "KEY", description = "Only operations of this tenant (id or slug).")
         String tenant;

@@ -19,11 +19,11 @@ import static dev.strata.server.cli.ApiClient.segment;
 /** {@code strata tenants ...}: the tenant registry through the REST API. */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "Create, list, inspect, suspend, resume, decommission, export and import tenants; "
-                + "show the busiest and set their limits.",
+                + "back them up and restore them; show the busiest and set their limits.",
         subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
                 TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
                 TenantsCommand.History.class, TenantsCommand.Move.class, TopCommand.class, LimitsCommand.class, ArchiveCommands.Export.class,
-                ArchiveCommands.Import.class, BranchCommands.class})
+                ArchiveCommands.Import.class, BackupCommand.class, RestoreCommand.class, BranchCommands.class})
 public final class TenantsCommand implements Runnable {
     /** Literal path segments under {@code /v1/tenants/} that a GET of a tenant's key would hit instead. */
     static final java.util.Set<String> RESERVED_SEGMENTS = java.util.Set.of("top");
