@@ -31,6 +31,7 @@ class BranchesApiTest {
         strata.tenants().create(NewTenant.t1("br-a"));
         strata.tenants().create(NewTenant.t2("br-a1", "br-a"));
         strata.tenants().create(NewTenant.t1("br-b"));
+        strata.tenants().create(NewTenant.t1("br-c"));
     });
 
     @BeforeAll
@@ -38,6 +39,7 @@ class BranchesApiTest {
         NeonT1s neon = new NeonT1s(local).install(api.strata());
         Tenant a = api.strata().tenants().get("br-a");
         neon.onProject(a);
+        neon.onChildBranch(api.strata().tenants().get("br-c"));
         try (Connection c = neon.production(a); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE notes (body text)");
             s.execute("INSERT INTO notes VALUES ('from production')");
@@ -103,5 +105,15 @@ class BranchesApiTest {
         assertThat(local.status()).isEqualTo(422);
         assertThat(local.json().get("code").asText()).isEqualTo("PLANE_CANNOT");
         assertThat(own.get("/v1/tenants/br-a/branches").json().get("branches")).isEmpty();
+    }
+
+    @Test
+    void a_restore_of_a_t1_on_a_child_branch_is_refused_over_rest_with_the_reason_and_what_to_do() {
+        Answer refused = api.http().post("/v1/tenants/br-c/restore", "{\"to\": \""
+                + java.time.Instant.now().minusSeconds(5) + "\"}");
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.json().get("code").asText()).isEqualTo("PLANE_CANNOT");
+        assertThat(refused.json().get("detail").asText()).contains("Neon restores only root branches")
+                .contains("strata tenants branch create br-c");
     }
 }
