@@ -382,6 +382,11 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         return neon;
     }
 
+    @Override
+    public java.util.Optional<dev.strata.internal.neon.NeonPlacementRecord> neonCompute(UUID tenantId) {
+        return neon.recordOf(tenantId);
+    }
+
     /** The Neon planes' placements, addresses and settings (the implementation behind {@link #neonPlacements()}). */
     public dev.strata.internal.neon.NeonPlacementsImpl neonPlane() {
         return neon;

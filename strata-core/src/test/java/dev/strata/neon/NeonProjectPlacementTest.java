@@ -167,6 +167,36 @@ class NeonProjectPlacementTest {
     }
 
     @Test
+    void moves_onto_or_off_a_neon_plane_are_refused_and_change_nothing() {
+        Tenant here = strata.tenants().create(NewTenant.t1("np-stay"));
+        Tenant there = strata.tenants().create(NewTenant.t1("np-there").withPlane(PLANE));
+        assertThatThrownBy(() -> strata.tenants().move("np-stay",
+                dev.strata.MoveRequest.to(IsolationMode.DATABASE).withPlane(PLANE)))
+                .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.MOVE_REFUSED)
+                .hasMessageContaining("onto Neon plane");
+        assertThatThrownBy(() -> strata.tenants().move("np-there", dev.strata.MoveRequest.to(IsolationMode.DATABASE)
+                .withPlane("default")))
+                .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.MOVE_REFUSED)
+                .hasMessageContaining("off Neon plane");
+        assertThat(strata.tenants().get(here.id()).placement()).isEqualTo(here.placement());
+        assertThat(strata.tenants().get(there.id()).placement()).isEqualTo(there.placement());
+    }
+
+    @Test
+    void a_pooled_neon_plane_sends_tenant_traffic_through_the_endpoints_pooled_address() throws Exception {
+        strata.planes().add(NewPlane.neon("neon-pool", NeonOptions.of(NEON.apiUrl(), NeonPlanes.API_KEY).withPooled(true)));
+        Tenant t1 = strata.tenants().create(NewTenant.t1("np-pooled").withPlane("neon-pool"));
+        Tenant kid = strata.tenants().create(NewTenant.t2("np-pooled-kid", "np-pooled"));
+        Documents.insert(strata, t1.id(), "mine");
+        Documents.insert(strata, kid.id(), "kid's");
+
+        assertThat(strata.internals().pools().pooledEndpoint(
+                new dev.strata.internal.pool.DatabaseKey("neon-pool", t1.placement().database()))).isTrue();
+        assertThat(Documents.visible(strata, kid.id())).extracting(Documents.Doc::title).containsExactly("kid's");
+        assertThat(Documents.visible(strata, t1.id())).extracting(Documents.Doc::title).containsExactlyInAnyOrder("mine", "kid's");
+    }
+
+    @Test
     void busy_projects_and_rate_limits_during_provisioning_are_waited_out() throws Exception {
         NEON.faults().lockNext(2).throttleNext(2);
         Tenant t1 = strata.tenants().create(NewTenant.t1("np-busy").withPlane(PLANE));

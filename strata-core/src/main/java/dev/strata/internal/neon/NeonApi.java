@@ -313,7 +313,7 @@ public final class NeonApi {
                     continue;
                 }
                 throw new StrataException(ErrorCode.DATA_PLANE_FAILED, "Neon " + operation + " (" + method + " " + path
-                        + "): the API at " + account.apiUrl() + " cannot be reached: " + e.getMessage(), e);
+                        + "): the API at " + account.apiUrl() + " cannot be reached: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StrataException(ErrorCode.DATA_PLANE_FAILED, "Neon " + operation + " was interrupted", e);

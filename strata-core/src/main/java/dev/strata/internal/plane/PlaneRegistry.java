@@ -104,10 +104,26 @@ public final class PlaneRegistry {
         }
         Optional<PlaneRow> row = Jdbc.withConnection(management, "look up data plane '" + key + "'", c -> read(c, key));
         if (row.isPresent() && row.get().isNeon()) {
-            return Optional.empty();
+            DataPlane routed = routedNeonPlane(key, row.get().neonSettings());
+            cache.put(key, routed);
+            return Optional.of(routed);
         }
         row.ifPresent(r -> cache.put(key, r.plane(defaultPlane)));
         return row.map(r -> cache.get(key));
+    }
+
+    /** A Neon plane as code written for server planes sees it: each database at its own endpoint. */
+    private DataPlane routedNeonPlane(String key, NeonPlaneSettings settings) {
+        PostgresServer placeholder = new PostgresServer(settings.apiUrl().getHost() == null ? "neon" : settings.apiUrl().getHost(),
+                settings.apiUrl().getPort() > 0 ? settings.apiUrl().getPort() : 443, "neon", null,
+                "neon-plane-" + key, Map.of());
+        return DataPlane.routed(key, placeholder, database -> {
+            DatabaseAddresses addresses = neonAddresses;
+            if (addresses == null) {
+                throw notFound(key);
+            }
+            return addresses.of(key, database);
+        });
     }
 
     /**
@@ -119,15 +135,12 @@ public final class PlaneRegistry {
      *         database no Neon placement holds
      */
     public DataPlane forDatabase(String key, String database) {
-        Optional<DataPlane> server = find(key);
-        if (server.isPresent()) {
-            return server.get();
-        }
+        DataPlane plane = plane(key);
         DatabaseAddresses addresses = neonAddresses;
-        if (addresses != null && neon(key).isPresent()) {
+        if (plane.routedPerDatabase() && addresses != null) {
             return addresses.of(key, database);
         }
-        throw notFound(key);
+        return plane;
     }
 
     /**

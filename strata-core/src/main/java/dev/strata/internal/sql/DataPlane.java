@@ -42,6 +42,7 @@ public final class DataPlane {
     private final PostgresServer pooled;
     private final Waker waker;
     private final boolean oneDatabase;
+    private final java.util.function.Function<String, DataPlane> route;
 
     /**
      * Opens connections to a server whose compute may be suspended (a Neon endpoint): retries the
@@ -77,11 +78,31 @@ public final class DataPlane {
     }
 
     private DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker, boolean oneDatabase) {
+        this(key, server, pooled, waker, oneDatabase, null);
+    }
+
+    private DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker, boolean oneDatabase,
+                      java.util.function.Function<String, DataPlane> route) {
         this.key = Objects.requireNonNull(key);
         this.server = Objects.requireNonNull(server);
         this.pooled = pooled;
         this.waker = waker;
         this.oneDatabase = oneDatabase;
+        this.route = route;
+    }
+
+    /**
+     * A plane that is no one server (Neon): every connection to a database goes to that database's
+     * own address ({@code route}); {@code placeholder} only names the plane (it is no server to
+     * connect to: a database no placement holds fails with the route's error).
+     */
+    public static DataPlane routed(String key, PostgresServer placeholder, java.util.function.Function<String, DataPlane> route) {
+        return new DataPlane(key, placeholder, null, null, false, Objects.requireNonNull(route));
+    }
+
+    /** Whether each database of this plane has an address of its own ({@link #routed}). */
+    public boolean routedPerDatabase() {
+        return route != null;
     }
 
     /**
@@ -123,6 +144,9 @@ public final class DataPlane {
      * there is one (no server-side prepared statements), else directly.
      */
     public Connection openTenant(String requestedDatabase, String user, String password) throws SQLException {
+        if (route != null) {
+            return route.apply(requestedDatabase).openTenant(requestedDatabase, user, password);
+        }
         String database = db(requestedDatabase);
         if (pooled == null) {
             return open(database, user, password, TENANT_APPLICATION_NAME);
@@ -147,17 +171,26 @@ public final class DataPlane {
 
     /** A JDBC URL of a database on this server (no credentials). */
     public String jdbcUrl(String database) {
+        if (route != null) {
+            return route.apply(database).jdbcUrl(database);
+        }
         return server.jdbcUrl(db(database));
     }
 
     /** A new administrator connection (autocommit on) to a database. */
     public Connection openAdmin(String database) throws SQLException {
+        if (route != null) {
+            return route.apply(database).openAdmin(database);
+        }
         return open(database, server.user(), server.password(), "strata-admin");
     }
 
     /** A new connection to a database as the given role. */
     public Connection open(String requestedDatabase, String user, String password, String applicationName)
             throws SQLException {
+        if (route != null) {
+            return route.apply(requestedDatabase).open(requestedDatabase, user, password, applicationName);
+        }
         String database = db(requestedDatabase);
         Properties props = new Properties();
         props.putAll(server.driverOptions());
@@ -193,6 +226,9 @@ public final class DataPlane {
 
     /** A non-pooled data source of administrator connections to a database (for Flyway). */
     public DataSource adminDataSource(String database) {
+        if (route != null) {
+            return route.apply(database).adminDataSource(database);
+        }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(jdbcUrl(database));
         ds.setUser(server.user());
