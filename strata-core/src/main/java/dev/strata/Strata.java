@@ -44,6 +44,7 @@ public final class Strata implements AutoCloseable {
     private final Operations operations;
     private final Planes planes;
     private final Analytics analytics;
+    private final Branches branches;
 
     private Strata(StrataEngine engine) {
         this.engine = engine;
@@ -51,6 +52,7 @@ public final class Strata implements AutoCloseable {
         this.operations = new OperationsImpl(engine);
         this.planes = new PlanesImpl(engine, "strata");
         this.analytics = new dev.strata.internal.analytics.AllTenantsQuery(engine);
+        this.branches = new dev.strata.internal.BranchesImpl(engine.devBranches(), "strata");
     }
 
     /** A configuration builder; finish with {@link StrataConfig.Builder#start()}. */
@@ -82,6 +84,14 @@ public final class Strata implements AutoCloseable {
      */
     public Planes planes() {
         return planes;
+    }
+
+    /**
+     * Dev and staging branches of T1s on Neon planes: create, list, delete ({@code strata tenants
+     * branch ...}).
+     */
+    public Branches branches() {
+        return branches;
     }
 
     /**

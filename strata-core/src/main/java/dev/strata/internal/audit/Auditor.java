@@ -94,6 +94,11 @@ public final class Auditor {
                         + "where every data plane is configured."));
                 continue;
             }
+            if (engine.neonPlane().isNeon(db.dataPlane())) {
+                findings.add(coverage(db.name(), "Database " + db.name() + " is a T1's own Neon project or branch on plane '"
+                        + db.dataPlane() + "': the audit does not reach Neon databases yet (each is its own compute)."));
+                continue;
+            }
             byPlane.get(db.dataPlane()).add(
                     new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
         }

@@ -63,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
         endpoints.addAll(new TenantTablesRoute(strata).endpoints());
         endpoints.addAll(new TenantActivityRoute(strata).endpoints());
         endpoints.addAll(new LimitRoutes(strata).endpoints());
+        endpoints.addAll(new BranchRoutes(strata).endpoints());
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
         endpoints.addAll(new BackupRoutes(strata, backups).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());

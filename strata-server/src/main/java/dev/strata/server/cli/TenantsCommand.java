@@ -26,7 +26,7 @@ public final class TenantsCommand implements Runnable {
             TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
             TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
             TenantsCommand.History.class, TenantsCommand.Move.class, TopCommand.class, LimitsCommand.class,
-            ArchiveCommands.Export.class, ArchiveCommands.Import.class, BackupCommand.class, RestoreCommand.class);
+            ArchiveCommands.Export.class, ArchiveCommands.Import.class, BackupCommand.class, RestoreCommand.class, BranchCommands.class);
 
     /** Literal path segments under {@code /v1/tenants/} that a GET of a tenant's key would hit instead. */
     static final java.util.Set<String> RESERVED_SEGMENTS = java.util.Set.of("top");

@@ -154,6 +154,15 @@ class AuthorizationMatrixTest {
         rows.put("POST /v1/tenants/import", new Row(201, 201, 404, 403, 403, false, false,
                 (h, t) -> h.post("/v1/tenants/import?slug=" + fresh() + "&parent=" + t.parent(), archive, "application/zip")));
 
+        // on a T1 (the target's parent), which is not on a Neon plane: 422 PLANE_CANNOT once past the rule;
+        // a T1 key of another subtree and T2 keys do not see the T1 (404)
+        rows.put("GET /v1/tenants/{key}/branches", new Row(422, 422, 404, 404, 404, false, false,
+                (h, t) -> h.get("/v1/tenants/" + t.parent() + "/branches")));
+        rows.put("POST /v1/tenants/{key}/branches", new Row(422, 422, 404, 404, 404, false, false,
+                (h, t) -> h.post("/v1/tenants/" + t.parent() + "/branches", "{\"name\": \"dev\"}")));
+        rows.put("DELETE /v1/tenants/{key}/branches/{name}", new Row(422, 422, 404, 404, 404, false, false,
+                (h, t) -> h.send("DELETE", "/v1/tenants/" + t.parent() + "/branches/dev")));
+
         // backups: read as the tenant's data is; taken, scheduled and restored by a T0 key and by a T1 key on
         // itself and its T2s (TENANT_DATA), never by a T2 key (403)
         rows.put("GET /v1/tenants/{key}/backups", new Row(200, 200, 404, 200, 404, false, false,
