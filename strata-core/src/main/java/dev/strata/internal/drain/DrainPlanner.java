@@ -91,7 +91,7 @@ final class DrainPlanner {
         boolean needsDatabase = unit.tier() == Tier.T1 && unit.mode() == IsolationMode.DATABASE;
         return Jdbc.inTransaction(management, "choose a data plane for tenant '" + unit.slug() + "'", c ->
                 PlaneRegistry.lockForPlacement(c, List.of()).stream()
-                        .filter(p -> !p.key().equals(drained) && p.status() == PlaneStatus.ACTIVE)
+                        .filter(p -> !p.key().equals(drained) && p.status() == PlaneStatus.ACTIVE && !p.neon())
                         .filter(p -> unit.region() == null || unit.region().equals(p.region()))
                         .filter(p -> !needsDatabase || p.hasRoom())
                         .min(Comparator.comparingInt(PlaneRegistry.PlacementCandidate::t1Databases)

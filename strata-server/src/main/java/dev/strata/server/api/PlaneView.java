@@ -8,12 +8,14 @@ import java.util.UUID;
 
 /**
  * A data plane as the REST API shows it: never a credential ({@code address} is host and port).
- * {@code supports_online_moves} is whether the server runs with {@code wal_level=logical};
- * {@code drain} is the progress of its last drain, or {@code null}.
+ * {@code supports_online_moves} is whether the server runs with {@code wal_level=logical}; {@code placement}
+ * is a Neon plane's ({@code project} or {@code branch}), {@code null} for a server; {@code drain} is the
+ * progress of its last drain, or {@code null}.
  */
 public record PlaneView(String key, String kind, String region, Integer capacity, String status, String address,
                         String serverVersion, String walLevel, boolean supportsOnlineMoves, boolean embedded,
-                        int tenants, int t1Databases, int databases, UUID drainOperation, Drain drain, Instant createdAt) {
+                        int tenants, int t1Databases, int databases, UUID drainOperation, Drain drain, Instant createdAt,
+                        String placement) {
 
     /**
      * The progress of the plane's last drain: {@code done} (moved or failed) of {@code total}
@@ -43,6 +45,6 @@ public record PlaneView(String key, String kind, String region, Integer capacity
     public static PlaneView of(DataPlaneInfo p, OperationInfo drain) {
         return new PlaneView(p.key(), p.kind(), p.region(), p.capacity(), p.status().wireName(), p.address(),
                 p.serverVersion(), p.walLevel(), p.supportsOnlineMoves(), p.embedded(), p.tenants(), p.t1Databases(),
-                p.databases(), p.drainOperation(), drain == null ? null : Drain.of(drain), p.createdAt());
+                p.databases(), p.drainOperation(), drain == null ? null : Drain.of(drain), p.createdAt(), p.placement());
     }
 }

@@ -66,12 +66,12 @@ class ProgressDisplayTest {
 
     @Test
     void a_moves_report_follows_its_figures() throws Exception {
-        var json = dev.strata.server.api.Json.mapper();
-        assertThat(TenantsCommand.moveNote(json.readTree("{\"phase\": \"initial_copy\", \"rows_copied\": 1200, \"rows_total_estimate\": 5000}")))
+
+        assertThat(TenantsCommand.moveNote(dev.strata.server.runtime.ClientJson.read("{\"phase\": \"initial_copy\", \"rows_copied\": 1200, \"rows_total_estimate\": 5000}")))
                 .isEqualTo("initial_copy, rows 1200/5000");
-        assertThat(TenantsCommand.moveNote(json.readTree("{\"phase\": \"catch_up\", \"rows_copied\": 5000, \"lag_bytes\": 12800}")))
+        assertThat(TenantsCommand.moveNote(dev.strata.server.runtime.ClientJson.read("{\"phase\": \"catch_up\", \"rows_copied\": 5000, \"lag_bytes\": 12800}")))
                 .isEqualTo("catch_up, rows 5000, lag 12 kB");
-        assertThat(TenantsCommand.moveNote(json.readTree("{}"))).as("nothing reported yet").isNull();
+        assertThat(TenantsCommand.moveNote(dev.strata.server.runtime.ClientJson.read("{}"))).as("nothing reported yet").isNull();
         StringWriter text = new StringWriter();
         ProgressDisplay lines = ProgressDisplay.of(ProgressDisplay.Mode.LINES, new PrintWriter(text));
         lines.note("catch_up, lag 12 kB");
