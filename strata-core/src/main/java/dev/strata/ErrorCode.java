@@ -109,7 +109,27 @@ public enum ErrorCode {
      */
     DATABASE_ERROR(500, 1),
     /** Strata itself failed; the message says what it was doing. */
-    INTERNAL(500, 1);
+    INTERNAL(500, 1),
+    // branches
+    /** A T1 already has a dev branch of that name: pick another name, or delete the branch first. */
+    BRANCH_EXISTS(409, 5),
+    // branches
+    /** The T1 has no dev branch of that name: list them with {@code strata tenants branch list}. */
+    BRANCH_NOT_FOUND(404, 3),
+    // branches
+    /**
+     * The tenant's data plane cannot do what was asked (dev branches and point-in-time restore need
+     * a Neon plane; Neon restores root branches only); the message says why and what to do instead.
+     * Nothing was changed.
+     */
+    PLANE_CANNOT(422, 4),
+    /** No backup with this id, or none of the tenant at or before the moment asked for. */ // backup
+    BACKUP_NOT_FOUND(404, 3),
+    /**
+     * A restore that cannot be done as asked: a backup of another tenant, a backup that is not
+     * complete, a tenant that is moving or being restored already. Nothing was changed.
+     */ // backup
+    RESTORE_REFUSED(422, 14);
 
     private final int httpStatus;
     private final int exitCode;

@@ -22,7 +22,13 @@ public enum OperationKind {
     /** Moving a tenant's data to another isolation mode, database or data plane, online. */
     MOVE,
     /** Moving every tenant off a data plane (a move per tenant, bounded concurrency). */
-    DRAIN;
+    DRAIN,
+    /** Creating or deleting a dev (or staging) branch of a T1 on a Neon plane. */
+    DEV_BRANCH,
+    /** Restoring a T1's production branch on a Neon plane to a moment of its history. */
+    POINT_IN_TIME_RESTORE,
+    /** Replacing a tenant's data with a backup's (restore from an archive on a local plane). */
+    RESTORE;
 
     /** The name in the journal, the REST API and the command line: {@code provision}, ... */
     public String wireName() {

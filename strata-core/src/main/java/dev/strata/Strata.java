@@ -44,6 +44,7 @@ public final class Strata implements AutoCloseable {
     private final Operations operations;
     private final Planes planes;
     private final Analytics analytics;
+    private final Branches branches;
 
     private Strata(StrataEngine engine) {
         this.engine = engine;
@@ -51,6 +52,7 @@ public final class Strata implements AutoCloseable {
         this.operations = new OperationsImpl(engine);
         this.planes = new PlanesImpl(engine, "strata");
         this.analytics = new dev.strata.internal.analytics.AllTenantsQuery(engine);
+        this.branches = new dev.strata.internal.BranchesImpl(engine.devBranches(), "strata");
     }
 
     /** A configuration builder; finish with {@link StrataConfig.Builder#start()}. */
@@ -82,6 +84,14 @@ public final class Strata implements AutoCloseable {
      */
     public Planes planes() {
         return planes;
+    }
+
+    /**
+     * Dev and staging branches of T1s on Neon planes: create, list, delete ({@code strata tenants
+     * branch ...}).
+     */
+    public Branches branches() {
+        return branches;
     }
 
     /**
@@ -145,6 +155,15 @@ public final class Strata implements AutoCloseable {
      */
     public ImportResult importTenant(InputStream in, ImportOptions options) {
         return new TenantArchives(engine).importArchive(in, options, "strata");
+    }
+
+    /**
+     * Tenant backups written to {@code directory} (made {@code 0700}; files {@code 0600}): on
+     * demand, on a schedule ({@link dev.strata.backup.Backups#runDue}, which {@code strata serve}
+     * calls), listed, and restored with {@link Tenants#restore}.
+     */
+    public dev.strata.backup.Backups backups(java.nio.file.Path directory) {
+        return new dev.strata.internal.backup.BackupsImpl(engine, directory, "strata", java.time.Clock.systemUTC());
     }
 
     /**

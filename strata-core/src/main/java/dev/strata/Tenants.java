@@ -122,6 +122,24 @@ public interface Tenants {
      */
     OperationInfo move(String key, MoveRequest request);
 
+    /**
+     * Restores a tenant's data. With {@link RestoreRequest#to()} on a plane that keeps a history
+     * (Neon), the plane's point-in-time restore runs; on any other plane the tenant is restored from
+     * its newest complete backup taken at or before that moment, and the result's message says so
+     * ("this plane has no point-in-time history"). With {@link RestoreRequest#backup()} that backup
+     * is restored. A restore from a backup is journalled as a {@link OperationKind#RESTORE}
+     * operation: the tenant is suspended for the swap, its rows (only its own) are replaced with the
+     * archive's in one transaction and verified against the archive's checksums, then it is resumed
+     * if it was active. Other tenants are not touched.
+     *
+     * @throws StrataException {@link ErrorCode#BACKUP_NOT_FOUND} (unknown id, none at or before the
+     *         moment), {@link ErrorCode#RESTORE_REFUSED} (a backup of another tenant, not complete, the
+     *         tenant moving), {@link ErrorCode#ARCHIVE_CORRUPT} (the file does not match its checksum),
+     *         {@link ErrorCode#TENANT_DECOMMISSIONED}, {@link ErrorCode#TENANT_NOT_FOUND}; a refused
+     *         restore changes nothing
+     */
+    RestoreResult restore(String key, RestoreRequest request);
+
     /** A view of this registry that records {@code actor} as the author of its changes. */
     Tenants actingAs(String actor);
 }

@@ -49,6 +49,11 @@ final class BenchServer implements AutoCloseable {
         return new BenchServer(PostgresServer.parse(pg.databaseUrl()), pg, dir);
     }
 
+    /** A server given as such (not started here): the namespaces of the run are dropped at close. */
+    static BenchServer of(PostgresServer server) {
+        return new BenchServer(server, null, null);
+    }
+
     PostgresServer server() {
         return server;
     }
@@ -58,6 +63,11 @@ final class BenchServer implements AutoCloseable {
         String ns = prefix + Long.toHexString(System.nanoTime() & 0xffffffL);
         namespaces.add(ns);
         return ns;
+    }
+
+    /** Drops a namespace created by another server's run on this one too (its databases and roles here) at close. */
+    void track(String namespace) {
+        namespaces.add(namespace);
     }
 
     Connection admin(String database) throws SQLException {

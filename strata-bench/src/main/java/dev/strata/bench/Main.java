@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
                 "  6  T1 onboarding (p50, target <= 250 ms)",
                 "  7  schema migration fan-out (schema, database and shared RLS targets) vs a sequential Flyway loop",
                 "  8  T0 analytics: one query across every T1 database, in parallel vs a sequential loop",
+                "  9  online move of a 1,000,000-row tenant to a second server under 100 writes/s vs a raw COPY pipe",
                 "Progress goes to standard error; the report (or its JSON) to standard output."})
 public final class Main implements Callable<Integer> {
     /** The benchmarks' application schema: the {@code documents} table they read and write. */
@@ -53,12 +54,20 @@ public final class Main implements Callable<Integer> {
     boolean breakdown;
 
     @Option(names = "--only", split = ",", paramLabel = "N",
-            description = "Run only these benchmarks (1-8, comma-separated); 1 and 2 always run together.")
+            description = "Run only these benchmarks (1-9, comma-separated); 1 and 2 always run together.")
     Set<Integer> only;
 
     @Option(names = "--migration-concurrency", paramLabel = "N", defaultValue = "4",
             description = "Benchmark 7: targets the fan-out migrates at once (default: ${DEFAULT-VALUE}).")
     int migrationConcurrency;
+
+    @Option(names = "--second-database-url", paramLabel = "URL",
+            description = "Benchmark 9: the second server the tenant moves to (as a superuser, wal_level=logical); "
+                    + "default: a second embedded PostgreSQL.")
+    String secondDatabaseUrl;
+
+    /** Benchmark 9: the writer's rate during the move. */
+    private static final int MOVE_WRITES_PER_SECOND = 100;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -113,6 +122,18 @@ public final class Main implements Callable<Integer> {
                 AnalyticsBenchmark.run(server, databases, quick ? 100 : 1_000, ANALYTICS_CONCURRENCY, quick ? 3 : 7)
                         .forEach(report::add);
                 machine.put("analytics_concurrency", ANALYTICS_CONCURRENCY);
+            }
+            if (selected(9)) {
+                long rows = quick ? 100_000 : 1_000_000;
+                System.err.printf("9. online move of a %,d-row tenant RLS -> database on a second server under %d writes/s%n",
+                        rows, MOVE_WRITES_PER_SECOND);
+                try (BenchServer second = BenchServer.start(secondDatabaseUrl)) {
+                    MoveBenchmark.run(server, second, rows, MOVE_WRITES_PER_SECOND, Duration.ofSeconds(quick ? 3 : 5))
+                            .results().forEach(report::add);
+                }
+                machine.put("move_writes_per_second", MOVE_WRITES_PER_SECOND);
+                machine.put("load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
             }
         }
         machine.put("duration_seconds", Math.round((System.nanoTime() - started) / 1e9));

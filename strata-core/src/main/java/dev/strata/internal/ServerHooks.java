@@ -36,6 +36,12 @@ public interface ServerHooks {
     /** The data plane registry (the server's embedded extra planes register themselves in it). */
     dev.strata.internal.plane.PlaneRegistry planeRegistry();
 
+    /**
+     * A T1's Neon placement with its compute's last wake-up (or its T2's T1's), empty off Neon
+     * ({@code tenants show}: when the compute was last woken and how long it took).
+     */
+    java.util.Optional<dev.strata.internal.neon.NeonPlacementRecord> neonCompute(java.util.UUID tenantId);
+
     /** Export and import of one tenant's data ({@code GET /v1/tenants/{key}/export}, {@code POST /v1/tenants/import}). */
     TenantArchives archives();
 }

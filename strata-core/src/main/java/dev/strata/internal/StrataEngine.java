@@ -72,6 +72,11 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
     private final AppSchemaMigrations tenantMigrations;
     private final SchemaMigrationsImpl migrations;
     private final dev.strata.internal.move.Moves moves;
+    private final dev.strata.internal.neon.NeonPlacementsImpl neon;
+    private final dev.strata.internal.branch.DevBranches devBranches;
+    /** Replaces {@link #neon} for dev branches and restores when set; see {@link #neonPlacementsOverride}. */
+    private volatile dev.strata.internal.neon.NeonPlacements placementsOverride;
+    private final dev.strata.internal.restore.RestoreStrategies restores = new dev.strata.internal.restore.RestoreStrategies();
 
     private StrataEngine(StrataConfig config, PhysicalNames names, DataPlane defaultPlane,
                          HikariDataSource management, Availability availability, TransactionObserverFactory observers) {
@@ -82,6 +87,11 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         this.registry = new Registry(management);
         this.tenantMigrations = new AppSchemaMigrations(TenantMigrationSet.resolve(config.tenantMigrations()), names);
         this.planes = new PlaneRegistry(management, defaultPlane, this::preparePlane);
+        dev.strata.internal.neon.NeonPlacementStore neonStore = new dev.strata.internal.neon.NeonPlacementStore(management);
+        this.neon = new dev.strata.internal.neon.NeonPlacementsImpl(planes, neonStore,
+                new dev.strata.internal.neon.ColdStarts(config.meterRegistry(), neonStore));
+        this.planes.neonAddresses(neon);
+        this.planes.neonCheck(new dev.strata.internal.neon.NeonPlaneCheck());
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "strata-housekeeping");
             t.setDaemon(true);
@@ -97,10 +107,15 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
             }
 
             @Override
+            public void tenantRemoving(UUID tenantId) {
+                devBranches.deleteAll(tenantId, "strata-decommission");
+            }
+
+            @Override
             public void databaseDropping(String dataPlane, String database) {
                 pools.closePool(new DatabaseKey(dataPlane, database));
             }
-        });
+        }, new dev.strata.internal.neon.NeonStorage(management, neon, names, tenantMigrations));
         this.listener = new RoutingListener(defaultPlane, names.managementDatabase(), router,
                 availability, managementDescription(names), planes::invalidate);
         this.presence = new dev.strata.internal.routing.RouterPresence(management, router, config.operationLease(),
@@ -125,6 +140,11 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                             }
                         }),
                 this::plane, router::invalidate);
+        this.devBranches = new dev.strata.internal.branch.DevBranches(management, registry, operations,
+                this::branchPlacements);
+        this.operations.register(new dev.strata.internal.restore.RestoreHandler(this));
+        this.restores.register(new dev.strata.internal.restore.NeonPointInTimeRestore(registry, operations,
+                this::branchPlacements, new dev.strata.internal.restore.TenantConnectionReset(registry, router, pools)));
         this.migrations = new SchemaMigrationsImpl(management, registry, planes.asMap(), names, tenantMigrations.set(),
                 tenantMigrations.migrator(), pools, operations, config.connectionBudget(),
                 config.connectionTimeout());
@@ -354,6 +374,24 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         return planes.plane(key);
     }
 
+    /**
+     * Where T1s on Neon planes live and the API client of each Neon plane (dev branches and
+     * point-in-time restore build on it).
+     */
+    public dev.strata.internal.neon.NeonPlacements neonPlacements() {
+        return neon;
+    }
+
+    @Override
+    public java.util.Optional<dev.strata.internal.neon.NeonPlacementRecord> neonCompute(UUID tenantId) {
+        return neon.recordOf(tenantId);
+    }
+
+    /** The Neon planes' placements, addresses and settings (the implementation behind {@link #neonPlacements()}). */
+    public dev.strata.internal.neon.NeonPlacementsImpl neonPlane() {
+        return neon;
+    }
+
     /** The data plane registry: add, list, drain, and the hook of the DRAIN operation. */
     @Override
     public PlaneRegistry planeRegistry() {
@@ -420,9 +458,35 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         return migrations;
     }
 
+    /**
+     * The point-in-time restores of the planes that keep a history (Neon's registers itself here);
+     * a tenant none of them supports is restored from its backups.
+     */
+    public dev.strata.internal.restore.RestoreStrategies restores() {
+        return restores;
+    }
+
     /** Online tenant moves. */
     public dev.strata.internal.move.Moves moves() {
         return moves;
+    }
+
+    /** Dev and staging branches of T1s on Neon planes. */
+    public dev.strata.internal.branch.DevBranches devBranches() {
+        return devBranches;
+    }
+
+    /**
+     * Replaces where dev branches and restores look T1s on Neon planes up (tests that place a T1 on a
+     * neon-local project themselves).
+     */
+    public void neonPlacementsOverride(dev.strata.internal.neon.NeonPlacements placements) {
+        this.placementsOverride = placements;
+    }
+
+    private dev.strata.internal.neon.NeonPlacements branchPlacements() {
+        dev.strata.internal.neon.NeonPlacements override = placementsOverride;
+        return override != null ? override : neon;
     }
 
     public TenantLimitStore limitStore() {

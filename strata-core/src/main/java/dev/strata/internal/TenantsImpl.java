@@ -97,6 +97,11 @@ public final class TenantsImpl implements Tenants {
     }
 
     @Override
+    public dev.strata.RestoreResult restore(String key, dev.strata.RestoreRequest request) {
+        return new dev.strata.internal.restore.TenantRestores(engine).restore(key, Objects.requireNonNull(request, "request"), actor);
+    }
+
+    @Override
     public Tenants actingAs(String newActor) {
         if (newActor == null || newActor.isBlank() || newActor.length() > 200) {
             throw new StrataException(ErrorCode.INVALID_ARGUMENT, "An actor name of 1-200 characters is required");

@@ -86,6 +86,9 @@ final class Api {
         route("POST", "/projects/" + id + "/branches", 201, (m, q, b) -> projects.createBranch(m.group(1), b));
         route("GET", "/projects/" + id + "/branches/" + id, 200, (m, q, b) -> {
             ObjectNode out = projects.getBranch(m.group(1), m.group(2));
+            ObjectNode annotation = out.putObject("annotation");
+            annotation.putObject("object").put("type", "console/branch").put("id", m.group(2));
+            annotation.putObject("value");
             return out;
         });
         route("DELETE", "/projects/" + id + "/branches/" + id, 200, (m, q, b) -> projects.deleteBranch(m.group(1), m.group(2)));

@@ -44,8 +44,25 @@ final class Backing {
         return ds.getConnection();
     }
 
+    /**
+     * Neon's {@code neon_superuser}: the role every role made through the API is a member of (it may
+     * create roles and databases, and administers the roles made while acting as it).
+     */
+    static final String NEON_SUPERUSER = "neon_superuser";
+
     void ensureMetaDatabase() throws SQLException {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + NEON_SUPERUSER + "'")) {
+                if (!rs.next()) {
+                    try {
+                        s.execute("CREATE ROLE " + NEON_SUPERUSER + " NOLOGIN CREATEDB CREATEROLE");
+                    } catch (SQLException e) {
+                        if (!"42710".equals(e.getSQLState())) {
+                            throw e;
+                        }
+                    }
+                }
+            }
             try (var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + META_DATABASE + "'")) {
                 if (!rs.next()) {
                     s.execute("CREATE DATABASE " + META_DATABASE);
@@ -57,6 +74,7 @@ final class Backing {
     void createRole(String role, String password) throws SQLException {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + ident(role) + " LOGIN CREATEROLE CREATEDB PASSWORD " + literal(password));
+            s.execute("GRANT " + NEON_SUPERUSER + " TO " + ident(role));
         }
     }
 
@@ -90,6 +108,29 @@ final class Backing {
         }
     }
 
+    /**
+     * Whether {@code role} is a login role, not a superuser, that one of {@code administrators}
+     * created with SQL (so holds ADMIN OPTION on it). Never throws: an unreachable server says no.
+     */
+    boolean administeredBy(String role, java.util.List<String> administrators) {
+        if (administrators.isEmpty()) {
+            return false;
+        }
+        try (Connection c = admin("postgres"); PreparedStatement ps = c.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+                                 JOIN pg_roles a ON a.oid = m.member
+                                WHERE r.rolname = ? AND r.rolcanlogin AND NOT r.rolsuper AND m.admin_option
+                                  AND a.rolname = ANY (?))""")) {
+            ps.setString(1, role);
+            ps.setArray(2, c.createArrayOf("text", administrators.toArray()));
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     void createDatabase(String database, String owner) throws SQLException {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + ident(database) + " OWNER " + ident(owner));
@@ -98,9 +139,44 @@ final class Backing {
         }
     }
 
-    /** Copies a database; the source's sessions are ended first (its compute restarts). */
+    /**
+     * Copies a database, keeping its owner and its database-level grants as a branch does; the
+     * source's sessions are ended first (its compute restarts).
+     */
     void copyDatabase(String source, String target) throws SQLException {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            copy(c, s, source, target);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT pg_get_userbyid(datdba), datacl::text[] FROM pg_database WHERE datname = ?""")) {
+                ps.setString(1, source);
+                try (var rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        s.execute("ALTER DATABASE " + ident(target) + " OWNER TO " + ident(rs.getString(1)));
+                        java.sql.Array acl = rs.getArray(2);
+                        if (acl != null) {
+                            s.execute("REVOKE ALL ON DATABASE " + ident(target) + " FROM PUBLIC");
+                            for (Object item : (Object[]) acl.getArray()) {
+                                String entry = item.toString();
+                                String grantee = entry.substring(0, entry.indexOf('='));
+                                String rights = entry.substring(entry.indexOf('=') + 1, entry.indexOf('/'));
+                                StringBuilder privileges = new StringBuilder();
+                                if (rights.contains("c")) privileges.append("CONNECT");
+                                if (rights.contains("T")) privileges.append(privileges.isEmpty() ? "" : ", ").append("TEMPORARY");
+                                if (rights.contains("C")) privileges.append(privileges.isEmpty() ? "" : ", ").append("CREATE");
+                                if (!privileges.isEmpty()) {
+                                    s.execute("GRANT " + privileges + " ON DATABASE " + ident(target) + " TO "
+                                            + (grantee.isEmpty() ? "PUBLIC" : grantee.startsWith("\"") ? grantee : ident(grantee)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void copy(Connection c, Statement s, String source, String target) throws SQLException {
+        {
             terminate(c, source);
             try {
                 s.execute("CREATE DATABASE " + ident(target) + " TEMPLATE " + ident(source));

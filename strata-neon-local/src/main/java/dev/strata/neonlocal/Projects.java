@@ -778,21 +778,30 @@ final class Projects implements AutoCloseable {
         }
     }
 
-    private synchronized Optional<String[]> resolve(String projectId, String branchId, String database, String role) {
-        ObjectNode data = branchData.get(branchId);
-        ObjectNode secret = roleSecrets.get(secretKey(projectId, role));
-        if (data == null || secret == null || !data.path("databases").has(database)) {
-            return Optional.empty();
+    private Optional<String[]> resolve(String projectId, String branchId, String database, String role) {
+        String backingDb;
+        List<String> branchRoles = new ArrayList<>();
+        synchronized (this) {
+            ObjectNode data = branchData.get(branchId);
+            if (data == null || !data.path("databases").has(database)) {
+                return Optional.empty();
+            }
+            backingDb = data.path("databases").path(database).path("backing").asText();
+            ObjectNode secret = roleSecrets.get(secretKey(projectId, role));
+            boolean hasRole = false;
+            for (JsonNode r : data.path("roles")) {
+                hasRole |= r.asText().equals(role);
+                ObjectNode s = roleSecrets.get(secretKey(projectId, r.asText()));
+                if (s != null) {
+                    branchRoles.add(s.path("backing").asText());
+                }
+            }
+            if (hasRole && secret != null) {
+                return Optional.of(new String[] {backingDb, secret.path("backing").asText()});
+            }
         }
-        boolean hasRole = false;
-        for (JsonNode r : data.path("roles")) {
-            hasRole |= r.asText().equals(role);
-        }
-        if (!hasRole) {
-            return Optional.empty();
-        }
-        return Optional.of(new String[] {data.path("databases").path(database).path("backing").asText(),
-                secret.path("backing").asText()});
+        // a role created with SQL (CREATE ROLE) by one of the branch's roles logs in under its own name, as on Neon
+        return backing.administeredBy(role, branchRoles) ? Optional.of(new String[] {backingDb, role}) : Optional.empty();
     }
 
     private ObjectNode connectionDetails(ObjectNode endpoint, String database, String role, String password) {

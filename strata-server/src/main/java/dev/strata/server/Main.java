@@ -1,6 +1,7 @@
 package dev.strata.server;
 
 import dev.strata.server.cli.AuditCommand;
+import dev.strata.server.cli.CommandTree;
 import dev.strata.server.cli.CliFailure;
 import dev.strata.server.cli.CompletionCommand;
 import dev.strata.server.cli.ConfigCommand;
@@ -37,22 +38,24 @@ import java.nio.charset.StandardCharsets;
  * (and a failed audit or demo check).
  */
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataVersion.class,
-        description = "Strata: multi-tenant data isolation for PostgreSQL.",
-        subcommands = {
-                ServeCommand.class,
-                DemoCommand.class,
-                TenantsCommand.class,
-                OperationsCommand.class,
-                AuditCommand.class,
-                MigrateCommand.class,
-                KeysCommand.class,
-                NeonLocalCommand.class,
-                PlanesCommand.class,
-                ConfigCommand.class,
-                CompletionCommand.class,
-                QueryCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Strata: multi-tenant data isolation for PostgreSQL.")
 public final class Main implements Runnable, CommandRoot {
+    /** Every command, in the order the help lists them. */
+    static final CommandTree COMMANDS = CommandTree.of(
+            CommandTree.command(ServeCommand.class),
+            CommandTree.command(DemoCommand.class),
+            CommandTree.group(TenantsCommand.class, TenantsCommand.SUBCOMMANDS),
+            CommandTree.group(OperationsCommand.class, OperationsCommand.SUBCOMMANDS),
+            CommandTree.command(AuditCommand.class),
+            CommandTree.group(MigrateCommand.class, MigrateCommand.SUBCOMMANDS),
+            CommandTree.command(KeysCommand.class),
+            CommandTree.command(NeonLocalCommand.class),
+            CommandTree.command(PlanesCommand.class),
+            CommandTree.group(ConfigCommand.class, ConfigCommand.SUBCOMMANDS),
+            CommandTree.needsWholeTree(CompletionCommand.class),
+            CommandTree.command(QueryCommand.class),
+            CommandTree.needsWholeTree(CommandLine.HelpCommand.class));
+
     private final Environment environment;
 
     @Spec
@@ -81,7 +84,8 @@ public final class Main implements Runnable, CommandRoot {
 
     /** Runs one command line and returns its exit code; prints to {@code out} and {@code err}. */
     public static int execute(Environment environment, PrintWriter out, PrintWriter err, String... args) {
-        return Launcher.execute(new Main(environment), out, err, args);
+        Main root = new Main(environment);
+        return Launcher.execute(COMMANDS.build(root, args), root, out, err, args);
     }
 
     @Override

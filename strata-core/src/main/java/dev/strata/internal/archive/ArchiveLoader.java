@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.Tier;
 import dev.strata.archive.ArchiveManifest;
 import dev.strata.archive.TableSummary;
 import dev.strata.internal.migration.SchemaMigrator;
@@ -20,7 +21,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 import static dev.strata.internal.sql.Identifiers.quote;
@@ -50,35 +55,64 @@ final class ArchiveLoader implements InitialData {
 
     @Override
     public void load(PlacementPlan target) throws SQLException {
-        ArchiveManifest manifest = archive.manifest();
         DataPlane plane = planes.apply(target.database().dataPlane());
         try (Connection c = plane.openAdmin(target.database().name())) {
-            c.setAutoCommit(false);
-            try {
-                requireSchemaNotOlder(c, manifest, target);
-                MaintenanceSession.begin(c, target.tenantId(), target.tier(), false);
-                deferConstraints(c);
-                Map<String, TenantTable> tables = TenantTableCatalog.read(c, target.schema());
-                SchemaMatch.require(manifest, tables, target.database().name() + "/" + target.schema());
-                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-                for (TenantTable table : tables.values()) {
-                    TableSummary archived = manifest.tables().stream()
-                            .filter(t -> t.name().equals(table.name())).findFirst().orElse(null);
-                    if (archived != null) {
-                        loadTable(c, copy, table, archived, target);
-                        advanceSequences(c, table);
-                        verifyTable(copy, table, archived, target);
-                    }
+            loadInto(c, target.tenantId(), target.tier(), target.database().name(), target.schema(), false);
+        }
+    }
+
+    /**
+     * Loads the archive's rows as {@code tenantId}'s in {@code schema}, in one transaction on the
+     * administrator connection {@code c} (to the tenant's database, in autocommit), verified before
+     * it commits. With {@code replaceExisting} the tenant's rows in every tenant table are deleted
+     * first in that same transaction (children first), so the tenant's data is either exactly the
+     * archive's or, after any failure, exactly what it was; only rows with the tenant's id are touched.
+     */
+    void loadInto(Connection c, UUID tenantId, Tier tier, String database, String schema, boolean replaceExisting)
+            throws SQLException {
+        ArchiveManifest manifest = archive.manifest();
+        c.setAutoCommit(false);
+        try {
+            requireSchemaNotOlder(c, manifest, database, schema);
+            MaintenanceSession.begin(c, tenantId, tier, false);
+            deferConstraints(c);
+            Map<String, TenantTable> tables = TenantTableCatalog.read(c, schema);
+            SchemaMatch.require(manifest, tables, database + "/" + schema);
+            if (replaceExisting) {
+                deleteRows(c, tables, tenantId);
+            }
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            for (TenantTable table : tables.values()) {
+                TableSummary archived = manifest.tables().stream()
+                        .filter(t -> t.name().equals(table.name())).findFirst().orElse(null);
+                if (archived != null) {
+                    loadTable(c, copy, table, archived, tenantId);
+                    advanceSequences(c, table);
+                    verifyTable(copy, table, archived, tenantId);
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback(c, e);
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Deletes the tenant's rows from every tenant table, children before parents (the reverse of the load order). */
+    private static void deleteRows(Connection c, Map<String, TenantTable> tables, UUID tenantId) throws SQLException {
+        List<TenantTable> ordered = new ArrayList<>(tables.values());
+        Collections.reverse(ordered);
+        for (TenantTable table : ordered) {
+            try (PreparedStatement ps = c.prepareStatement(table.deleteTenantRowsSql())) {
+                ps.setObject(1, tenantId);
+                ps.executeUpdate();
             }
         }
     }
 
-    private void loadTable(Connection c, CopyManager copy, TenantTable table, TableSummary archived, PlacementPlan target)
+    private void loadTable(Connection c, CopyManager copy, TenantTable table, TableSummary archived, UUID tenantId)
             throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(table.createStagingSql(STAGING, archived.columns()));
@@ -92,7 +126,7 @@ final class ArchiveLoader implements InitialData {
             throw unloadable(table, e);
         }
         try (PreparedStatement ps = c.prepareStatement(table.insertFromStagingSql(STAGING, archived.columns()))) {
-            ps.setObject(1, target.tenantId());
+            ps.setObject(1, tenantId);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw unloadable(table, e);
@@ -107,12 +141,13 @@ final class ArchiveLoader implements InitialData {
      * than the target schema has applied (a database or schema the fan-out has not reached yet) is
      * refused, even if this Strata is configured with that version.
      */
-    private static void requireSchemaNotOlder(Connection c, ArchiveManifest manifest, PlacementPlan target) throws SQLException {
-        String applied = SchemaMigrator.appliedVersion(c, target.schema());
+    private static void requireSchemaNotOlder(Connection c, ArchiveManifest manifest, String database, String schema)
+            throws SQLException {
+        String applied = SchemaMigrator.appliedVersion(c, schema);
         if (manifest.schemaVersion() != null && TenantMigrationSet.compareVersions(manifest.schemaVersion(), applied) > 0) {
             throw new StrataException(ErrorCode.ARCHIVE_VERSION_UNSUPPORTED, "The archive was exported at tenant migration "
-                    + "version " + manifest.schemaVersion() + ", but the target schema " + target.database().name() + "/"
-                    + target.schema() + " is at version " + (applied == null ? "(none applied)" : applied)
+                    + "version " + manifest.schemaVersion() + ", but the target schema " + database + "/"
+                    + schema + " is at version " + (applied == null ? "(none applied)" : applied)
                     + ": apply the pending migrations (strata migrate apply) and import again. Nothing was imported");
         }
     }
@@ -137,11 +172,11 @@ final class ArchiveLoader implements InitialData {
     }
 
     /** Reads the restored rows back exactly as an export would and compares them with the archive. */
-    private static void verifyTable(CopyManager copy, TenantTable table, TableSummary archived, PlacementPlan target)
+    private static void verifyTable(CopyManager copy, TenantTable table, TableSummary archived, UUID tenantId)
             throws SQLException {
         RowDigest digest = RowDigest.discarding();
         try {
-            copy.copyOut(table.copyOutSql(archived.columns(), target.tenantId()), digest);
+            copy.copyOut(table.copyOutSql(archived.columns(), tenantId), digest);
         } catch (IOException e) {
             throw new IllegalStateException("A discarding stream does not fail", e);
         }

@@ -142,6 +142,41 @@ public final class TenantArchives {
         return node.toString();
     }
 
+    // ---------------------------------------------------------------- restore in place
+
+    /**
+     * Replaces a live tenant's rows with the archive's, in one transaction in the tenant's own
+     * database and schema, verified against the archive's row counts and checksums before it
+     * commits: afterwards the tenant's data is exactly the archive's, or (after any failure) exactly
+     * what it was. Only rows with the tenant's id are deleted or written. The archive must be one of
+     * this tenant ({@link ErrorCode#RESTORE_REFUSED} otherwise). The caller keeps the tenant from
+     * working meanwhile (a restore suspends it).
+     */
+    public ArchiveManifest replaceData(Tenant tenant, InputStream in) {
+        Placement placement = tenant.placement();
+        String previous = MDC.get("tenant");
+        MDC.put("tenant", tenant.id().toString());
+        try (VerifiedArchive archive = VerifiedArchive.open(in, engine.config().archiveLimits())) {
+            ArchiveManifest manifest = archive.manifest();
+            if (!manifest.tenantId().equals(tenant.id())) {
+                throw new StrataException(ErrorCode.RESTORE_REFUSED, "The archive is not one of tenant '" + tenant.slug()
+                        + "': restore a backup of this tenant. Nothing was changed");
+            }
+            requireKnownVersion(manifest);
+            try (Connection c = engine.plane(placement.dataPlane()).openAdmin(placement.database())) {
+                new ArchiveLoader(archive, engine::plane).loadInto(c, tenant.id(), tenant.tier(), placement.database(),
+                        placement.schema(), true);
+            } catch (SQLException e) {
+                throw Jdbc.databaseError("replace the data of tenant '" + tenant.slug() + "'", e);
+            }
+            LOG.info("Replaced the data of tenant '{}' with an archive taken at {}: {} rows in {} tables", tenant.slug(),
+                    manifest.exportedAt(), manifest.totalRows(), manifest.tables().size());
+            return manifest;
+        } finally {
+            restoreMdc(previous);
+        }
+    }
+
     // ---------------------------------------------------------------- import
 
     /**

@@ -87,6 +87,11 @@ record TenantTable(String schema, String name, List<String> columns, List<SortKe
                 + ") OVERRIDING SYSTEM VALUE SELECT ?::uuid, " + columns + " FROM " + qualified("pg_temp", staging);
     }
 
+    /** Deletes the tenant's rows, the tenant id bound as parameter 1 (its own rows only: a neighbour's never match). */
+    String deleteTenantRowsSql() {
+        return "DELETE FROM " + qualified(schema, name) + " WHERE " + quote(TENANT_ID) + " = ?::uuid";
+    }
+
     static String columnList(List<String> columns) {
         return columns.stream().map(dev.strata.internal.sql.Identifiers::quote).collect(Collectors.joining(", "));
     }

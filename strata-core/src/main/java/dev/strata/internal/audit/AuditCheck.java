@@ -10,7 +10,8 @@ import java.util.Set;
  * The rules the audit applies, in report order, and where each one's catalog queries run. A
  * rule's queries live in {@code audit/cluster/<name>.sql} (run once per server, over the shared
  * catalogs: roles, memberships, databases, role settings, ownership in the template) and/or
- * {@code audit/database/<name>.sql} (run inside each database it applies to).
+ * {@code audit/database/<name>.sql} (run inside each database it applies to), or
+ * {@code audit/management/<name>.sql} (run once over the registry in the management database).
  */
 enum AuditCheck {
     APP_ROLE_ATTRIBUTES(true),
@@ -32,6 +33,11 @@ enum AuditCheck {
     LEAKPROOF_FUNCTIONS(false, AuditedDatabase.Kind.TENANT),
     TENANT_ID_INDEXED(false, AuditedDatabase.Kind.TENANT),
     SHARED_SEQUENCES(false, AuditedDatabase.Kind.TENANT),
+    /**
+     * A tenant with a region (its own, or its T1's) whose data sits on a plane of another region or
+     * of none: read from the management database's registry ({@code audit/management/}).
+     */
+    DATA_RESIDENCY(false),
     /** A registered database the audit could not inspect (absent from the server). */
     AUDIT_COVERAGE(false);
 
@@ -66,6 +72,18 @@ enum AuditCheck {
             if (check.databases.contains(kind)) {
                 out.add(CatalogQuery.load("database", check.checkName()));
             }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The rules read from the management database's registry rather than from a catalog. */
+    private static final Set<AuditCheck> REGISTRY_CHECKS = EnumSet.of(DATA_RESIDENCY);
+
+    /** The queries of every rule that runs over the registry in the management database. */
+    static List<CatalogQuery> registryQueries() {
+        List<CatalogQuery> out = new ArrayList<>();
+        for (AuditCheck check : REGISTRY_CHECKS) {
+            out.add(CatalogQuery.load("management", check.checkName()));
         }
         return List.copyOf(out);
     }

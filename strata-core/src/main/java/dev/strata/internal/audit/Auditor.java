@@ -66,6 +66,7 @@ public final class Auditor {
         for (Map.Entry<String, List<AuditedDatabase>> plane : byPlane.entrySet()) {
             auditPlane(engine.plane(plane.getKey()), plane.getValue(), owners, findings, checked);
         }
+        findings.addAll(auditRegistry());
         findings.sort(Comparator.comparing(AuditFinding::severity)
                 .thenComparing(f -> AuditCheck.valueOf(f.check().toUpperCase(Locale.ROOT)))
                 .thenComparing(AuditFinding::database, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -91,6 +92,11 @@ public final class Auditor {
                 findings.add(coverage(db.name(), "Database " + db.name() + " is registered on data plane '" + db.dataPlane()
                         + "', which this Strata process is not configured with, so it was not audited. Run the audit "
                         + "where every data plane is configured."));
+                continue;
+            }
+            if (engine.neonPlane().isNeon(db.dataPlane())) {
+                findings.add(coverage(db.name(), "Database " + db.name() + " is a T1's own Neon project or branch on plane '"
+                        + db.dataPlane() + "': the audit does not reach Neon databases yet (each is its own compute)."));
                 continue;
             }
             byPlane.get(db.dataPlane()).add(
@@ -167,6 +173,26 @@ public final class Auditor {
         }
     }
 
+    /** The rules over the registry (data residency), in a read-only transaction of the management database. */
+    private List<AuditFinding> auditRegistry() {
+        return Jdbc.withConnection(engine.management(), "audit the registry", c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                List<AuditFinding> out = new ArrayList<>();
+                for (CatalogQuery query : Queries.REGISTRY) {
+                    out.addAll(query.run(c, Map.of()));
+                }
+                return out;
+            } finally {
+                c.rollback();
+                c.setReadOnly(false);
+                c.setAutoCommit(autoCommit);
+            }
+        });
+    }
+
     private static Set<String> existingDatabases(Connection c, List<AuditedDatabase> targets) throws SQLException {
         Set<String> present = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(EXISTING_DATABASES)) {
@@ -220,6 +246,7 @@ public final class Auditor {
     /** The catalog queries, read from the class path once. */
     private static final class Queries {
         static final List<CatalogQuery> CLUSTER = AuditCheck.clusterQueries();
+        static final List<CatalogQuery> REGISTRY = AuditCheck.registryQueries();
         static final Map<AuditedDatabase.Kind, List<CatalogQuery>> DATABASE = new EnumMap<>(AuditedDatabase.Kind.class);
 
         static {

@@ -120,10 +120,28 @@ public final class ContextConnection extends DelegatingConnection {
         return driver.getTransactionState();
     }
 
-    /** Whether the callback may have left session state on the connection (clean it before reuse). */
+    /**
+     * Whether the callback may have left session state on the connection (clean it before reuse):
+     * SQL or a JDBC call that does, or a session default the server reports changed.
+     */
     public boolean mayCarrySessionState() {
-        return sessionState;
+        return sessionState || (guarded && reportedDefaultsChanged());
     }
+
+    /**
+     * Whether the server reported a session-level {@code default_transaction_read_only} other than
+     * off. PostgreSQL reports that setting to the driver whenever it changes (ParameterStatus), so a
+     * change that no classification can see — made inside a function or a trigger the application
+     * installed — is caught at no cost in round trips; left in place it would make every later
+     * tenant's writes on this connection fail. Settings the server does not report are covered by
+     * the context (tenant id, tier, {@code search_path}, role) or not at all (see docs/security.md).
+     */
+    private boolean reportedDefaultsChanged() {
+        String readOnly = driver.getParameterStatus(DEFAULT_READ_ONLY);
+        return readOnly != null && !"off".equals(readOnly); // null: a pooler that never forwarded it
+    }
+
+    private static final String DEFAULT_READ_ONLY = "default_transaction_read_only";
 
     /** Whether the connection must be closed instead of going back to its pool. */
     public boolean mustRetire() {
@@ -232,7 +250,7 @@ public final class ContextConnection extends DelegatingConnection {
      * @throws SQLException if the clean-up fails (the connection is then retired)
      */
     public void beforeCommit() throws SQLException {
-        if (!pooledEndpoint || !sessionState) {
+        if (!pooledEndpoint || !mayCarrySessionState()) {
             return;
         }
         if (driver.getTransactionState() != TransactionState.OPEN) {

@@ -55,6 +55,25 @@ public interface ChangeCapture {
     /** Compares every table of the scope, source against target (counts and checksums). */
     List<TableCheck> verify(CopyEndpoint source, CopyEndpoint target, CopyScope scope);
 
+    /**
+     * Takes both sides' counts and checksums now, before a freeze, and keeps their snapshots open,
+     * so that {@link #verify(CopyEndpoint, CopyEndpoint, CopyScope, VerifyBaseline)} later needs to
+     * read only what changed since. The caller closes it (it holds locks that keep both sides'
+     * tables from being altered, and their vacuum horizon). {@link VerifyBaseline#NONE} where
+     * there is none to take.
+     */
+    default VerifyBaseline verifyBaseline(CopyEndpoint source, CopyEndpoint target, CopyScope scope) {
+        return VerifyBaseline.NONE;
+    }
+
+    /**
+     * {@link #verify(CopyEndpoint, CopyEndpoint, CopyScope)}, the same figures, computed from a
+     * baseline of the same endpoints and scope taken earlier (else, or if that fails, from every row).
+     */
+    default List<TableCheck> verify(CopyEndpoint source, CopyEndpoint target, CopyScope scope, VerifyBaseline baseline) {
+        return verify(source, target, scope);
+    }
+
     /** Drops the slot and the publication of the capture (nothing if already gone). */
     void stop(String captureName, CopyEndpoint source);
 

@@ -238,6 +238,27 @@ public final class LogicalChangeCapture implements ChangeCapture {
         }
     }
 
+    @Override
+    public VerifyBaseline verifyBaseline(CopyEndpoint source, CopyEndpoint target, CopyScope scope) {
+        requireDistinct(source, target);
+        try {
+            return TenantVerifier.baseline(source, target, scope);
+        } catch (SQLException e) {
+            throw Jdbc.databaseError("take the verification baseline of " + source.name() + " and " + target.name(), e);
+        }
+    }
+
+    @Override
+    public List<TableCheck> verify(CopyEndpoint source, CopyEndpoint target, CopyScope scope, VerifyBaseline baseline) {
+        requireDistinct(source, target);
+        try (Connection from = CaptureConnections.admin(source, "strata-capture");
+             Connection to = CaptureConnections.admin(target, "strata-capture")) {
+            return TenantVerifier.verify(from, to, source, target, scope, baseline);
+        } catch (SQLException e) {
+            throw Jdbc.databaseError("compare " + source.name() + " with " + target.name(), e);
+        }
+    }
+
     /** Drops the slots and the publication on the source, and the origin if it is on the source's server. */
     @Override
     public void stop(String captureName, CopyEndpoint source) {

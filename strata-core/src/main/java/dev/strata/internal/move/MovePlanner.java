@@ -54,6 +54,22 @@ final class MovePlanner {
     record Planned(MovePlan plan, List<MoveStorage.LocalTenant> locals, Tenant tenant) {
     }
 
+    /** Moves onto or off a Neon plane (a T1's own project or branch) are not built yet: refused, naming why. */
+    private static void requireNoNeonPlane(Connection c, Tenant tenant, String from, String to) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT key FROM platform.data_planes WHERE kind = 'neon' AND key IN (?, ?) ORDER BY key")) {
+            ps.setString(1, from);
+            ps.setString(2, to);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw refused("Tenant '" + tenant.slug() + "' would move " + (rs.getString(1).equals(from) ? "off" : "onto")
+                            + " Neon plane '" + rs.getString(1) + "': moves onto or off Neon planes are not supported yet"
+                            + " (a Neon T1's data lives in its own project or branch); export and import the tenant instead");
+                }
+            }
+        }
+    }
+
     Planned plan(Connection c, Tenant tenant, MoveRequest request) throws SQLException {
         requireMovable(c, tenant);
         Placement from = tenant.placement();
@@ -67,6 +83,7 @@ final class MovePlanner {
             throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + plane
                     + "' is registered: list them with 'strata planes list' (add one with 'strata planes add')");
         }
+        requireNoNeonPlane(c, tenant, from.dataPlane(), plane);
         if (!plane.equals(from.dataPlane()) && !request.forceRegion()) {
             String region = tenant.region() != null ? tenant.region() : parent == null ? null : parent.region();
             if (region != null && !region.equals(planeRegion.orElse(null))) {

@@ -86,6 +86,28 @@ public final class NeonApi {
                 answer.path("endpoints").path(0).path("id").asText(null), databaseName, roleName, password);
     }
 
+    /**
+     * The account's projects whose name contains {@code search} ({@code null} for all), as Neon
+     * lists them (id, name, region_id, ...), every page.
+     */
+    public List<JsonNode> listProjects(String search) {
+        List<JsonNode> out = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 100; page++) {
+            String query = "?limit=400" + (search == null ? "" : "&search=" + enc(search))
+                    + (cursor == null ? "" : "&cursor=" + enc(cursor));
+            JsonNode answer = call("listProjects", "GET", "/projects" + query, null);
+            int before = out.size();
+            answer.path("projects").forEach(out::add);
+            String next = answer.path("pagination").path("cursor").asText(null);
+            if (next == null || next.isEmpty() || next.equals(cursor) || out.size() == before || answer.path("projects").size() < 400) {
+                break;
+            }
+            cursor = next;
+        }
+        return out;
+    }
+
     /** The project, if it exists. */
     public Optional<JsonNode> getProject(String projectId) {
         return find("getProject", "/projects/" + seg(projectId)).map(a -> a.path("project"));
@@ -257,8 +279,10 @@ public final class NeonApi {
                 return body;
             }
             String message = body.path("message").asText("");
-            throw new StrataException(ErrorCode.DATA_PLANE_FAILED, "Neon " + operation + " (" + method + " " + path
-                    + ") failed with HTTP " + status + (message.isEmpty() ? "" : ": " + message)
+            String code = body.path("code").asText("");
+            throw new NeonCallException(status, code, "Neon " + operation + " (" + method + " " + path
+                    + ") failed with HTTP " + status + (code.isEmpty() ? "" : " " + code)
+                    + (message.isEmpty() ? "" : ": " + message)
                     + (requestId == null ? "" : " (request id " + requestId + ")"));
         }
     }
@@ -289,7 +313,7 @@ public final class NeonApi {
                     continue;
                 }
                 throw new StrataException(ErrorCode.DATA_PLANE_FAILED, "Neon " + operation + " (" + method + " " + path
-                        + "): the API at " + account.apiUrl() + " cannot be reached: " + e.getMessage(), e);
+                        + "): the API at " + account.apiUrl() + " cannot be reached: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StrataException(ErrorCode.DATA_PLANE_FAILED, "Neon " + operation + " was interrupted", e);

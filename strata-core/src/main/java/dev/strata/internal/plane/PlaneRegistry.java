@@ -49,7 +49,9 @@ public final class PlaneRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROW = """
             SELECT key, kind, region, capacity, status, host, port, admin_database, admin_user, admin_password,
-                   options::text, wal_level, server_version, embedded, drain_operation, created_at
+                   options::text, wal_level, server_version, embedded, drain_operation, created_at,
+                   neon_api_url, neon_api_key, neon_placement, neon_template_project, neon_template_branch, neon_pooled,
+                   neon_cold_start_ms
               FROM platform.data_planes""";
     private static final String USAGE = """
             SELECT p.key,
@@ -65,6 +67,8 @@ public final class PlaneRegistry {
     private final PlanePreparation preparation;
     private final ConcurrentHashMap<String, DataPlane> cache = new ConcurrentHashMap<>();
     private volatile DrainStarter drainStarter;
+    private volatile DatabaseAddresses neonAddresses;
+    private volatile java.util.function.UnaryOperator<NeonPlaneSettings> neonCheck;
 
     public PlaneRegistry(DataSource management, DataPlane defaultPlane, PlanePreparation preparation) {
         this.management = management;
@@ -99,8 +103,66 @@ public final class PlaneRegistry {
             return Optional.of(cached);
         }
         Optional<PlaneRow> row = Jdbc.withConnection(management, "look up data plane '" + key + "'", c -> read(c, key));
+        if (row.isPresent() && row.get().isNeon()) {
+            DataPlane routed = routedNeonPlane(key, row.get().neonSettings());
+            cache.put(key, routed);
+            return Optional.of(routed);
+        }
         row.ifPresent(r -> cache.put(key, r.plane(defaultPlane)));
         return row.map(r -> cache.get(key));
+    }
+
+    /** A Neon plane as code written for server planes sees it: each database at its own endpoint. */
+    private DataPlane routedNeonPlane(String key, NeonPlaneSettings settings) {
+        PostgresServer placeholder = new PostgresServer(settings.apiUrl().getHost() == null ? "neon" : settings.apiUrl().getHost(),
+                settings.apiUrl().getPort() > 0 ? settings.apiUrl().getPort() : 443, "neon", null,
+                "neon-plane-" + key, Map.of());
+        return DataPlane.routed(key, placeholder, database -> {
+            DatabaseAddresses addresses = neonAddresses;
+            if (addresses == null) {
+                throw notFound(key);
+            }
+            return addresses.of(key, database);
+        });
+    }
+
+    /**
+     * How to reach one database of a plane: the plane's server for a {@code postgres} plane; for a
+     * {@code neon} plane, the endpoint of the Neon branch holding that database (each T1 database
+     * has its own host and port).
+     *
+     * @throws StrataException {@link ErrorCode#PLANE_NOT_FOUND} for a key no plane has, or a
+     *         database no Neon placement holds
+     */
+    public DataPlane forDatabase(String key, String database) {
+        DataPlane plane = plane(key);
+        DatabaseAddresses addresses = neonAddresses;
+        if (plane.routedPerDatabase() && addresses != null) {
+            return addresses.of(key, database);
+        }
+        return plane;
+    }
+
+    /**
+     * Registers the checks of a new Neon plane: they reach its API and resolve its template,
+     * returning the settings to record, or throw (nothing is registered).
+     */
+    public void neonCheck(java.util.function.UnaryOperator<NeonPlaneSettings> check) {
+        this.neonCheck = check;
+    }
+
+    /** Registers how databases on Neon planes are reached (the Neon plane does). */
+    public void neonAddresses(DatabaseAddresses addresses) {
+        this.neonAddresses = addresses;
+    }
+
+    /** A Neon plane's settings (with its API key: internal only), empty for any other key. */
+    public Optional<NeonPlaneSettings> neon(String key) {
+        if (key == null || DataPlane.DEFAULT_KEY.equals(key)) {
+            return Optional.empty();
+        }
+        return Jdbc.withConnection(management, "look up data plane '" + key + "'", c -> read(c, key))
+                .filter(PlaneRow::isNeon).map(PlaneRow::neonSettings);
     }
 
     /** Every plane of the registry, {@code default} first, then by key (read from the registry). */
@@ -108,7 +170,7 @@ public final class PlaneRegistry {
         List<DataPlane> out = new ArrayList<>();
         out.add(defaultPlane);
         for (PlaneRow row : rows()) {
-            if (!row.isDefault()) {
+            if (!row.isDefault() && !row.isNeon()) {
                 DataPlane plane = row.plane(defaultPlane);
                 cache.put(row.key(), plane);
                 out.add(plane);
@@ -215,6 +277,13 @@ public final class PlaneRegistry {
 
     /** See {@link dev.strata.Planes#add}. {@code embedded} marks a server Strata runs itself. */
     public DataPlaneInfo add(NewPlane request, boolean embedded) {
+        if (request.neon() != null) {
+            java.util.function.UnaryOperator<NeonPlaneSettings> check = neonCheck;
+            if (check == null) {
+                throw new StrataException(ErrorCode.INTERNAL, "This Strata cannot check Neon planes");
+            }
+            return addNeon(request, check);
+        }
         String key = PlaneRules.requireValidKey(request.key());
         String region = PlaneRules.requireValidRegion(request.region());
         Integer capacity = PlaneRules.requireValidCapacity(request.capacity());
@@ -291,6 +360,53 @@ public final class PlaneRegistry {
         }
         LOG.info("Added data plane '{}' at {} (PostgreSQL {}, region {}, capacity {})", key, address(server),
                 facts.version(), region == null ? "none" : region, capacity == null ? "unlimited" : capacity);
+        return info(key);
+    }
+
+    /**
+     * Registers a Neon plane whose account and template the caller has checked ({@code check} runs
+     * after the key was found free and before anything is written; a failure registers nothing).
+     */
+    public DataPlaneInfo addNeon(NewPlane request, java.util.function.UnaryOperator<NeonPlaneSettings> check) {
+        String key = PlaneRules.requireValidKey(request.key());
+        String region = PlaneRules.requireValidRegion(request.region());
+        Integer capacity = PlaneRules.requireValidCapacity(request.capacity());
+        dev.strata.NeonOptions neon = request.neon();
+        NeonPlaneSettings requested = new NeonPlaneSettings(key, neon.apiUrl(), neon.apiKey(), region, neon.placement(),
+                neon.templateProject(), neon.templateBranch(), neon.pooled(), neon.coldStartTimeout());
+        Jdbc.withConnection(management, "check data plane '" + key + "'", c -> {
+            if (read(c, key).isPresent()) {
+                throw duplicateKey(key);
+            }
+            return null;
+        });
+        NeonPlaneSettings settings = check.apply(requested);
+        Jdbc.withConnection(management, "register data plane '" + key + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO platform.data_planes (key, kind, region, capacity, status, neon_api_url, neon_api_key,
+                        neon_placement, neon_template_project, neon_template_branch, neon_pooled, neon_cold_start_ms)
+                    VALUES (?, 'neon', ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)""")) {
+                ps.setString(1, key);
+                ps.setString(2, region);
+                ps.setObject(3, capacity);
+                ps.setString(4, settings.apiUrl().toString());
+                ps.setString(5, settings.apiKey());
+                ps.setString(6, settings.placement().wireName());
+                ps.setString(7, settings.templateProject());
+                ps.setString(8, settings.templateBranch());
+                ps.setBoolean(9, settings.pooled());
+                ps.setInt(10, (int) settings.coldStartTimeout().toMillis());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if ("data_planes_pkey".equals(SqlStates.constraint(e))) {
+                    throw duplicateKey(key);
+                }
+                throw e;
+            }
+            return null;
+        });
+        LOG.info("Added Neon data plane '{}' at {} ({} placement, region {}, capacity {})", key, settings.apiUrl(),
+                settings.placement().wireName(), region == null ? "none" : region, capacity == null ? "unlimited" : capacity);
         return info(key);
     }
 
@@ -405,7 +521,7 @@ public final class PlaneRegistry {
     public static List<PlacementCandidate> lockForPlacement(Connection c, List<String> keys) throws SQLException {
         List<PlacementCandidate> out = new ArrayList<>();
         String where = keys.isEmpty() ? "" : " WHERE p.key = ANY (?)";
-        try (PreparedStatement ps = c.prepareStatement("SELECT p.key, p.region, p.capacity, p.status, "
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.key, p.region, p.capacity, p.status, p.kind, "
                 + "(SELECT count(*) FROM platform.databases d JOIN platform.tenants t ON t.id = d.owner_tenant_id"
                 + " WHERE d.data_plane = p.key AND d.dropped_at IS NULL AND d.purpose = 'tenant' AND t.tier = 1)::int"
                 + " FROM platform.data_planes p" + where + " ORDER BY p.key FOR UPDATE OF p")) {
@@ -415,7 +531,7 @@ public final class PlaneRegistry {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new PlacementCandidate(rs.getString(1), rs.getString(2), (Integer) rs.getObject(3),
-                            PlaneStatus.fromWire(rs.getString(4)), rs.getInt(5)));
+                            PlaneStatus.fromWire(rs.getString(4)), rs.getInt(6), "neon".equals(rs.getString(5))));
                 }
             }
         }
@@ -426,8 +542,10 @@ public final class PlaneRegistry {
      * A plane as placement sees it.
      *
      * @param t1Databases live databases of T1s in database mode there
+     * @param neon        whether it is a Neon plane (it takes T1s in database mode only)
      */
-    public record PlacementCandidate(String key, String region, Integer capacity, PlaneStatus status, int t1Databases) {
+    public record PlacementCandidate(String key, String region, Integer capacity, PlaneStatus status, int t1Databases,
+                                     boolean neon) {
         public boolean hasRoom() {
             return capacity == null || t1Databases < capacity;
         }
@@ -501,7 +619,7 @@ public final class PlaneRegistry {
     private record PlaneRow(String key, String kind, String region, Integer capacity, PlaneStatus status, String host,
                             Integer port, String adminDatabase, String adminUser, String adminPassword,
                             Map<String, String> options, String walLevel, String serverVersion, boolean embedded,
-                            UUID drainOperation, Timestamp createdAt) {
+                            UUID drainOperation, Timestamp createdAt, NeonPlaneSettings neonSettings) {
         static PlaneRow of(ResultSet rs) throws SQLException {
             Map<String, String> options;
             try {
@@ -513,7 +631,15 @@ public final class PlaneRegistry {
             return new PlaneRow(rs.getString(1), rs.getString(2), rs.getString(3), (Integer) rs.getObject(4),
                     PlaneStatus.fromWire(rs.getString(5)), rs.getString(6), (Integer) rs.getObject(7), rs.getString(8),
                     rs.getString(9), rs.getString(10), options, rs.getString(12), rs.getString(13), rs.getBoolean(14),
-                    (UUID) rs.getObject(15), rs.getTimestamp(16));
+                    (UUID) rs.getObject(15), rs.getTimestamp(16), "neon".equals(rs.getString(2))
+                            ? new NeonPlaneSettings(rs.getString(1), java.net.URI.create(rs.getString(17)), rs.getString(18),
+                            rs.getString(3), dev.strata.NeonOptions.Layout.fromWire(rs.getString(19)), rs.getString(20),
+                            rs.getString(21), rs.getBoolean(22), rs.getObject(23) == null ? null
+                            : java.time.Duration.ofMillis(rs.getInt(23))) : null);
+        }
+
+        boolean isNeon() {
+            return neonSettings != null;
         }
 
         boolean isDefault() {
@@ -528,9 +654,11 @@ public final class PlaneRegistry {
         }
 
         DataPlaneInfo info(DataPlane defaultPlane, int[] usage) {
-            String address = isDefault() ? address(defaultPlane.server()) : address(plane(defaultPlane).server());
+            String address = isNeon() ? neonSettings.apiUrl().toString()
+                    : isDefault() ? address(defaultPlane.server()) : address(plane(defaultPlane).server());
             return new DataPlaneInfo(key, kind, region, capacity, status, address, serverVersion, walLevel, embedded,
-                    usage[0], usage[1], usage[2], drainOperation, createdAt.toInstant());
+                    usage[0], usage[1], usage[2], drainOperation, createdAt.toInstant(),
+                    isNeon() ? neonSettings.placement().wireName() : null);
         }
 
         @Override

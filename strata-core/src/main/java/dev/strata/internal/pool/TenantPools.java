@@ -175,7 +175,7 @@ public final class TenantPools implements AutoCloseable {
      * where only transaction-scoped state may be relied on.
      */
     public boolean pooledEndpoint(DatabaseKey key) {
-        return planes.plane(key.dataPlane()).pooled();
+        return planes.forDatabase(key.dataPlane(), key.database()).pooled();
     }
 
     /** The budget of a data plane. */
@@ -215,7 +215,7 @@ public final class TenantPools implements AutoCloseable {
     }
 
     private DatabasePool newPool(DatabaseKey key, Credentials credentials) {
-        DataPlane plane = planes.plane(key.dataPlane());
+        DataPlane plane = planes.forDatabase(key.dataPlane(), key.database());
         ConnectionBudget budget = budget(key.dataPlane());
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("strata:" + key);

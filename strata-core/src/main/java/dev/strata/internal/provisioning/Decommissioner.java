@@ -65,10 +65,12 @@ final class Decommissioner {
     private final PlacementGuards guards;
     private final Map<String, TenantDatabases> planes;
     private final ProvisioningListener listener;
+    private final ExternalPlanes external;
 
     Decommissioner(StrataConfig config, Registry registry, OperationRunner runner,
                    Map<String, TenantRemoval> removals, PlacementGuards guards, Map<String, TenantDatabases> planes,
-                   ProvisioningListener listener) {
+                   ProvisioningListener listener, ExternalPlanes external) {
+        this.external = external;
         this.config = config;
         this.registry = registry;
         this.management = registry.dataSource();
@@ -286,8 +288,13 @@ final class Decommissioner {
             TenantRemoval removal = removal(db);
             if (ownsDatabase(member, db)) {
                 operation.step(DecommissionStep.DROP_DATABASE, qualifier, () -> {
+                    listener.tenantRemoving(member.id());
                     listener.databaseDropping(db.dataPlane(), db.name());
-                    removal.dropDatabase(db.name(), db.appRole());
+                    if (external.handles(db.dataPlane())) {
+                        external.remove(member.id(), db.dataPlane(), db.name());
+                    } else {
+                        removal.dropDatabase(db.name(), db.appRole());
+                    }
                     try (Connection c = management.getConnection()) {
                         DatabaseStore.markDropped(c, db.dataPlane(), db.name());
                     }
@@ -323,7 +330,8 @@ final class Decommissioner {
 
     /** The tenants placed in the database's tenant schemas changed: the placement guard follows, without {@code leaving}. */
     private void refreshGuard(DatabaseRecord db, UUID leaving) {
-        TenantDatabases dbs = planes.get(db.dataPlane());
+        TenantDatabases dbs = external.handles(db.dataPlane()) ? external.databases(db.dataPlane(), db.name())
+                : planes.get(db.dataPlane());
         if (dbs == null) {
             throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + db.dataPlane() + "' is registered");
         }
@@ -335,6 +343,9 @@ final class Decommissioner {
     }
 
     private TenantRemoval removal(DatabaseRecord db) {
+        if (external.handles(db.dataPlane())) {
+            return new TenantRemoval(external.databases(db.dataPlane(), db.name()).plane());
+        }
         TenantRemoval removal = removals.get(db.dataPlane());
         if (removal == null) {
             throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + db.dataPlane() + "' is registered");

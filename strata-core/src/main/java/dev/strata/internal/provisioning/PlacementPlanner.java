@@ -75,6 +75,10 @@ final class PlacementPlanner {
                                     + "', not '" + region + "'. Create the T2 without a region or with '" + p.region() + "'");
                         });
             }
+            if (needsDatabase && PlaneRegistry.lockForPlacement(c, List.of(home)).stream().anyMatch(PlacementCandidate::neon)) {
+                throw new StrataException(ErrorCode.INVALID_ARGUMENT, "'" + parent.slug() + "' is on Neon plane '" + home
+                        + "', where a T1's tenants share its Neon database: create the T2 in mode 'rls' or 'schema'");
+            }
             return new PlaneChoice(home, null);
         }
         if (requestedPlane != null) {
@@ -84,6 +88,11 @@ final class PlacementPlanner {
             if (p.status() != PlaneStatus.ACTIVE) {
                 throw new StrataException(ErrorCode.MOVE_REFUSED, "Data plane '" + p.key()
                         + "' is draining: no new tenant lands there. Choose another plane");
+            }
+            if (p.neon() && !needsDatabase) {
+                throw new StrataException(ErrorCode.INVALID_ARGUMENT, "Data plane '" + p.key() + "' is a Neon plane: a T1"
+                        + " there gets a Neon project or branch of its own, so it must be in mode 'database' (its T2s may"
+                        + " use 'rls' or 'schema')");
             }
             if (region != null && !region.equals(p.region())) {
                 throw new StrataException(ErrorCode.MOVE_REFUSED, "Data plane '" + p.key() + "' is "
@@ -120,7 +129,7 @@ final class PlacementPlanner {
 
     private static java.util.Optional<PlaneChoice> leastUsed(List<PlacementCandidate> candidates, boolean needsDatabase) {
         return candidates.stream()
-                .filter(p -> p.status() == PlaneStatus.ACTIVE && (!needsDatabase || p.hasRoom()))
+                .filter(p -> p.status() == PlaneStatus.ACTIVE && (!needsDatabase || p.hasRoom()) && (needsDatabase || !p.neon()))
                 .min(Comparator.comparingInt(PlacementCandidate::t1Databases).thenComparing(PlacementCandidate::key))
                 .map(p -> new PlaneChoice(p.key(), p.region()));
     }

@@ -37,14 +37,14 @@ public final class Provisioner {
     /** @param dataPlanes the registry of data planes: planes added at run time are provisioned on too */
     public Provisioner(StrataConfig config, PhysicalNames names, Registry registry, PlaneRegistry dataPlanes,
                        OperationRunner runner, AppSchemaMigrations migrations,
-                       ProvisioningListener listener) {
+                       ProvisioningListener listener, ExternalPlanes external) {
         this.planes = dataPlanes.derived(plane -> new TenantDatabases(plane, names, migrations));
         Map<String, TenantRemoval> removals = dataPlanes.derived(TenantRemoval::new);
         this.guards = new PlacementGuards(registry.dataSource(), planes);
-        ProvisioningSteps steps = new ProvisioningSteps(registry, planes, removals, guards, listener);
+        ProvisioningSteps steps = new ProvisioningSteps(registry, planes, removals, guards, listener, external);
         this.creation = new TenantCreation(config, registry, runner, new PlacementPlanner(config, names), steps);
         this.statusChanges = new StatusChanges(registry, listener);
-        this.decommissioner = new Decommissioner(config, registry, runner, removals, guards, planes, listener);
+        this.decommissioner = new Decommissioner(config, registry, runner, removals, guards, planes, listener, external);
         this.history = new TenantHistory(registry);
         runner.register(new ProvisionHandler(OperationKind.PROVISION, registry, steps));
         runner.register(new ProvisionHandler(OperationKind.IMPORT, registry, steps));

@@ -35,9 +35,11 @@ final class ProvisioningSteps {
     private final Map<String, TenantRemoval> removals;
     private final PlacementGuards guards;
     private final ProvisioningListener listener;
+    private final ExternalPlanes external;
 
     ProvisioningSteps(Registry registry, Map<String, TenantDatabases> planes, Map<String, TenantRemoval> removals,
-                      PlacementGuards guards, ProvisioningListener listener) {
+                      PlacementGuards guards, ProvisioningListener listener, ExternalPlanes external) {
+        this.external = external;
         this.management = registry.dataSource();
         this.registry = registry;
         this.planes = planes;
@@ -60,9 +62,19 @@ final class ProvisioningSteps {
 
     /** The physical steps; each idempotent and journalled. */
     void build(PlacementPlan plan, RunningOperation operation) {
-        TenantDatabases dbs = planeOf(plan.database().dataPlane());
         DatabaseRecord db = plan.database();
-        operation.step(ProvisionStep.DATABASE, () -> ensureDatabaseReady(dbs, db));
+        TenantDatabases dbs;
+        if (external.handles(db.dataPlane())) {
+            if (plan.ownsDatabase()) {
+                external.build(plan, operation);
+            } else {
+                operation.step(ProvisionStep.DATABASE, () -> requireReady(db));
+            }
+            dbs = external.databases(db.dataPlane(), db.name());
+        } else {
+            dbs = planeOf(db.dataPlane());
+            operation.step(ProvisionStep.DATABASE, () -> ensureDatabaseReady(dbs, db));
+        }
         if (plan.ownsSchema()) {
             operation.step(ProvisionStep.SCHEMA, () -> guards.withLock(db.dataPlane(), db.name(), m -> {
                 dbs.ensureTenantSchema(db.name(), plan.schema(), plan.tenantId(), db.appRole(),
@@ -134,8 +146,26 @@ final class ProvisioningSteps {
 
     private void removeStorage(PlacementPlan plan) throws SQLException {
         DatabaseRecord db = plan.database();
-        TenantRemoval removal = removalOf(db.dataPlane());
         Instant now = Instant.now();
+        if (external.handles(db.dataPlane())) {
+            if (plan.ownsDatabase()) {
+                listener.databaseDropping(db.dataPlane(), db.name());
+                external.remove(plan.tenantId(), db.dataPlane(), db.name());
+                return;
+            }
+            TenantDatabases dbs = external.databases(db.dataPlane(), db.name());
+            TenantRemoval removal = new TenantRemoval(dbs.plane());
+            if (plan.ownsSchema()) {
+                removal.dropSchema(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
+            } else {
+                removal.deleteRows(db.name(), plan.schema(), plan.tenantId(), db.appRole(), now);
+            }
+            if (plan.ownsSchema() || PlacementGuards.isTenantSchema(plan.schema())) {
+                guards.refresh(dbs, db.dataPlane(), db.name(), plan.tenantId());
+            }
+            return;
+        }
+        TenantRemoval removal = removalOf(db.dataPlane());
         if (plan.ownsDatabase()) {
             listener.databaseDropping(db.dataPlane(), db.name());
             removal.dropDatabase(db.name(), db.appRole());
@@ -147,6 +177,17 @@ final class ProvisioningSteps {
             }
             if (plan.ownsSchema() || PlacementGuards.isTenantSchema(plan.schema())) {
                 guards.refresh(planeOf(db.dataPlane()), db.dataPlane(), db.name(), plan.tenantId());
+            }
+        }
+    }
+
+    /** A T2's home database on a plane that is not a server: its T1 built it; it must be complete. */
+    private void requireReady(DatabaseRecord db) throws SQLException {
+        try (Connection c = management.getConnection()) {
+            Optional<DatabaseRecord> current = DatabaseStore.find(c, db.dataPlane(), db.name());
+            if (current.isEmpty() || current.get().schemaVersion() < DatabaseStore.READY || current.get().dropped()) {
+                throw new StrataException(ErrorCode.INVALID_STATE, "Database " + db.name() + " on data plane '"
+                        + db.dataPlane() + "' is not ready: its T1 is still being provisioned or is gone");
             }
         }
     }

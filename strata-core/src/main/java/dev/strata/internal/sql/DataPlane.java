@@ -40,6 +40,24 @@ public final class DataPlane {
     private final String key;
     private final PostgresServer server;
     private final PostgresServer pooled;
+    private final Waker waker;
+    private final boolean oneDatabase;
+    private final java.util.function.Function<String, DataPlane> route;
+
+    /**
+     * Opens connections to a server whose compute may be suspended (a Neon endpoint): retries the
+     * attempts refused while it wakes, within a bound, and counts the wake-ups. Thread-safe.
+     */
+    @FunctionalInterface
+    public interface Waker {
+        Connection connect(Attempt attempt) throws SQLException;
+    }
+
+    /** One connection attempt. */
+    @FunctionalInterface
+    public interface Attempt {
+        Connection open() throws SQLException;
+    }
 
     public DataPlane(String key, PostgresServer server) {
         this(key, server, null);
@@ -51,9 +69,52 @@ public final class DataPlane {
      *               user and password are not used (each database's app role logs in)
      */
     public DataPlane(String key, PostgresServer server, PostgresServer pooled) {
+        this(key, server, pooled, null);
+    }
+
+    /** @param waker how connections are opened to a compute that may be suspended, {@code null} for directly */
+    public DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker) {
+        this(key, server, pooled, waker, false);
+    }
+
+    private DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker, boolean oneDatabase) {
+        this(key, server, pooled, waker, oneDatabase, null);
+    }
+
+    private DataPlane(String key, PostgresServer server, PostgresServer pooled, Waker waker, boolean oneDatabase,
+                      java.util.function.Function<String, DataPlane> route) {
         this.key = Objects.requireNonNull(key);
         this.server = Objects.requireNonNull(server);
         this.pooled = pooled;
+        this.waker = waker;
+        this.oneDatabase = oneDatabase;
+        this.route = route;
+    }
+
+    /**
+     * A plane that is no one server (Neon): every connection to a database goes to that database's
+     * own address ({@code route}); {@code placeholder} only names the plane (it is no server to
+     * connect to: a database no placement holds fails with the route's error).
+     */
+    public static DataPlane routed(String key, PostgresServer placeholder, java.util.function.Function<String, DataPlane> route) {
+        return new DataPlane(key, placeholder, null, null, false, Objects.requireNonNull(route));
+    }
+
+    /** Whether each database of this plane has an address of its own ({@link #routed}). */
+    public boolean routedPerDatabase() {
+        return route != null;
+    }
+
+    /**
+     * The address of one database (a Neon branch's): every connection goes to {@code server}'s
+     * database, whatever name Strata's registry gives it.
+     */
+    public static DataPlane ofOneDatabase(String key, PostgresServer server, PostgresServer pooled, Waker waker) {
+        return new DataPlane(key, server, pooled, waker, true);
+    }
+
+    private String db(String requested) {
+        return oneDatabase ? server.database() : requested;
     }
 
     /** Whether the request path goes through a pooled endpoint (see the class comment). */
@@ -82,14 +143,22 @@ public final class DataPlane {
      * A new connection for tenant work, as a database's app role: through the pooled endpoint if
      * there is one (no server-side prepared statements), else directly.
      */
-    public Connection openTenant(String database, String user, String password) throws SQLException {
+    public Connection openTenant(String requestedDatabase, String user, String password) throws SQLException {
+        if (route != null) {
+            return route.apply(requestedDatabase).openTenant(requestedDatabase, user, password);
+        }
+        String database = db(requestedDatabase);
         if (pooled == null) {
             return open(database, user, password, TENANT_APPLICATION_NAME);
         }
         Properties props = new Properties();
         props.putAll(pooled.driverOptions());
         props.setProperty("prepareThreshold", POOLED_PREPARE_THRESHOLD);
-        return connect(pooled, database, user, password, TENANT_APPLICATION_NAME, props);
+        return wake(() -> connect(pooled, database, user, password, TENANT_APPLICATION_NAME, props));
+    }
+
+    private Connection wake(Attempt attempt) throws SQLException {
+        return waker == null ? attempt.open() : waker.connect(attempt);
     }
 
     public String key() {
@@ -102,19 +171,30 @@ public final class DataPlane {
 
     /** A JDBC URL of a database on this server (no credentials). */
     public String jdbcUrl(String database) {
-        return server.jdbcUrl(database);
+        if (route != null) {
+            return route.apply(database).jdbcUrl(database);
+        }
+        return server.jdbcUrl(db(database));
     }
 
     /** A new administrator connection (autocommit on) to a database. */
     public Connection openAdmin(String database) throws SQLException {
+        if (route != null) {
+            return route.apply(database).openAdmin(database);
+        }
         return open(database, server.user(), server.password(), "strata-admin");
     }
 
     /** A new connection to a database as the given role. */
-    public Connection open(String database, String user, String password, String applicationName) throws SQLException {
+    public Connection open(String requestedDatabase, String user, String password, String applicationName)
+            throws SQLException {
+        if (route != null) {
+            return route.apply(requestedDatabase).open(requestedDatabase, user, password, applicationName);
+        }
+        String database = db(requestedDatabase);
         Properties props = new Properties();
         props.putAll(server.driverOptions());
-        return connect(server, database, user, password, applicationName, props);
+        return wake(() -> connect(server, database, user, password, applicationName, props));
     }
 
     private static Connection connect(PostgresServer target, String database, String user, String password,
@@ -146,6 +226,9 @@ public final class DataPlane {
 
     /** A non-pooled data source of administrator connections to a database (for Flyway). */
     public DataSource adminDataSource(String database) {
+        if (route != null) {
+            return route.apply(database).adminDataSource(database);
+        }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(jdbcUrl(database));
         ds.setUser(server.user());

@@ -25,6 +25,18 @@ public enum Access {
      */
     TENANT_ADMIN,
     /**
+     * The tenant named by {@code {key}} must be in the caller's subtree (else 404), and the caller
+     * must be a T0 key or that T1's own key (else 403): a T1 working on what is its own, such as its
+     * dev branches; a T2 key never.
+     */
+    TENANT_OWNER,
+    /**
+     * The tenant named by {@code {key}} must be in the caller's subtree (else 404), and the caller
+     * must be a T0 or T1 key (else 403): a T0 key any tenant, a T1 key itself and its T2s, a T2 key
+     * none. For work on a tenant's data that its T1 may do for itself too (backups, restores).
+     */
+    TENANT_DATA,
+    /**
      * Any live key; the handler itself limits what it reads and writes to the caller's subtree
      * through {@link Caller} (lists filtered, creations under the caller, operations and keys of the
      * subtree only).

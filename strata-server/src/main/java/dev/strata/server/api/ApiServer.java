@@ -41,6 +41,16 @@ public final class ApiServer implements AutoCloseable {
      * @throws RuntimeException if the address cannot be bound (Javalin's {@code JavalinBindException})
      */
     public static ApiServer start(Strata strata, ApiKeys keys, String host, int port) {
+        return start(strata, keys, host, port, strata.backups(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "strata-backups-" + strata.config().namespace())));
+    }
+
+    /**
+     * Starts serving on {@code host:port}, taking backups ({@code POST /v1/tenants/{key}/backups})
+     * with {@code backups} ({@code strata serve --backup-dir}); the form without it keeps them under
+     * the system's temporary directory (for embedding and tests).
+     */
+    public static ApiServer start(Strata strata, ApiKeys keys, String host, int port, dev.strata.backup.Backups backups) {
         List<ApiEndpoint> endpoints = new ArrayList<>();
         endpoints.addAll(new HealthRoute(strata.serverHooks().management()).endpoints());
         endpoints.addAll(new ReadyRoute(strata.serverHooks().management()).endpoints());
@@ -53,7 +63,9 @@ public final class ApiServer implements AutoCloseable {
         endpoints.addAll(new TenantTablesRoute(strata).endpoints());
         endpoints.addAll(new TenantActivityRoute(strata).endpoints());
         endpoints.addAll(new LimitRoutes(strata).endpoints());
+        endpoints.addAll(new BranchRoutes(strata).endpoints());
         endpoints.addAll(new ArchiveRoutes(strata).endpoints());
+        endpoints.addAll(new BackupRoutes(strata, backups).endpoints());
         endpoints.addAll(new AuditRoute(strata).endpoints());
         endpoints.addAll(new OperationRoutes(strata).endpoints());
         endpoints.addAll(new PlaneRoutes(strata).endpoints());

@@ -32,10 +32,11 @@ final class Authorizer {
         for (ApiEndpoint endpoint : endpoints) {
             if (endpoint.access() == null) {
                 throw new IllegalStateException("Endpoint " + endpoint.name() + " declares no access rule: give its "
-                        + "ApiEndpoint an Access (PUBLIC, OPERATOR, TENANT_READ, TENANT_ADMIN or SUBTREE); "
-                        + "the API does not start with an endpoint anyone could call");
+                        + "ApiEndpoint an Access (PUBLIC, OPERATOR, TENANT_READ, TENANT_ADMIN, TENANT_DATA, TENANT_OWNER or "
+                        + "SUBTREE); the API does not start with an endpoint anyone could call");
             }
-            boolean tenantRule = endpoint.access() == Access.TENANT_READ || endpoint.access() == Access.TENANT_ADMIN;
+            boolean tenantRule = endpoint.access() == Access.TENANT_READ || endpoint.access() == Access.TENANT_ADMIN
+                    || endpoint.access() == Access.TENANT_DATA || endpoint.access() == Access.TENANT_OWNER;
             if (tenantRule && !endpoint.path().contains("{key}")) {
                 throw new IllegalStateException("Endpoint " + endpoint.name() + " is " + endpoint.access()
                         + " but its path has no {key} naming the tenant");
@@ -66,6 +67,22 @@ final class Authorizer {
                     throw caller.forbidden(endpoint.method().name().toUpperCase(Locale.ROOT) + " on tenant '"
                             + tenant.slug() + "'");
                 }
+                handler.handle(ctx);
+            };
+            case TENANT_OWNER -> ctx -> {
+                Caller caller = Caller.of(ctx);
+                Tenant tenant = pathTenant(ctx, caller);
+                if (!caller.owns(tenant)) {
+                    throw caller.forbidden(endpoint.method().name().toUpperCase(Locale.ROOT) + " on tenant '"
+                            + tenant.slug() + "' (only the operator or the T1's own key)");
+                }
+                handler.handle(ctx);
+            };
+            case TENANT_DATA -> ctx -> {
+                Caller caller = Caller.of(ctx);
+                Tenant tenant = pathTenant(ctx, caller);
+                caller.requireAdministrator(endpoint.method().name().toUpperCase(Locale.ROOT) + " on tenant '"
+                        + tenant.slug() + "'");
                 handler.handle(ctx);
             };
             case SUBTREE -> ctx -> {

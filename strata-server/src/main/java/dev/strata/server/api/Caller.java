@@ -50,6 +50,11 @@ final class Caller {
         return isOperator() || (key.tier() == Tier.T1 && key.tenantId().equals(tenant.parentId()));
     }
 
+    /** Whether the caller is the operator or this T1's own key. */
+    boolean owns(Tenant tenant) {
+        return isOperator() || (key.tier() == Tier.T1 && key.tenantId().equals(tenant.id()));
+    }
+
     /**
      * The tenant with this id or slug if the caller sees it; otherwise the very
      * {@code TENANT_NOT_FOUND} of a tenant that does not exist.

@@ -1,6 +1,7 @@
 package dev.strata.server.api;
 
 import dev.strata.DataPlaneInfo;
+import dev.strata.NeonOptions;
 import dev.strata.NewPlane;
 import dev.strata.Planes;
 import dev.strata.Strata;
@@ -19,12 +20,17 @@ final class PlaneRoutes {
     private static final String PATH = "/v1/planes";
 
     /**
-     * Body of {@code POST /v1/planes}. {@link #toString()} hides the URL (it holds a password).
+     * Body of {@code POST /v1/planes}: a server ({@code url}) or, with {@code kind: neon}, a Neon
+     * account ({@code api_key}, optional {@code api_url}, {@code placement}, {@code template_project} or
+     * {@code template_branch}, {@code pooled}, {@code cold_start_timeout_ms}). {@link #toString()} hides
+     * the URL and the API key.
      */
-    record AddRequest(String key, String url, String region, Integer capacity) {
+    record AddRequest(String key, String kind, String url, String region, Integer capacity, String apiKey, String apiUrl,
+                      String placement, String templateProject, String templateBranch, Boolean pooled,
+                      Integer coldStartTimeoutMs) {
         @Override
         public String toString() {
-            return "AddRequest[key=" + key + ", region=" + region + ", capacity=" + capacity + "]";
+            return "AddRequest[key=" + key + ", kind=" + kind + ", region=" + region + ", capacity=" + capacity + "]";
         }
     }
 
@@ -62,13 +68,50 @@ final class PlaneRoutes {
         if (body.key() == null) {
             throw QueryParameters.invalid("Field 'key' is required: 1-24 characters of a-z, 0-9 and '-', starting with a letter");
         }
-        if (body.url() == null || body.url().isBlank()) {
-            throw QueryParameters.invalid("Field 'url' is required: postgresql://user:password@host:5432/postgres of a "
-                    + "superuser or a role with CREATEDB and CREATEROLE");
+        NewPlane request;
+        if ("neon".equals(body.kind())) {
+            request = neon(body);
+        } else {
+            if (body.kind() != null && !"postgres".equals(body.kind())) {
+                throw QueryParameters.invalid("Field 'kind' must be 'postgres' (a PostgreSQL server, the default) or"
+                        + " 'neon' (a Neon account), not '" + body.kind() + "'");
+            }
+            if (body.apiKey() != null || body.apiUrl() != null || body.placement() != null || body.templateProject() != null
+                    || body.templateBranch() != null || body.pooled() != null || body.coldStartTimeoutMs() != null) {
+                throw QueryParameters.invalid("Fields api_key, api_url, placement, template_project, template_branch, pooled"
+                        + " and cold_start_timeout_ms are for kind 'neon'");
+            }
+            if (body.url() == null || body.url().isBlank()) {
+                throw QueryParameters.invalid("Field 'url' is required: postgresql://user:password@host:5432/postgres of a "
+                        + "superuser or a role with CREATEDB and CREATEROLE");
+            }
+            request = NewPlane.of(body.key(), body.url());
         }
-        NewPlane request = NewPlane.of(body.key(), body.url()).withRegion(body.region()).withCapacity(body.capacity());
+        request = request.withRegion(body.region()).withCapacity(body.capacity());
         DataPlaneInfo added = planes(ctx).add(request);
         ctx.status(201).header("Location", PATH + "/" + added.key()).json(PlaneView.of(added));
+    }
+
+    private static NewPlane neon(AddRequest body) {
+        if (body.url() != null) {
+            throw QueryParameters.invalid("A Neon plane has no 'url': give 'api_key' (and 'api_url' for a stand-in)");
+        }
+        if (body.apiKey() == null || body.apiKey().isBlank()) {
+            throw QueryParameters.invalid("Field 'api_key' is required for kind 'neon': the Neon API key");
+        }
+        java.net.URI apiUrl;
+        try {
+            apiUrl = body.apiUrl() == null ? NeonOptions.NEON_API : new java.net.URI(body.apiUrl());
+        } catch (java.net.URISyntaxException e) {
+            throw QueryParameters.invalid("Field 'api_url' is not a URL: " + e.getMessage());
+        }
+        NeonOptions options = NeonOptions.of(apiUrl, body.apiKey())
+                .withPlacement(body.placement() == null ? NeonOptions.Layout.PROJECT : NeonOptions.Layout.fromWire(body.placement()))
+                .withTemplateProject(body.templateProject()).withTemplateBranch(body.templateBranch())
+                .withPooled(Boolean.TRUE.equals(body.pooled()))
+                .withColdStartTimeout(body.coldStartTimeoutMs() == null ? null
+                        : java.time.Duration.ofMillis(body.coldStartTimeoutMs()));
+        return NewPlane.neon(body.key(), options);
     }
 
     private void drain(Context ctx) {

@@ -232,7 +232,10 @@ final class TenantRoutes {
 
     private TenantView view(Tenant tenant) {
         String parentSlug = tenant.parentId() == null ? null : strata.tenants().get(tenant.parentId()).slug();
-        return TenantView.of(tenant, parentSlug);
+        TenantView view = TenantView.of(tenant, parentSlug);
+        return strata.serverHooks().neonCompute(tenant.id()).map(r -> view.withCompute(new TenantView.NeonComputeView(
+                r.placement().projectId(), r.placement().branchId(), r.placement().endpointId(), r.coldStarts(),
+                r.lastWokenAt(), r.lastWakeMillis()))).orElse(view);
     }
 
     private static StrataException invalid(String message) {

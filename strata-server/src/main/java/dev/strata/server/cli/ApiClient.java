@@ -2,18 +2,19 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.server.api.Json;
+import dev.strata.server.runtime.ClientJson;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,18 +26,24 @@ import java.util.StringJoiner;
  * A client of the Strata REST API for the admin commands: sends the API key, turns problem answers
  * into {@link CliFailure}s carrying the error code's exit code, and an unreachable server into a
  * clear message. Bodies and archives are streamed, never held in memory whole.
+ *
+ * <p>Requests go through {@link HttpURLConnection}, which a short-lived command starts far faster
+ * than {@code java.net.http.HttpClient} (no selector thread, no TLS classes for {@code http://});
+ * only uploads of unknown size go through {@link StreamedUpload}.
  */
 final class ApiClient {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final URI base;
     private final String key;
-    private final HttpClient http;
 
     ApiClient(URI base, String key) {
         this.base = base;
         this.key = key;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** An answer: its status, its content type ({@code ""} if none) and its body (the error body for a failure). */
+    record Answer(int status, String contentType, InputStream body) {
     }
 
     /** A path segment with the user's text encoded. */
@@ -57,13 +64,12 @@ final class ApiClient {
     }
 
     JsonNode get(String path) {
-        return json(send(request(path).GET().build()));
+        return json(exchange("GET", path, null, null));
     }
 
     JsonNode post(String path, ObjectNode body) {
-        byte[] bytes = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
-        return json(send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build()));
+        byte[] bytes = body == null ? new byte[0] : ClientJson.compact(body).getBytes(StandardCharsets.UTF_8);
+        return json(exchange("POST", path, bytes, null));
     }
 
     /**
@@ -71,20 +77,17 @@ final class ApiClient {
      * arrives (a problem answer becomes a {@link CliFailure} as usual). Returns the number of lines.
      */
     long postLines(String path, ObjectNode body, java.util.function.Consumer<JsonNode> lines) {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        HttpResponse<InputStream> response = send(request(path).header("Content-Type", "application/json")
-                .header("Accept", "application/x-ndjson, application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+        byte[] bytes = ClientJson.compact(body).getBytes(StandardCharsets.UTF_8);
+        Answer response = exchange("POST", path, bytes, "application/x-ndjson, application/json");
         try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw failure(response.statusCode(), in.readNBytes(64 * 1024),
-                        response.headers().firstValue("Content-Type").orElse(""));
+            if (response.status() != 200) {
+                throw failure(response.status(), in.readNBytes(64 * 1024), response.contentType());
             }
             java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
             long n = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {
-                    lines.accept(Json.mapper().readTree(line));
+                    lines.accept(ClientJson.read(line));
                     n++;
                 }
             }
@@ -95,35 +98,21 @@ final class ApiClient {
     }
 
     JsonNode put(String path, ObjectNode body) {
-        return json(send(request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build()));
+        return json(exchange("PUT", path, ClientJson.compact(body).getBytes(StandardCharsets.UTF_8), null));
     }
 
     JsonNode delete(String path) {
-        return json(send(request(path).DELETE().build()));
+        return json(exchange("DELETE", path, null, null));
     }
 
     /** Streams a file as the request body. */
     JsonNode upload(String path, Path file, String contentType) {
-        HttpRequest.BodyPublisher publisher;
-        try {
-            publisher = HttpRequest.BodyPublishers.ofFile(file);
-        } catch (FileNotFoundException e) {
-            throw CliFailure.invalid("cannot read " + file + ": no such file");
-        }
-        return json(send(request(path).header("Content-Type", contentType).POST(publisher).build()));
+        return json(new StreamedUpload(this, base, key).file(path, file, contentType));
     }
 
     /** Streams standard input (or any stream) as the request body; the stream is not closed. */
     JsonNode upload(String path, InputStream body, String contentType) {
-        InputStream unclosed = new java.io.FilterInputStream(body) {
-            @Override
-            public void close() {
-                // standard input stays open for the process
-            }
-        };
-        return json(send(request(path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> unclosed)).build()));
+        return json(new StreamedUpload(this, base, key).stream(path, body, contentType));
     }
 
     /** Streams the answer's body to a file (the caller chooses the file and cleans up on failure). */
@@ -147,11 +136,10 @@ final class ApiClient {
     }
 
     private long download(String path, BodySink sink) {
-        HttpResponse<InputStream> response = send(request(path).GET().build());
+        Answer response = exchange("GET", path, null, null);
         try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw failure(response.statusCode(), in.readNBytes(64 * 1024),
-                        response.headers().firstValue("Content-Type").orElse(""));
+            if (response.status() != 200) {
+                throw failure(response.status(), in.readNBytes(64 * 1024), response.contentType());
             }
             return sink.take(in);
         } catch (IOException e) {
@@ -159,45 +147,67 @@ final class ApiClient {
         }
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + key)
-                .header("Accept", "application/json");
-    }
-
-    private HttpResponse<InputStream> send(HttpRequest request) {
+    /**
+     * Sends one request with {@code body} (JSON, or none if null) and returns the answer, whatever its
+     * status; {@code accept} replaces the default {@code Accept: application/json} if not null.
+     */
+    private Answer exchange(String method, String path, byte[] body, String accept) {
+        HttpURLConnection connection;
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw unreachable(e);
+            connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection(Proxy.NO_PROXY);
         } catch (IOException e) {
-            if (e.getCause() instanceof ConnectException) {
+            throw new CliFailure(CliFailure.GENERAL, "the request to " + base + " failed: " + e, e);
+        }
+        try {
+            connection.setRequestMethod(method);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setRequestProperty("Authorization", "Bearer " + key);
+            connection.setRequestProperty("Accept", accept == null ? "application/json" : accept);
+            if (body != null) {
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.setDoOutput(true);
+            }
+            try {
+                connection.connect();
+            } catch (ConnectException | SocketTimeoutException | UnknownHostException | NoRouteToHostException e) {
+                throw unreachable(e);
+            }
+            if (body != null) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = connection.getResponseCode();
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            String contentType = connection.getContentType();
+            return new Answer(status, contentType == null ? "" : contentType,
+                    in == null ? InputStream.nullInputStream() : in);
+        } catch (IOException e) {
+            if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
                 throw unreachable(e);
             }
             throw new CliFailure(CliFailure.GENERAL, "the request to " + base + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliFailure(CliFailure.GENERAL, "interrupted", e);
         }
     }
 
-    private CliFailure unreachable(IOException e) {
+    CliFailure unreachable(IOException e) {
         return new CliFailure(CliFailure.UNREACHABLE, "cannot reach Strata at " + base + ": is `strata serve` running?", e);
     }
 
-    private JsonNode json(HttpResponse<InputStream> response) {
+    private JsonNode json(Answer response) {
         byte[] body;
         try (InputStream in = response.body()) {
             body = in.readAllBytes();
         } catch (IOException e) {
             throw new CliFailure(CliFailure.GENERAL, "reading the answer from " + base + " failed: " + e.getMessage(), e);
         }
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
-        if (response.statusCode() >= 300) {
-            throw failure(response.statusCode(), body, contentType);
+        if (response.status() >= 300) {
+            throw failure(response.status(), body, response.contentType());
         }
         try {
-            return Json.mapper().readTree(body);
+            return ClientJson.read(body);
         } catch (IOException e) {
             throw new CliFailure(CliFailure.GENERAL, base + " answered with something other than JSON: is it Strata?", e);
         }
@@ -206,7 +216,7 @@ final class ApiClient {
     private CliFailure failure(int status, byte[] body, String contentType) {
         if (contentType.contains("json")) {
             try {
-                JsonNode problem = Json.mapper().readTree(body);
+                JsonNode problem = ClientJson.read(body);
                 if (problem.hasNonNull("code") && problem.hasNonNull("detail")) {
                     return CliFailure.fromProblem(problem.get("code").asText(), problem.get("detail").asText());
                 }

@@ -1,6 +1,7 @@
 package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.server.runtime.ClientJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,7 +84,7 @@ final class ArchiveCommands {
                 long bytes = api.download("/v1/tenants/" + segment(key) + "/export", temp);
                 move(temp, target);
                 if (json()) {
-                    printJson(dev.strata.server.api.Json.mapper().createObjectNode()
+                    printJson(ClientJson.object()
                             .put("file", target.toString()).put("bytes", bytes));
                 } else {
                     out().println("Exported tenant '" + key + "' to " + target + " (" + bytes + " bytes).");
@@ -102,7 +103,7 @@ final class ArchiveCommands {
         private int toStandardOutput(ApiClient api) {
             long bytes = api.download("/v1/tenants/" + segment(key) + "/export", environment().stdout());
             if (json()) {
-                err().println(dev.strata.server.api.Json.mapper().createObjectNode().put("file", STDIO).put("bytes", bytes).toPrettyString());
+                err().println(ClientJson.pretty(ClientJson.object().put("file", STDIO).put("bytes", bytes)));
             } else {
                 err().println("Exported tenant '" + key + "' to standard output (" + bytes + " bytes).");
             }

@@ -1,8 +1,7 @@
 package dev.strata.server.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.server.api.Json;
+import dev.strata.server.runtime.ClientJson;
 import dev.strata.server.runtime.Environment;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,14 +59,10 @@ abstract class ClientCommand implements Callable<Integer> {
 
     /** Prints the API's answer as is: pretty-printed JSON, or YAML with {@code -o yaml}. */
     void printJson(JsonNode node) {
-        try {
-            if (format == OutputFormat.YAML) {
-                out().print(YamlText.write(node));
-            } else {
-                out().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A parsed tree always serialises", e);
+        if (format == OutputFormat.YAML) {
+            out().print(YamlText.write(node));
+        } else {
+            out().println(ClientJson.pretty(node));
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.server.api.Json;
 import dev.strata.server.runtime.ClientContexts;
+import dev.strata.server.runtime.ClientJson;
 import dev.strata.server.runtime.Environment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,10 +23,13 @@ import java.util.concurrent.Callable;
  * {@code delete-context}. Stored in {@link ClientContexts#file}, mode 0600; keys stay in their own files.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = "Named contexts: which API URL and key file the client commands use.",
-        subcommands = {ConfigCommand.SetContext.class, ConfigCommand.UseContext.class, ConfigCommand.GetContexts.class,
-                ConfigCommand.CurrentContext.class, ConfigCommand.DeleteContext.class})
+        description = "Named contexts: which API URL and key file the client commands use.")
 public final class ConfigCommand implements Runnable {
+    /** Its subcommands, in the order its help lists them (built by {@link CommandTree}, only the one called if named). */
+    public static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+            ConfigCommand.SetContext.class, ConfigCommand.UseContext.class, ConfigCommand.GetContexts.class,
+            ConfigCommand.CurrentContext.class, ConfigCommand.DeleteContext.class);
+
     @Spec
     CommandSpec spec;
 
@@ -195,13 +198,13 @@ public final class ConfigCommand implements Runnable {
                 table.print(out());
                 return 0;
             }
-            ObjectNode root = Json.mapper().createObjectNode();
+            ObjectNode root = ClientJson.object();
             root.put("current_context", all.current());
             var list = root.putArray("contexts");
             all.contexts().forEach((name, c) -> list.addObject().put("name", name).put("current", name.equals(all.current()))
                     .put("api_url", c.apiUrl()).put("api_key_file", c.apiKeyFile()));
             out().print(format == OutputFormat.YAML ? YamlText.write(root)
-                    : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+                    : ClientJson.pretty(root) + "\n");
             return 0;
         }
     }

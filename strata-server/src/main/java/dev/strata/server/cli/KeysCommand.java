@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.Strata;
 import dev.strata.server.Main;
 import dev.strata.server.api.ApiKeys;
-import dev.strata.server.api.Json;
 import dev.strata.server.runtime.AdminKeyFile;
+import dev.strata.server.runtime.ClientJson;
 import dev.strata.server.runtime.Environment;
 import dev.strata.server.runtime.PostgresBackend;
 import picocli.CommandLine;
@@ -115,7 +115,7 @@ public final class KeysCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode().put("tenant", tenant);
+            ObjectNode body = ClientJson.object().put("tenant", tenant);
             if (name != null) {
                 body.put("name", name);
             }
@@ -242,7 +242,7 @@ public final class KeysCommand implements Runnable {
                         });
             }
             if (json) {
-                ObjectNode node = Json.mapper().createObjectNode().put("id", created.key().id().toString())
+                ObjectNode node = ClientJson.object().put("id", created.key().id().toString())
                         .put("name", created.key().name()).put("secret", created.secret());
                 node.put("file", save ? AdminKeyFile.in(home).toString() : null);
                 out.println(node.toPrettyString());

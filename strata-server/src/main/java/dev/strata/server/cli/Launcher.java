@@ -16,7 +16,14 @@ public final class Launcher {
     }
 
     public static int execute(CommandRoot root, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(root);
+        return execute(new CommandLine(root), root, out, err, args);
+    }
+
+    /**
+     * {@link #execute(CommandRoot, PrintWriter, PrintWriter, String...)} with a command line the
+     * caller built for {@code root} (e.g. with only the subcommand that {@code args} name).
+     */
+    public static int execute(CommandLine cli, CommandRoot root, PrintWriter out, PrintWriter err, String... args) {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -3,7 +3,7 @@ package dev.strata.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.server.api.DurationText;
-import dev.strata.server.api.Json;
+import dev.strata.server.runtime.ClientJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -84,7 +84,7 @@ final class LimitsCommand extends ClientCommand {
             limits = api.delete(path);
             summary = "Tenant '" + text(limits, "slug") + "' runs with its tier's limits.";
         } else if (maxConcurrent != null) {
-            ObjectNode body = Json.mapper().createObjectNode()
+            ObjectNode body = ClientJson.object()
                     .put("max_concurrent_transactions", maxConcurrent)
                     .put("acquire_timeout_ms", acquireTimeout.toMillis())
                     .put("statement_timeout_ms", statementTimeout.toMillis());

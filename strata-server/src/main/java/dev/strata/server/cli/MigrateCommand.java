@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.ErrorCode;
-import dev.strata.server.api.Json;
+import dev.strata.server.runtime.ClientJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,9 +24,12 @@ import java.util.TreeSet;
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Apply the application's tenant migrations to every app schema (template, tenant databases, "
-                + "tenant schemas, shared databases), show where each stands, or validate their checksums.",
-        subcommands = {MigrateCommand.Apply.class, MigrateCommand.Status.class, MigrateCommand.Validate.class})
+                + "tenant schemas, shared databases), show where each stands, or validate their checksums.")
 public final class MigrateCommand implements Runnable {
+    /** Its subcommands, in the order its help lists them (built by {@link CommandTree}, only the one called if named). */
+    public static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+            MigrateCommand.Apply.class, MigrateCommand.Status.class, MigrateCommand.Validate.class);
+
     /** Exit code of a failed or drifted target. */
     static final int TARGET_FAILED = ErrorCode.MIGRATION_FAILED.exitCode();
     /** The most targets migrated at once (the server's bound). */
@@ -95,7 +98,7 @@ public final class MigrateCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode();
+            ObjectNode body = ClientJson.object();
             if (concurrency != null) {
                 body.put("concurrency", concurrency);
             }

@@ -18,10 +18,13 @@ import static dev.strata.server.cli.ClientCommand.text;
 /** {@code strata operations ...}: long-running operations through the REST API. */
 @Command(name = "operations", mixinStandardHelpOptions = true,
         description = "List and inspect long-running operations (provisioning, decommissioning, imports, migrations); "
-                + "resume or abort one whose process died.",
-        subcommands = {OperationsCommand.List.class, OperationsCommand.Show.class, OperationsCommand.Resume.class,
-                OperationsCommand.Abort.class})
+                + "resume or abort one whose process died.")
 public final class OperationsCommand implements Runnable {
+    /** Its subcommands, in the order its help lists them (built by {@link CommandTree}, only the one called if named). */
+    public static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+            OperationsCommand.List.class, OperationsCommand.Show.class, OperationsCommand.Resume.class,
+            OperationsCommand.Abort.class);
+
     @Spec
     CommandSpec spec;
 
@@ -35,7 +38,7 @@ public final class OperationsCommand implements Runnable {
         @Option(names = "--state", paramLabel = "STATE",
                 description = "Only operations in this state: running, succeeded, failed, rolled_back or aborted.")
         String state;
-        @Option(names = "--kind", paramLabel = "KIND", description = "Only operations of this kind: provision, decommission, import or migrate.")
+        @Option(names = "--kind", paramLabel = "KIND", description = "Only operations of this kind: provision, decommission, import, migrate, move, drain or restore.")
         String kind;
         @Option(names = "--tenant", paramLabel = "KEY", description = "Only operations of this tenant (id or slug).")
         String tenant;

@@ -2,7 +2,7 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.server.api.Json;
+import dev.strata.server.runtime.ClientJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +19,7 @@ import static dev.strata.server.cli.ApiClient.segment;
 
 /** {@code strata planes ...}: the data planes (PostgreSQL servers tenants are placed on) through the REST API. */
 @Command(name = "planes", mixinStandardHelpOptions = true,
-        description = "Add, list, show and drain data planes: the PostgreSQL servers tenants are placed on.",
+        description = "Add, list, show and drain data planes: the PostgreSQL servers (or Neon accounts) tenants are placed on.",
         subcommands = {PlanesCommand.Add.class, PlanesCommand.List.class, PlanesCommand.Show.class, PlanesCommand.Drain.class})
 public final class PlanesCommand implements Runnable {
     /** Where {@code planes add} reads the URL when neither {@code --url} nor {@code --url-file} is given. */
@@ -55,6 +55,7 @@ public final class PlanesCommand implements Runnable {
             TextTable.block(out(), new String[][] {
                     {"key", text(p, "key")},
                     {"kind", text(p, "kind")},
+                    {"placement", text(p, "placement")},
                     {"status", text(p, "status")},
                     {"region", text(p, "region")},
                     {"capacity", p.path("capacity").isNull() ? "unlimited" : text(p, "capacity")},
@@ -74,7 +75,9 @@ public final class PlanesCommand implements Runnable {
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Check a PostgreSQL server and register it as a data plane. The URL names a superuser or a role "
                     + "with CREATEDB and CREATEROLE; give it with --url, --url-file or the environment variable "
-                    + URL_VARIABLE + " (the last two keep the password off the command line, which `ps` shows).")
+                    + URL_VARIABLE + " (the last two keep the password off the command line, which `ps` shows). "
+                    + "With --kind neon, register a Neon account instead: each T1 gets a Neon project (--placement project,"
+                    + " the default) or a branch of a template (--placement branch); the API key is read from --api-key-file.")
     static final class Add extends PlaneAnswer {
         @Parameters(index = "0", paramLabel = "KEY", description = "1-24 characters of a-z, 0-9 and '-', starting with a letter.")
         String key;
@@ -86,11 +89,76 @@ public final class PlanesCommand implements Runnable {
         String region;
         @Option(names = "--capacity", paramLabel = "N", description = "The most T1 databases it takes (default: no limit).")
         Integer capacity;
+        @Option(names = "--kind", paramLabel = "KIND", description = "postgres (a PostgreSQL server, the default) or neon.")
+        String kind;
+        @Option(names = "--api-key-file", paramLabel = "FILE",
+                description = "Kind neon: a file whose first line is the Neon API key (keep it mode 0600).")
+        Path apiKeyFile;
+        @Option(names = "--api-url", paramLabel = "URL",
+                description = "Kind neon: the API's base URL (default Neon's; `strata neon-local` prints its own).")
+        String apiUrl;
+        @Option(names = "--placement", paramLabel = "project|branch",
+                description = "Kind neon: a Neon project per T1 (default) or a child branch of the template per T1.")
+        String placement;
+        @Option(names = "--template-project", paramLabel = "P",
+                description = "Kind neon, branch placement: T1 branches are made from this project's default branch.")
+        String templateProject;
+        @Option(names = "--template-branch", paramLabel = "B",
+                description = "Kind neon, branch placement: T1 branches are made from this branch.")
+        String templateBranch;
+        @Option(names = "--pooled", description = "Kind neon: tenant traffic goes through each endpoint's pooled address.")
+        boolean pooled;
+
+        private boolean neon() {
+            return "neon".equals(kind);
+        }
 
         @Override
         void checkOptions() {
+            if (kind != null && !neon() && !"postgres".equals(kind)) {
+                throw CliFailure.invalid("--kind must be 'postgres' or 'neon', not '" + kind + "' (INVALID_ARGUMENT)");
+            }
+            if (neon()) {
+                if (url != null || urlFile != null) {
+                    throw CliFailure.invalid("a Neon plane has no --url: give --api-key-file (INVALID_ARGUMENT)");
+                }
+                if (apiKeyFile == null) {
+                    throw CliFailure.invalid("--kind neon needs --api-key-file FILE holding the Neon API key (INVALID_ARGUMENT)");
+                }
+                if (templateProject != null && templateBranch != null) {
+                    throw CliFailure.invalid("give one of --template-project and --template-branch, not both (INVALID_ARGUMENT)");
+                }
+            } else if (apiKeyFile != null || apiUrl != null || placement != null || templateProject != null
+                    || templateBranch != null || pooled) {
+                throw CliFailure.invalid("--api-key-file, --api-url, --placement, --template-project, --template-branch and"
+                        + " --pooled are for --kind neon (INVALID_ARGUMENT)");
+            }
             if (url != null && urlFile != null) {
                 throw CliFailure.invalid("give the URL once: --url or --url-file, not both (INVALID_ARGUMENT)");
+            }
+        }
+
+        /** The API key from its file; a file others can read gets a warning (it is a credential). */
+        private String apiKey() {
+            try {
+                try {
+                    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(apiKeyFile);
+                    if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                        err().println("warning: --api-key-file " + apiKeyFile + " can be read by other users (mode "
+                                + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
+                    }
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: nothing to check
+                }
+                String first = Files.readAllLines(apiKeyFile, StandardCharsets.UTF_8).stream()
+                        .map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(null);
+                if (first == null) {
+                    throw CliFailure.invalid("--api-key-file " + apiKeyFile + " is empty: write the Neon API key on its first"
+                            + " line (INVALID_ARGUMENT)");
+                }
+                return first;
+            } catch (IOException e) {
+                throw CliFailure.invalid("cannot read --api-key-file " + apiKeyFile + ": " + e.getMessage() + " (INVALID_ARGUMENT)");
             }
         }
 
@@ -117,7 +185,27 @@ public final class PlanesCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode().put("key", key).put("url", url());
+            ObjectNode body = ClientJson.object().put("key", key);
+            if (neon()) {
+                body.put("kind", "neon").put("api_key", apiKey());
+                if (apiUrl != null) {
+                    body.put("api_url", apiUrl);
+                }
+                if (placement != null) {
+                    body.put("placement", placement);
+                }
+                if (templateProject != null) {
+                    body.put("template_project", templateProject);
+                }
+                if (templateBranch != null) {
+                    body.put("template_branch", templateBranch);
+                }
+                if (pooled) {
+                    body.put("pooled", true);
+                }
+            } else {
+                body.put("url", url());
+            }
             if (region != null) {
                 body.put("region", region);
             }
@@ -138,9 +226,10 @@ public final class PlanesCommand implements Runnable {
                 printJson(answer);
                 return 0;
             }
-            TextTable table = new TextTable("KEY", "STATUS", "REGION", "CAPACITY", "T1 DBS", "TENANTS", "WAL_LEVEL", "ADDRESS");
+            TextTable table = new TextTable("KEY", "KIND", "PLACEMENT", "STATUS", "REGION", "CAPACITY", "T1 DBS", "TENANTS",
+                    "WAL_LEVEL", "ADDRESS");
             for (JsonNode p : answer.get("planes")) {
-                table.row(text(p, "key"), text(p, "status"), text(p, "region"),
+                table.row(text(p, "key"), text(p, "kind"), text(p, "placement"), text(p, "status"), text(p, "region"),
                         p.path("capacity").isNull() ? "unlimited" : text(p, "capacity"), text(p, "t1_databases"),
                         text(p, "tenants"), text(p, "wal_level"), text(p, "address"));
             }

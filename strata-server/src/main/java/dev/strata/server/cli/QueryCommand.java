@@ -2,7 +2,7 @@ package dev.strata.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.server.api.Json;
+import dev.strata.server.runtime.ClientJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,7 +48,7 @@ public final class QueryCommand extends ClientCommand {
 
     @Override
     int run(ApiClient api) {
-        ObjectNode body = Json.mapper().createObjectNode();
+        ObjectNode body = ClientJson.object();
         body.put("sql", sql);
         body.put("all_tenants", true);
         if (concurrency != null) {

@@ -30,7 +30,10 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the Strata control plane: REST API on 127.0.0.1, embedded PostgreSQL unless --database-url.")
 public final class ServeCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    /** The logger, created when {@code serve} first logs: building the command tree (help, completion) starts no Logback. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    }
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -42,6 +45,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Data directory: embedded PostgreSQL and the admin key (default: $STRATA_HOME, else ~/.strata).")
     Path dataDir;
+
+    @Option(names = "--backup-dir", paramLabel = "DIR",
+            description = "Where tenant backups are written (made 0700, files 0600; default: <data-dir>/backups).")
+    Path backupDir;
 
     @Option(names = "--database-url", paramLabel = "URL",
             description = "PostgreSQL server to use instead of the embedded one (default: $STRATA_DATABASE_URL), "
@@ -99,7 +106,8 @@ public final class ServeCommand implements Callable<Integer> {
         ArchiveLimits limits = archiveLimits(env);
         java.util.List<String> locations = MigrationLocations.resolve(spec, migrations, env, java.util.List.of());
         String pooled = pooledUrl != null ? pooledUrl : env.get("STRATA_POOLED_URL").orElse(null);
-        Running running = Running.start(home, url, pooled, namespace, bind, port, limits, locations, embeddedPlanes, out);
+        Path backups = backupDir != null ? backupDir : home.resolve("backups");
+        Running running = Running.start(home, backups, url, pooled, namespace, bind, port, limits, locations, embeddedPlanes, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -142,10 +150,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** Everything serve runs, closed in reverse order of start. */
-    private record Running(PostgresBackend backend, java.util.List<PostgresBackend> planes, Strata strata, ApiServer api)
+    private record Running(PostgresBackend backend, java.util.List<PostgresBackend> planes, Strata strata, ApiServer api,
+                           AutoCloseable backupScheduler)
             implements AutoCloseable {
+        /** How often serve looks for due scheduled backups. */
+        private static final java.time.Duration BACKUP_CHECK = java.time.Duration.ofSeconds(15);
 
-        static Running start(Path home, String url, String pooledUrl, String namespace, String bind, int port,
+        static Running start(Path home, Path backupDir, String url, String pooledUrl, String namespace, String bind, int port,
                              ArchiveLimits limits, java.util.List<String> migrations, int embeddedPlanes, PrintWriter out) {
             // closed by serve's own shutdown hook, after the HTTP server and Strata
             PostgresBackend backend = PostgresBackend.open(url, home, false);
@@ -181,18 +192,21 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 ApiServer api;
                 try {
-                    api = ApiServer.start(strata, keys, bind, port);
+                    api = ApiServer.start(strata, keys, bind, port, strata.backups(backupDir));
                 } catch (RuntimeException e) {
                     throw new StrataException(ErrorCode.INVALID_CONFIGURATION, "Cannot listen on " + bind + ":" + port
                             + " (" + e.getMessage() + "): pass another --port or --bind", e);
                 }
                 if (!isLoopback(bind)) {
-                    LOG.warn("Listening on {}: the API is reachable from the network and API keys travel unencrypted "
+                    Log.LOG.warn("Listening on {}: the API is reachable from the network and API keys travel unencrypted "
                             + "over HTTP; put a TLS proxy in front of it", bind);
                 }
+                AutoCloseable scheduler = strata.backups(backupDir).startScheduler(BACKUP_CHECK);
+                out.println("Tenant backups: " + backupDir.toAbsolutePath() + " (scheduled ones checked every "
+                        + BACKUP_CHECK.toSeconds() + " s)");
                 out.println("REST API on " + api.baseUri() + " (GET /v1/openapi.json describes it); stop with Ctrl-C");
                 out.flush();
-                return new Running(backend, planes, strata, api);
+                return new Running(backend, planes, strata, api, scheduler);
             } catch (RuntimeException e) {
                 if (strata != null) {
                     strata.close();
@@ -213,26 +227,31 @@ public final class ServeCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            LOG.info("Shutting down: HTTP server, Strata, then PostgreSQL");
+            Log.LOG.info("Shutting down: HTTP server, Strata, then PostgreSQL");
+            try {
+                backupScheduler.close();
+            } catch (Exception e) {
+                Log.LOG.warn("Stopping the backup scheduler failed: {}", e.toString());
+            }
             try {
                 api.close();
             } catch (RuntimeException e) {
-                LOG.warn("Stopping the HTTP server failed: {}", e.toString());
+                Log.LOG.warn("Stopping the HTTP server failed: {}", e.toString());
             }
             try {
                 strata.close();
             } catch (RuntimeException e) {
-                LOG.warn("Closing Strata failed: {}", e.toString());
+                Log.LOG.warn("Closing Strata failed: {}", e.toString());
             }
             for (PostgresBackend plane : planes) {
                 try {
                     plane.close();
                 } catch (RuntimeException e) {
-                    LOG.warn("Stopping an embedded data plane failed: {}", e.toString());
+                    Log.LOG.warn("Stopping an embedded data plane failed: {}", e.toString());
                 }
             }
             backend.close();
-            LOG.info("Stopped");
+            Log.LOG.info("Stopped");
         }
     }
 }

@@ -33,6 +33,18 @@ final class TenantText {
                 {"created", text(t, "created_at")},
                 {"updated", text(t, "updated_at")},
         });
+        JsonNode compute = t.path("compute");
+        if (compute.isObject()) {
+            String woken = compute.path("last_woken_at").isNull() ? "never (since Strata placed it)"
+                    : text(compute, "last_woken_at") + " (took " + text(compute, "last_wake_ms") + " ms)";
+            TextTable.block(out, new String[][] {
+                    {"neon project", text(compute, "project_id")},
+                    {"neon branch", text(compute, "branch_id")},
+                    {"neon endpoint", text(compute, "endpoint_id")},
+                    {"last woken", woken},
+                    {"cold starts", text(compute, "cold_starts")},
+            });
+        }
     }
 
     /** Tenants as an aligned table. */

@@ -3,7 +3,7 @@ package dev.strata.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.ErrorCode;
-import dev.strata.server.api.Json;
+import dev.strata.server.runtime.ClientJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,12 +19,15 @@ import static dev.strata.server.cli.ApiClient.segment;
 /** {@code strata tenants ...}: the tenant registry through the REST API. */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "Create, list, inspect, suspend, resume, decommission, export and import tenants; "
-                + "show the busiest and set their limits.",
-        subcommands = {TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
-                TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
-                TenantsCommand.History.class, TenantsCommand.Move.class, TopCommand.class, LimitsCommand.class, ArchiveCommands.Export.class,
-                ArchiveCommands.Import.class})
+                + "back them up and restore them; show the busiest and set their limits.")
 public final class TenantsCommand implements Runnable {
+    /** Its subcommands, in the order its help lists them (built by {@link CommandTree}, only the one called if named). */
+    public static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+            TenantsCommand.Create.class, TenantsCommand.List.class, TenantsCommand.Show.class,
+            TenantsCommand.Suspend.class, TenantsCommand.Resume.class, TenantsCommand.Decommission.class,
+            TenantsCommand.History.class, TenantsCommand.Move.class, TopCommand.class, LimitsCommand.class,
+            ArchiveCommands.Export.class, ArchiveCommands.Import.class, BackupCommand.class, RestoreCommand.class, BranchCommands.class);
+
     /** Literal path segments under {@code /v1/tenants/} that a GET of a tenant's key would hit instead. */
     static final java.util.Set<String> RESERVED_SEGMENTS = java.util.Set.of("top");
 
@@ -91,7 +94,7 @@ public final class TenantsCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode().put("tier", level()).put("slug", slug);
+            ObjectNode body = ClientJson.object().put("tier", level()).put("slug", slug);
             putIfSet(body, "parent", parent);
             putIfSet(body, "name", name);
             putIfSet(body, "mode", mode);
@@ -195,7 +198,7 @@ public final class TenantsCommand implements Runnable {
 
         @Override
         int run(ApiClient api) {
-            ObjectNode body = Json.mapper().createObjectNode();
+            ObjectNode body = ClientJson.object();
             body.put("to", to);
             if (plane != null) {
                 body.put("plane", plane);
@@ -295,7 +298,7 @@ public final class TenantsCommand implements Runnable {
                         + (cascade || tenant.path("tier").asInt() != 1 ? "" : " (and --cascade if its T2s are to go too)")
                         + " (CONFIRMATION_REQUIRED)");
             }
-            ObjectNode body = Json.mapper().createObjectNode().put("confirm", confirm).put("cascade", cascade);
+            ObjectNode body = ClientJson.object().put("confirm", confirm).put("cascade", cascade);
             JsonNode t = api.post("/v1/tenants/" + segment(key) + "/decommission", body);
             return print(t, "Decommissioned tenant '" + text(t, "slug") + "'.");
         }

@@ -1,7 +1,6 @@
 package dev.strata.server.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -58,7 +57,7 @@ public record ClientContexts(String current, Map<String, Context> contexts) {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root = ClientJson.readLenient(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException(file + " is not valid JSON (" + e.getMessage() + "): fix or delete it", e);
         }
@@ -114,8 +113,7 @@ public record ClientContexts(String current, Map<String, Context> contexts) {
                 Files.createDirectories(dir);
             }
         }
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = ClientJson.object();
         root.put("current_context", current);
         ObjectNode all = root.putObject("contexts");
         new TreeMap<>(contexts).forEach((name, c) -> all.putObject(name).put("api_url", c.apiUrl()).put("api_key_file", c.apiKeyFile()));
@@ -126,7 +124,7 @@ public record ClientContexts(String current, Map<String, Context> contexts) {
             Files.createFile(temp);
         }
         try {
-            Files.writeString(temp, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(temp, ClientJson.pretty(root) + "\n", StandardCharsets.UTF_8);
             try {
                 Files.move(temp, file(env), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

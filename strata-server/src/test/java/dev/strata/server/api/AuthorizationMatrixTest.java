@@ -85,6 +85,7 @@ class AuthorizationMatrixTest {
     private static final AtomicInteger FRESH = new AtomicInteger();
     private static final String LIMITS = "{\"max_concurrent_transactions\": 1, \"acquire_timeout_ms\": 0, \"statement_timeout_ms\": 1}";
     private static byte[] archive;
+    private static UUID backupOfA2;
     private static final Map<As, Http> CALLERS = new EnumMap<>(As.class);
 
     @BeforeAll
@@ -105,6 +106,7 @@ class AuthorizationMatrixTest {
         expire(expired.key().id());
         CALLERS.put(As.EXPIRED, admin.withKey(expired.secret()));
         archive = admin.getBytes("/v1/tenants/mx-a2/export");
+        backupOfA2 = UUID.fromString(admin.post("/v1/tenants/mx-a2/backups", null).json().get("id").asText());
     }
 
     /**
@@ -151,6 +153,29 @@ class AuthorizationMatrixTest {
                 (h, t) -> h.get("/v1/tenants/" + t.tenant() + "/export")));
         rows.put("POST /v1/tenants/import", new Row(201, 201, 404, 403, 403, false, false,
                 (h, t) -> h.post("/v1/tenants/import?slug=" + fresh() + "&parent=" + t.parent(), archive, "application/zip")));
+
+        // on a T1 (the target's parent), which is not on a Neon plane: 422 PLANE_CANNOT once past the rule;
+        // a T1 key of another subtree and T2 keys do not see the T1 (404)
+        rows.put("GET /v1/tenants/{key}/branches", new Row(422, 422, 404, 404, 404, false, false,
+                (h, t) -> h.get("/v1/tenants/" + t.parent() + "/branches")));
+        rows.put("POST /v1/tenants/{key}/branches", new Row(422, 422, 404, 404, 404, false, false,
+                (h, t) -> h.post("/v1/tenants/" + t.parent() + "/branches", "{\"name\": \"dev\"}")));
+        rows.put("DELETE /v1/tenants/{key}/branches/{name}", new Row(422, 422, 404, 404, 404, false, false,
+                (h, t) -> h.send("DELETE", "/v1/tenants/" + t.parent() + "/branches/dev")));
+
+        // backups: read as the tenant's data is; taken, scheduled and restored by a T0 key and by a T1 key on
+        // itself and its T2s (TENANT_DATA), never by a T2 key (403)
+        rows.put("GET /v1/tenants/{key}/backups", new Row(200, 200, 404, 200, 404, false, false,
+                (h, t) -> h.get("/v1/tenants/" + t.tenant() + "/backups")));
+        rows.put("POST /v1/tenants/{key}/backups", new Row(201, 201, 404, 403, 404, false, false,
+                (h, t) -> h.post("/v1/tenants/" + t.tenant() + "/backups", null)));
+        rows.put("PUT /v1/tenants/{key}/backups/schedule", new Row(200, 200, 404, 403, 404, false, true,
+                (h, t) -> h.put("/v1/tenants/" + t.tenant() + "/backups/schedule", "{\"every\": \"6h\", \"keep\": 2}")));
+        rows.put("DELETE /v1/tenants/{key}/backups/schedule", new Row(200, 200, 404, 403, 404, false, true,
+                (h, t) -> h.send("DELETE", "/v1/tenants/" + t.tenant() + "/backups/schedule")));
+        // mx-a2's own backup: restored for T0 and T1 callers (their target is mx-a2)
+        rows.put("POST /v1/tenants/{key}/restore", new Row(200, 200, 404, 403, 404, false, false,
+                (h, t) -> h.post("/v1/tenants/" + t.tenant() + "/restore", "{\"backup\": \"" + backupOfA2 + "\"}")));
 
         rows.put("GET /v1/audit", new Row(200, 403, 403, 403, 403, false, false, (h, t) -> h.get("/v1/audit")));
         rows.put("GET /v1/operations", new Row(200, 200, 404, 200, 404, false, false,

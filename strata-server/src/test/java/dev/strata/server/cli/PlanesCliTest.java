@@ -93,10 +93,10 @@ class PlanesCliTest {
         Run list = strata("planes", "list");
         Cli.assertSucceeded(list);
         String[] lines = list.out().split("\n");
-        assertThat(lines[0]).matches("KEY +STATUS +REGION +CAPACITY +T1 DBS +TENANTS +WAL_LEVEL +ADDRESS");
+        assertThat(lines[0]).matches("KEY +KIND +PLACEMENT +STATUS +REGION +CAPACITY +T1 DBS +TENANTS +WAL_LEVEL +ADDRESS");
         assertThat(lines).hasSize(3);
         assertThat(lines[1]).startsWith("default ");
-        assertThat(lines[2]).matches("second +active +eu-2 +5 +0 +0 +logical +\\S+:\\d+");
+        assertThat(lines[2]).matches("second +postgres +- +active +eu-2 +5 +0 +0 +logical +\\S+:\\d+");
 
         Run show = strata("planes", "show", "second", "--json");
         Cli.assertSucceeded(show);

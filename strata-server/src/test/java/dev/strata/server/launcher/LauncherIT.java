@@ -67,11 +67,19 @@ class LauncherIT {
         Processes.Result bench = Processes.run(repo, env, concat(launcher, "bench", "run", "--quick"));
         assertThat(bench.exitCode()).as(bench.toString()).isZero();
 
-        assertThat(Files.readAllLines(log)).containsExactly(
-                "mvn -q -DskipTests -pl strata-server -am package in " + repo,
-                "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m -XX:ArchiveClassesAtExit=" + repo
-                        + "/strata-server/target/strata-client.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx64m -cp " + repo
-                        + "/strata-server/target/strata.jar dev.strata.server.ClientMain tenants list",
+        String archive = repo + "/strata-server/target/strata-client.jsa";
+        String jar = repo + "/strata-server/target/strata.jar";
+        String client = "-XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:-UsePerfData -Xss1m ";
+        List<String> calls = Files.readAllLines(log);
+        assertThat(calls).hasSize(8);
+        // the first client command records its classes; as it succeeded, they are dumped into the archive
+        assertThat(calls.get(1)).matches(java.util.regex.Pattern.quote("java " + client + "-XX:DumpLoadedClassList=" + archive + ".")
+                + "\\d+" + java.util.regex.Pattern.quote(".classlist -Xmx64m -cp " + jar + " dev.strata.server.ClientMain tenants list"));
+        assertThat(calls.get(2)).matches(java.util.regex.Pattern.quote("java -XX:+UseG1GC -Xshare:dump -XX:SharedClassListFile="
+                + archive + ".") + "\\d+" + java.util.regex.Pattern.quote(".classlist -XX:SharedArchiveFile=" + archive + ".")
+                + "\\d+" + java.util.regex.Pattern.quote(" -cp " + jar));
+        assertThat(calls.subList(0, 1)).containsExactly("mvn -q -DskipTests -pl strata-server -am package in " + repo);
+        assertThat(calls.subList(3, 8)).containsExactly(
                 "java -Xmx64m -jar " + repo + "/strata-server/target/strata.jar --help",
                 "mvn -q -DskipTests -pl strata-server -am package in " + repo,
                 "java -Xmx64m -jar " + repo + "/strata-server/target/strata.jar demo",

@@ -60,7 +60,7 @@ public final class RunningApi implements AutoCloseable {
             Path dataDir = Files.createTempDirectory("strata-server-test");
             ApiKeys keys = new ApiKeys(strata.internals().management());
             ApiKeys.Created admin = keys.createAdminKeyIfNone(secret -> AdminKeyFile.write(dataDir, secret)).orElseThrow();
-            ApiServer server = ApiServer.start(strata, keys, "127.0.0.1", 0);
+            ApiServer server = ApiServer.start(strata, keys, "127.0.0.1", 0, strata.backups(dataDir.resolve("backups")));
             return new RunningApi(strata, keys, server, admin, dataDir, ownsStrata);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,1 @@
+-- Shared by every check over the registry, run in the management database. No parameters.

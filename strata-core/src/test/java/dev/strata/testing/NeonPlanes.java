@@ -1,0 +1,89 @@
+package dev.strata.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.DataPlaneInfo;
+import dev.strata.NeonOptions;
+import dev.strata.NewPlane;
+import dev.strata.Strata;
+import dev.strata.neonlocal.NeonLocal;
+import dev.strata.neonlocal.NeonLocalOptions;
+import dev.strata.neonlocal.testing.NeonApiCalls;
+import dev.strata.neonlocal.testing.NeonLocalExtension;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.function.UnaryOperator;
+
+/**
+ * Neon planes for tests: one neon-local per JVM ({@link #shared()}, backed by the stand-in's embedded
+ * PostgreSQL with fast timing), or one of a test's own ({@link #start}); planes of either placement
+ * on it, a template project to branch from, and a plain caller of its API. Every call the stand-in
+ * answered can be checked against Neon's API definition ({@link #checkShapes}).
+ */
+public final class NeonPlanes {
+    public static final String API_KEY = NeonLocalExtension.API_KEY;
+    private static NeonLocal shared;
+
+    private NeonPlanes() {
+    }
+
+    /** The JVM's neon-local (started on first use, never stopped: it dies with the JVM). */
+    public static synchronized NeonLocal shared() {
+        if (shared == null) {
+            shared = start(UnaryOperator.identity());
+        }
+        return shared;
+    }
+
+    /** A neon-local of the test's own (close it), with the fast options changed by {@code customize}. */
+    public static NeonLocal start(UnaryOperator<NeonLocalOptions> customize) {
+        try {
+            return NeonLocal.start(customize.apply(NeonLocalExtension.fastOptions()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("neon-local did not start", e);
+        }
+    }
+
+    /** A plain caller of a neon-local's API. */
+    public static NeonApiCalls calls(NeonLocal neon) {
+        return new NeonApiCalls(neon.apiUrl(), API_KEY);
+    }
+
+    /** Fails if any call a neon-local answered departs from Neon's API definition. */
+    public static void checkShapes(NeonLocal neon) {
+        NeonLocalExtension.check(neon);
+    }
+
+    /** Adds a Neon plane in project placement (a Neon project per T1). */
+    public static DataPlaneInfo addProjectPlane(Strata strata, NeonLocal neon, String key) {
+        return strata.planes().add(NewPlane.neon(key, NeonOptions.of(neon.apiUrl(), API_KEY)));
+    }
+
+    /** Adds a Neon plane in branch placement whose T1s are branches of {@code templateProject}'s default branch. */
+    public static DataPlaneInfo addBranchPlane(Strata strata, NeonLocal neon, String key, String templateProject) {
+        return strata.planes().add(NewPlane.neon(key, NeonOptions.of(neon.apiUrl(), API_KEY)
+                .withPlacement(NeonOptions.Layout.BRANCH).withTemplateProject(templateProject)));
+    }
+
+    /** Creates a project to use as a template (database {@code app}, role {@code app_owner}) and returns its id. */
+    public static String createTemplateProject(NeonLocal neon, String name) {
+        NeonApiCalls calls = calls(neon);
+        NeonApiCalls.Answer a = calls.post("/projects", "{\"project\":{\"name\":\"" + name
+                + "\",\"branch\":{\"database_name\":\"app\",\"role_name\":\"app_owner\"}}}");
+        if (a.status() != 201) {
+            throw new IllegalStateException("creating template project " + name + " answered " + a.status() + ": " + a.body());
+        }
+        String id = a.body().path("project").path("id").asText();
+        calls.awaitOperations(id, a.body());
+        return id;
+    }
+
+    /** A project's JSON, or {@code null} once it is deleted. */
+    public static JsonNode project(NeonLocal neon, String projectId) {
+        NeonApiCalls.Answer a = calls(neon).get("/projects/" + projectId);
+        return a.status() == 404 ? null : a.body().path("project");
+    }
+}
