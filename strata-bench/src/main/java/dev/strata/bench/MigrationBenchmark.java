@@ -43,6 +43,8 @@ import java.util.stream.Stream;
  *   <li>the baseline: a sequential loop of {@code Flyway.configure()...migrate()}, one per target
  *       (schema or database), each on the target's own history table, as teams run it today.</li>
  * </ol>
+ * Also reported: the floor, migration 2's bare statements and history row per target on one
+ * reused connection per database, one target after the other, against the same Flyway loop.
  * Target: the fan-out at least 10x faster than the Flyway loop.
  */
 final class MigrationBenchmark {
@@ -108,12 +110,22 @@ final class MigrationBenchmark {
                     throw new IllegalStateException(stillPending + " targets are behind after the Flyway loop");
                 }
 
+                // the floor: the migration's bare DDL and history row, a transaction per target, on
+                // one reused connection per database, one target after the other (no check at all)
+                resetToVersion1(server, strata.migrations().status());
+                long f = System.nanoTime();
+                int rawRuns = rawDdlLoop(server, migrated);
+                long rawNanos = System.nanoTime() - f;
+                System.err.printf("    bare DDL loop: %d targets in %d ms%n", rawRuns, rawNanos / 1_000_000);
+
                 double strataMs = strataNanos / 1e6;
                 double flywayMs = flywayNanos / 1e6;
+                double rawMs = rawNanos / 1e6;
                 List<Result> out = new ArrayList<>();
                 out.add(Result.atMost("migration_fanout_wall_time", strataMs, "ms", flywayMs, 0.1));
                 out.add(Result.reported("migration_fanout_time_per_target", strataMs / run.total(), "ms",
                         flywayMs / flywayRuns));
+                out.add(Result.reported("migration_fanout_bare_ddl_floor", rawMs, "ms", flywayMs));
                 return out;
             }
         } finally {
@@ -221,6 +233,37 @@ final class MigrationBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * The floor no fan-out can beat on one connection per database: migration 2's statements and
+     * its history row, in a transaction per target, targets one after the other (the template is
+     * current already). No lock, no check, no safety work.
+     */
+    private static int rawDdlLoop(BenchServer server, List<MigrationTarget> targets) throws SQLException {
+        Map<String, List<String>> schemasByDatabase = new LinkedHashMap<>();
+        for (MigrationTarget t : targets) {
+            if (t.kind() != MigrationTargetKind.TEMPLATE) {
+                String[] ds = databaseAndSchema(t);
+                schemasByDatabase.computeIfAbsent(ds[0], k -> new ArrayList<>()).add(ds[1]);
+            }
+        }
+        int runs = 0;
+        for (Map.Entry<String, List<String>> e : schemasByDatabase.entrySet()) {
+            try (Connection c = server.admin(e.getKey()); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                for (String schema : e.getValue()) {
+                    String q = "\"" + schema.replace("\"", "\"\"") + "\"";
+                    s.execute("SET LOCAL search_path = " + q + ";\n" + V2 + "INSERT INTO " + q + "." + HISTORY
+                            + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time,"
+                            + " success) SELECT max(installed_rank) + 1, '2', 'items tags', 'SQL', 'V2__items_tags.sql', 0,"
+                            + " current_user, 0, true FROM " + q + "." + HISTORY);
+                    c.commit();
+                    runs++;
+                }
+            }
+        }
+        return runs;
     }
 
     /** The baseline: one Flyway migrate() per target, one after the other (the template is current already). */

@@ -1,6 +1,7 @@
 package dev.strata.migration;
 
 import dev.strata.Tenant;
+import dev.strata.migration.MigrationTargetKind;
 import dev.strata.internal.migration.TenantTableSafety;
 import dev.strata.testing.TestStrata;
 import org.junit.jupiter.api.AfterAll;
@@ -190,6 +191,45 @@ class TenantTableSafetyTest {
                 return null;
             });
         }
+    }
+
+    @Test
+    void making_a_safe_schema_safe_again_writes_no_catalog_row_outside_it() throws Exception {
+        // a GRANT rewrites its catalog row even when it changes nothing: on platform's row, shared by
+        // every schema of the database, concurrent fan-out workers failed ("tuple concurrently
+        // updated") and every tenant target looked written outside its schema to the comparison
+        Tenant tenant = world.tenant("schema-t1");
+        String database = tenant.placement().database();
+        String schema = tenant.placement().schema();
+        TenantTableSafety safety = new TenantTableSafety(new dev.strata.internal.sql.PhysicalNames(world.namespace));
+        world.inDatabase(database, c -> {
+            c.setAutoCommit(false);
+            try {
+                List<String> grantees = safety.grantees(c, schema);
+                assertThat(grantees).isNotEmpty();
+                safety.secure(c, new dev.strata.internal.migration.AppSchema(tenant.placement().dataPlane(), database, schema,
+                        MigrationTargetKind.SCHEMA, tenant.id()), grantees);
+                // (the temporary table the safety work probes the standard policies on is its own)
+                try (PreparedStatement ps = c.prepareStatement("""
+                        WITH n AS (SELECT oid, nspname, xmin FROM pg_namespace WHERE nspname !~ '^pg_(toast_)?temp_')
+                        SELECT n.nspname FROM n WHERE age(n.xmin) <= 0
+                        UNION ALL
+                        SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN n ON n.oid = c.relnamespace
+                         WHERE age(c.xmin) <= 0
+                        UNION ALL
+                        SELECT 'policy ' || p.polname FROM pg_policy p WHERE age(p.xmin) <= 0""");
+                     ResultSet rs = ps.executeQuery()) {
+                    List<String> written = new ArrayList<>();
+                    while (rs.next()) {
+                        written.add(rs.getString(1));
+                    }
+                    assertThat(written).as("catalog rows written by making " + schema + " safe again").isEmpty();
+                }
+            } finally {
+                c.rollback();
+            }
+            return null;
+        });
     }
 
     @Test

@@ -87,16 +87,21 @@ final class SchemaFingerprint {
                 UNION ALL
                 SELECT 'columns', count(*) FILTER (WHERE x.attnum > 0 AND NOT x.attisdropped),
                        coalesce(bool_or(age(x.xmin) <= 0), false)
-                  FROM pg_attribute x JOIN outside_rel r ON r.oid = x.attrelid
+                  FROM outside_rel r CROSS JOIN LATERAL (
+                           SELECT x.attnum, x.attisdropped, x.xmin FROM pg_attribute x WHERE x.attrelid = r.oid OFFSET 0) x
                 UNION ALL
                 SELECT 'policies', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
-                  FROM pg_policy x JOIN outside_rel r ON r.oid = x.polrelid WHERE x.polname <> 'strata_placement_guard'
+                  FROM outside_rel r CROSS JOIN LATERAL (
+                           SELECT x.xmin FROM pg_policy x WHERE x.polrelid = r.oid AND x.polname <> 'strata_placement_guard'
+                           OFFSET 0) x
                 UNION ALL
                 SELECT 'triggers', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
-                  FROM pg_trigger x JOIN outside_rel r ON r.oid = x.tgrelid WHERE NOT x.tgisinternal
+                  FROM outside_rel r CROSS JOIN LATERAL (
+                           SELECT x.xmin FROM pg_trigger x WHERE x.tgrelid = r.oid AND NOT x.tgisinternal OFFSET 0) x
                 UNION ALL
                 SELECT 'rules', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
-                  FROM pg_rewrite x JOIN outside_rel r ON r.oid = x.ev_class
+                  FROM outside_rel r CROSS JOIN LATERAL (
+                           SELECT x.xmin FROM pg_rewrite x WHERE x.ev_class = r.oid OFFSET 0) x
                 UNION ALL
                 SELECT 'functions', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
                   FROM pg_proc x WHERE x.pronamespace IN (SELECT oid FROM outside_ns)
@@ -137,8 +142,8 @@ final class SchemaFingerprint {
             rel AS MATERIALIZED (
                 SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity,
                        c.reloptions, c.relpersistence, c.relispartition,
-                       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
-                                                             AND NOT a.attisdropped) AS tenant,
+                       coalesce((SELECT true FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
+                                                                  AND NOT a.attisdropped), false) AS tenant,
                        starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), p.marker)
                        OR EXISTS (SELECT 1 FROM pg_inherits i
                                    WHERE i.inhrelid = c.oid
@@ -194,14 +199,15 @@ final class SchemaFingerprint {
                                      AND NOT (x.grantee <> 0 AND x.grantee IN (SELECT oid FROM app_side) AND NOT x.is_grantable
                                               AND x.privilege_type = ANY (al.privileges))))
                   FROM rel r JOIN allowed al ON al.oid = r.oid
-                  JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+                  CROSS JOIN LATERAL (SELECT a.* FROM pg_attribute a
+                                       WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped OFFSET 0) a
                 UNION ALL
                 SELECT concat_ws(' ', 'constraint', quote_ident(r.relname), quote_ident(k.conname), k.contype,
                                  pg_get_constraintdef(k.oid, true))
-                  FROM rel r JOIN pg_constraint k ON k.conrelid = r.oid
+                  FROM rel r CROSS JOIN LATERAL (SELECT k.* FROM pg_constraint k WHERE k.conrelid = r.oid OFFSET 0) k
                 UNION ALL
                 SELECT concat_ws(' ', 'index', quote_ident(r.relname), pg_get_indexdef(i.indexrelid, 0, true))
-                  FROM rel r JOIN pg_index i ON i.indrelid = r.oid
+                  FROM rel r CROSS JOIN LATERAL (SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = r.oid OFFSET 0) i
                 UNION ALL
                 SELECT concat_ws(' ', 'policy', quote_ident(r.relname), quote_ident(pol.polname), pol.polcmd, pol.polpermissive,
                                  ARRAY(SELECT CASE WHEN x = 0 THEN 'PUBLIC' WHEN x IN (SELECT oid FROM app_side) THEN 'APP'
@@ -209,19 +215,22 @@ final class SchemaFingerprint {
                                          FROM unnest(pol.polroles) x ORDER BY 1)::text,
                                  md5(coalesce(pg_get_expr(pol.polqual, pol.polrelid, true), '')),
                                  md5(coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid, true), '')))
-                  FROM rel r JOIN pg_policy pol ON pol.polrelid = r.oid
-                 WHERE pol.polname <> 'strata_placement_guard'
+                  FROM rel r CROSS JOIN LATERAL (SELECT pol.* FROM pg_policy pol
+                                                  WHERE pol.polrelid = r.oid AND pol.polname <> 'strata_placement_guard'
+                                                  OFFSET 0) pol
                 UNION ALL
                 SELECT concat_ws(' ', 'trigger', quote_ident(r.relname), quote_ident(t.tgname), t.tgenabled,
                                  md5(pg_get_triggerdef(t.oid, true)))
-                  FROM rel r JOIN pg_trigger t ON t.tgrelid = r.oid WHERE NOT t.tgisinternal
+                  FROM rel r CROSS JOIN LATERAL (SELECT t.* FROM pg_trigger t WHERE t.tgrelid = r.oid AND NOT t.tgisinternal
+                                                  OFFSET 0) t
                 UNION ALL
                 SELECT concat_ws(' ', 'rule', quote_ident(r.relname), quote_ident(w.rulename), w.ev_enabled,
                                  md5(pg_get_ruledef(w.oid, true)))
-                  FROM rel r JOIN pg_rewrite w ON w.ev_class = r.oid WHERE w.rulename <> '_RETURN'
+                  FROM rel r CROSS JOIN LATERAL (SELECT w.* FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN'
+                                                  OFFSET 0) w
                 UNION ALL
                 SELECT concat_ws(' ', 'inherits', quote_ident(r.relname), i.inhparent::regclass::text, i.inhseqno)
-                  FROM rel r JOIN pg_inherits i ON i.inhrelid = r.oid
+                  FROM rel r CROSS JOIN LATERAL (SELECT i.* FROM pg_inherits i WHERE i.inhrelid = r.oid OFFSET 0) i
                 UNION ALL
                 SELECT concat_ws(' ', 'function', quote_ident(f.proname), oidvectortypes(f.proargtypes), f.prokind, f.prosecdef,
                                  f.proleakproof, f.proconfig::text, f.provolatile, md5(coalesce(f.prosrc, '')),

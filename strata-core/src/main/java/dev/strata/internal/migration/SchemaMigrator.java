@@ -180,35 +180,47 @@ public final class SchemaMigrator {
                 continue;
             }
             String sql = forTarget(migration, admin, target);
-            long started = System.nanoTime();
+            // one round trip: the script between a savepoint and its release, its history row
+            // (execution_time: the script's own, measured by the server), the search_path restored
+            List<String> firstValues = new ArrayList<>();
             try (Statement s = admin.createStatement()) {
                 try {
-                    s.execute("SET LOCAL search_path = " + quote(schema) + ", platform; SAVEPOINT strata_migration;\n" + sql);
+                    boolean isResult = s.execute("SET LOCAL search_path = " + quote(schema) + ", platform;\n"
+                            + "SAVEPOINT strata_migration;\n"
+                            + "SELECT set_config('strata.migration_started', clock_timestamp()::text, true);\n"
+                            + sql + "\n;\n"
+                            + "INSERT INTO " + history + " (installed_rank, version, description, type, "
+                            + "script, checksum, installed_by, execution_time, success) VALUES (" + rank++ + ", "
+                            + literal(migration.version()) + ", " + literal(truncate(migration.description(), 200)) + ", 'SQL', "
+                            + literal(truncate(migration.script(), 1000)) + ", " + migration.checksum() + ", current_user, "
+                            + "(extract(epoch FROM clock_timestamp() - "
+                            + "current_setting('strata.migration_started')::timestamptz) * 1000)::int, true) "
+                            + "RETURNING installed_by;\n"
+                            + "RELEASE SAVEPOINT strata_migration;\n"
+                            + "SELECT set_config('search_path', " + literal(searchPath) + ", true)");
+                    while (true) {
+                        if (isResult) {
+                            try (ResultSet rs = s.getResultSet()) {
+                                firstValues.add(rs.next() ? rs.getString(1) : null);
+                            }
+                        } else if (s.getUpdateCount() == -1) {
+                            break;
+                        }
+                        isResult = s.getMoreResults();
+                    }
                 } catch (SQLException e) {
                     s.execute("ROLLBACK TO SAVEPOINT strata_migration");
                     throw new StrataException(ErrorCode.MIGRATION_FAILED, "Migration " + migration.script() + " failed on "
                             + target.name() + ": " + e.getMessage() + ". Fix the script (or add a new migration after it) "
                             + "and apply again; " + target.name() + " is unchanged", e);
                 }
-                int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
-                s.execute("RELEASE SAVEPOINT strata_migration;\n"
-                        + "INSERT INTO " + history + " (installed_rank, version, description, type, "
-                        + "script, checksum, installed_by, execution_time, success) VALUES (" + rank++ + ", "
-                        + literal(migration.version()) + ", " + literal(truncate(migration.description(), 200)) + ", 'SQL', "
-                        + literal(truncate(migration.script(), 1000)) + ", " + migration.checksum() + ", current_user, "
-                        + millis + ", true) RETURNING installed_by;\n"
-                        + "SELECT set_config('search_path', " + literal(searchPath) + ", true)");
-                while (!s.getMoreResults() && s.getUpdateCount() != -1) {
-                    // the RELEASE's count; the INSERT's rows come next
-                }
-                try (ResultSet rs = s.getResultSet()) {
-                    rs.next();
-                    if (!user.equals(rs.getString(1))) {
-                        throw MigrationRefusals.refused(target, List.of(migration), "It switched the role it runs as to "
-                                + rs.getString(1) + ": migrations run as Strata's administrator. Remove the SET ROLE / SET "
-                                + "SESSION AUTHORIZATION (also inside DO blocks)");
-                    }
-                }
+            }
+            // the results: set_config, the script's own, the INSERT's installed_by, set_config
+            String installedBy = firstValues.size() >= 3 ? firstValues.get(firstValues.size() - 2) : null;
+            if (!user.equals(installedBy)) {
+                throw MigrationRefusals.refused(target, List.of(migration), "It switched the role it runs as to "
+                        + installedBy + ": migrations run as Strata's administrator. Remove the SET ROLE / SET "
+                        + "SESSION AUTHORIZATION (also inside DO blocks)");
             }
             run.add(migration);
         }

@@ -104,21 +104,30 @@ public final class TenantTableSafety {
                 + " OR starts_with(r.rolname, " + appPrefix + ")) ORDER BY r.rolname";
     }
 
-    /** Makes every tenant table of the target's schema safe and grants {@code grantees} the standard rights. */
+    /**
+     * Makes every tenant table of the target's schema safe and grants {@code grantees} the standard
+     * rights. Reads what the schema has in one round trip (row security, the standard policies, the
+     * grants of {@code grantees} and of the T0 reader, the placement guard) and sends only what
+     * differs, in one more.
+     */
     public void secure(Connection c, AppSchema target, List<String> grantees) throws SQLException {
         String schema = target.schema();
+        String sql = String.join(";\n",
+                RLS_SQL.formatted(literal(schema)),
+                EXISTING_POLICIES_SQL.formatted(literal(schema), textArray(POLICIES)),
+                GRANTS_SQL.formatted(literal(REFERENCE_DATA), textArray(grantees), literal(schema),
+                        literal(SchemaMigrator.HISTORY_TABLE)),
+                readGrantsSql(schema, names.t0ReaderRole()),
+                TenantSchemaGuard.readsSql(schema));
         String searchPath;
         Map<String, boolean[]> rls = new java.util.LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT current_setting('search_path'), c.relname, c.relrowsecurity, c.relforcerowsecurity
-                  FROM (SELECT 1) one
-                  LEFT JOIN (pg_class c
-                             JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = ?
-                             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
-                    ON c.relkind IN ('r', 'p')
-                 ORDER BY c.relname""")) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
+        Map<String, Map<String, Policy>> existing;
+        Map<String, List<String>> grants;
+        List<String> readGrants;
+        TenantSchemaGuard.Fixes guard;
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+            try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 searchPath = rs.getString(1);
                 do {
@@ -127,12 +136,27 @@ public final class TenantTableSafety {
                     }
                 } while (rs.next());
             }
+            try (ResultSet rs = next(s)) {
+                existing = existingPolicies(rs);
+            }
+            try (ResultSet rs = next(s)) {
+                grants = missingGrants(rs, schema);
+            }
+            try (ResultSet rs = next(s)) {
+                readGrants = missingReadGrants(rs, schema, names.t0ReaderRole());
+            }
+            List<String[]> placement;
+            try (ResultSet rs = next(s)) {
+                placement = TenantSchemaGuard.placement(rs);
+            }
+            try (ResultSet states = next(s)) {
+                guard = TenantSchemaGuard.fixes(schema, target.tenant(), placement, states);
+            }
         }
         List<String> tables = new ArrayList<>(rls.keySet());
         List<String> statements = new ArrayList<>();
         if (!tables.isEmpty()) {
             Map<String, Policy> expected = expected(c, searchPath);
-            Map<String, Map<String, Policy>> existing = existingPolicies(c, schema);
             for (String table : tables) {
                 String name = qualified(schema, table);
                 boolean[] state = rls.get(table);
@@ -163,12 +187,64 @@ public final class TenantTableSafety {
         }
         for (String role : grantees) {
             // a grantee holds USAGE on the schema already: that is what made it one
-            statements.addAll(missingGrants(c, schema, role, false));
+            statements.addAll(grants.getOrDefault(role, List.of()));
         }
+        statements.addAll(readGrants);
+        // the guard after the standard policies and grants, as before: its ENABLE/FORCE are no-ops then
+        statements.addAll(guard.statements());
         executeAll(c, statements);
-        grantRead(c, schema, names.t0ReaderRole());
-        TenantSchemaGuard.guardSchema(c, schema, target.tenant());
     }
+
+    private static ResultSet next(Statement s) throws SQLException {
+        if (!s.getMoreResults()) {
+            throw new IllegalStateException("a query of the safety read gave no answer");
+        }
+        return s.getResultSet();
+    }
+
+    private static String textArray(List<String> values) {
+        StringBuilder b = new StringBuilder("ARRAY[");
+        for (int i = 0; i < values.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(literal(values.get(i)));
+        }
+        return b.append("]::text[]").toString();
+    }
+
+    private static final String RLS_SQL = """
+            SELECT current_setting('search_path'), c.relname, c.relrowsecurity, c.relforcerowsecurity
+              FROM (SELECT 1) one
+              LEFT JOIN (pg_class c
+                         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %s
+                         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
+                ON c.relkind IN ('r', 'p')
+             ORDER BY c.relname""";
+
+    private static final String EXISTING_POLICIES_SQL = """
+            SELECT c.relname, p.polname, p.polcmd, p.polpermissive,
+                   ARRAY(SELECT unnest(p.polroles)::regrole::text ORDER BY 1)::text,
+                   pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
+              FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = %s AND p.polname = ANY (%s)""";
+
+    /** Per grantee (in the array's order) and relation: what the standard grants give it, and what it holds. */
+    private static final String GRANTS_SQL = """
+            SELECT g.rolname, c.relname, c.relkind,
+                   coalesce((SELECT true FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
+                                                              AND NOT a.attisdropped), false) AS tenant,
+                   starts_with(coalesce((SELECT d.description FROM pg_description d
+                                          WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0),
+                                        ''), %1$s) AS reference,
+                   c.relkind = 'S' AND EXISTS (
+                       SELECT 1 FROM pg_depend d
+                         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                          AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) AS tenant_sequence,
+                   ARRAY(SELECT a.privilege_type FROM aclexplode(c.relacl) a
+                          WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = g.rolname))::text[] AS held
+              FROM unnest(%2$s) WITH ORDINALITY AS g (rolname, position)
+             CROSS JOIN pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = %3$s AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relname <> %4$s
+             ORDER BY g.position, c.relname""";
 
     /** Runs {@code statements} (Strata's own DDL, identifiers quoted) in one round trip. */
     private static void executeAll(Connection c, List<String> statements) throws SQLException {
@@ -212,50 +288,40 @@ public final class TenantTableSafety {
         if (schemaUsage && !holdsSchemaUsage(c, schema, role)) {
             statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.relname, c.relkind,
-                       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
-                                                             AND NOT a.attisdropped) AS tenant,
-                       starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), ?) AS reference,
-                       c.relkind = 'S' AND EXISTS (
-                           SELECT 1 FROM pg_depend d
-                             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-                            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) AS tenant_sequence,
-                       ARRAY(SELECT a.privilege_type FROM aclexplode(c.relacl) a
-                              WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = ?))::text[] AS held
-                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relname <> ?
-                 ORDER BY c.relname""")) {
-            ps.setString(1, REFERENCE_DATA);
-            ps.setString(2, role);
-            ps.setString(3, schema);
-            ps.setString(4, SchemaMigrator.HISTORY_TABLE);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String name = qualified(schema, rs.getString(1));
-                    String kind = rs.getString(2);
-                    boolean tenant = rs.getBoolean(3);
-                    boolean reference = rs.getBoolean(4);
-                    String privileges = switch (kind) {
-                        case "r", "p" -> tenant ? "SELECT, INSERT, UPDATE, DELETE" : reference ? "SELECT" : null;
-                        case "v" -> "SELECT, INSERT, UPDATE, DELETE";
-                        case "m" -> reference ? "SELECT" : null;
-                        default -> rs.getBoolean(5) ? "USAGE" : null;
-                    };
-                    if (privileges != null) {
-                        List<String> held = List.of((String[]) rs.getArray(6).getArray());
-                        List<String> missing = java.util.Arrays.stream(privileges.split(", "))
-                                .filter(p -> !held.contains(p)).toList();
-                        if (!missing.isEmpty()) {
-                            statements.add("GRANT " + String.join(", ", missing) + " ON "
-                                    + ("S".equals(kind) ? "SEQUENCE " : "TABLE ") + name + " TO " + quote(role));
-                        }
-                    }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(GRANTS_SQL.formatted(literal(REFERENCE_DATA), textArray(List.of(role)),
+                     literal(schema), literal(SchemaMigrator.HISTORY_TABLE)))) {
+            statements.addAll(missingGrants(rs, schema).getOrDefault(role, List.of()));
+        }
+        return statements;
+    }
+
+    /** The missing standard grants of each grantee, from the rows of {@link #GRANTS_SQL} (read to the end). */
+    private static Map<String, List<String>> missingGrants(ResultSet rs, String schema) throws SQLException {
+        Map<String, List<String>> out = new HashMap<>();
+        while (rs.next()) {
+            String role = rs.getString(1);
+            String name = qualified(schema, rs.getString(2));
+            String kind = rs.getString(3);
+            boolean tenant = rs.getBoolean(4);
+            boolean reference = rs.getBoolean(5);
+            String privileges = switch (kind) {
+                case "r", "p" -> tenant ? "SELECT, INSERT, UPDATE, DELETE" : reference ? "SELECT" : null;
+                case "v" -> "SELECT, INSERT, UPDATE, DELETE";
+                case "m" -> reference ? "SELECT" : null;
+                default -> rs.getBoolean(6) ? "USAGE" : null;
+            };
+            if (privileges != null) {
+                List<String> held = List.of((String[]) rs.getArray(7).getArray());
+                List<String> missing = java.util.Arrays.stream(privileges.split(", "))
+                        .filter(p -> !held.contains(p)).toList();
+                if (!missing.isEmpty()) {
+                    out.computeIfAbsent(role, k -> new ArrayList<>()).add("GRANT " + String.join(", ", missing) + " ON "
+                            + ("S".equals(kind) ? "SEQUENCE " : "TABLE ") + name + " TO " + quote(role));
                 }
             }
         }
-        return statements;
+        return out;
     }
 
     private static boolean holdsSchemaUsage(Connection c, String schema, String role) throws SQLException {
@@ -278,31 +344,53 @@ public final class TenantTableSafety {
      * views, reference data and materialized views declared as such. Nothing on the history.
      */
     public static void grantRead(Connection c, String schema, String role) throws SQLException {
-        List<String> statements = new ArrayList<>();
-        statements.add("GRANT USAGE ON SCHEMA " + quote(schema) + ", " + quote(PhysicalNames.PLATFORM_SCHEMA)
-                + " TO " + quote(role));
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ? AND c.relname <> ?
+        executeAll(c, missingReadGrants(c, schema, role));
+    }
+
+    /**
+     * The GRANT statements {@link #grantRead} needs, only for what {@code role} does not hold yet:
+     * a GRANT rewrites the catalog row even when nothing changes, and {@code platform}'s row is
+     * shared by every schema of the database (concurrent rewrites of it fail with "tuple
+     * concurrently updated", and the fan-out would see a write outside the target's schema).
+     */
+    private static List<String> missingReadGrants(Connection c, String schema, String role) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(readGrantsSql(schema, role))) {
+            return missingReadGrants(rs, schema, role);
+        }
+    }
+
+    private static String readGrantsSql(String schema, String role) {
+        return """
+                WITH r AS (SELECT oid FROM pg_roles WHERE rolname = %1$s)
+                SELECT NULL, n.nspname
+                  FROM pg_namespace n
+                 WHERE n.nspname IN (%2$s, %3$s)
+                   AND NOT EXISTS (SELECT 1 FROM aclexplode(n.nspacl) a
+                                    WHERE a.grantee = (SELECT oid FROM r) AND a.privilege_type = 'USAGE')
+                UNION ALL
+                SELECT c.relname, NULL FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = %2$s AND c.relname <> %4$s
                    AND (c.relkind = 'v'
-                        OR (c.relkind IN ('r', 'p') AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
-                                                                  AND a.attname = 'tenant_id' AND NOT a.attisdropped))
-                        OR (c.relkind IN ('r', 'p', 'm') AND starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), ?)))
-                 ORDER BY c.relname""")) {
-            ps.setString(1, schema);
-            ps.setString(2, SchemaMigrator.HISTORY_TABLE);
-            ps.setString(3, REFERENCE_DATA);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    statements.add("GRANT SELECT ON TABLE " + qualified(schema, rs.getString(1)) + " TO " + quote(role));
-                }
-            }
+                        OR (c.relkind IN ('r', 'p') AND coalesce((SELECT true FROM pg_attribute a WHERE a.attrelid = c.oid
+                                                                   AND a.attname = 'tenant_id' AND NOT a.attisdropped), false))
+                        OR (c.relkind IN ('r', 'p', 'm')
+                            AND starts_with(coalesce((SELECT d.description FROM pg_description d
+                                                       WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass
+                                                         AND d.objsubid = 0), ''), %5$s)))
+                   AND NOT EXISTS (SELECT 1 FROM aclexplode(c.relacl) a
+                                    WHERE a.grantee = (SELECT oid FROM r) AND a.privilege_type = 'SELECT')
+                 ORDER BY 1, 2""".formatted(literal(role), literal(schema), literal(PhysicalNames.PLATFORM_SCHEMA),
+                literal(SchemaMigrator.HISTORY_TABLE), literal(REFERENCE_DATA));
+    }
+
+    private static List<String> missingReadGrants(ResultSet rs, String schema, String role) throws SQLException {
+        List<String> statements = new ArrayList<>();
+        while (rs.next()) {
+            statements.add(rs.getString(1) == null
+                    ? "GRANT USAGE ON SCHEMA " + quote(rs.getString(2)) + " TO " + quote(role)
+                    : "GRANT SELECT ON TABLE " + qualified(schema, rs.getString(1)) + " TO " + quote(role));
         }
-        try (Statement s = c.createStatement()) {
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
+        return statements;
     }
 
     /** The tables of a schema holding tenant rows: every table, partitioned table and partition with {@code tenant_id}. */
@@ -344,23 +432,12 @@ public final class TenantTableSafety {
         }
     }
 
-    private static Map<String, Map<String, Policy>> existingPolicies(Connection c, String schema) throws SQLException {
+    private static Map<String, Map<String, Policy>> existingPolicies(ResultSet rs) throws SQLException {
         Map<String, Map<String, Policy>> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.relname, p.polname, p.polcmd, p.polpermissive,
-                       ARRAY(SELECT unnest(p.polroles)::regrole::text ORDER BY 1)::text,
-                       pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
-                  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ? AND p.polname = ANY (?)""")) {
-            ps.setString(1, schema);
-            ps.setArray(2, c.createArrayOf("text", POLICIES.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                            .put(rs.getString(2), new Policy(rs.getString(3), rs.getBoolean(4), rs.getString(5),
-                                    rs.getString(6), rs.getString(7)));
-                }
-            }
+        while (rs.next()) {
+            out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                    .put(rs.getString(2), new Policy(rs.getString(3), rs.getBoolean(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7)));
         }
         return out;
     }

@@ -163,42 +163,89 @@ public final class TenantSchemaGuard {
      * @return the number of tables changed
      */
     public static int guardSchema(Connection c, String schema, UUID tenant) throws SQLException {
-        Set<UUID> placedHere = new HashSet<>();
-        Set<UUID> placedElsewhere = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        Fixes fixes;
+        try (Statement s = c.createStatement()) {
+            s.execute(readsSql(schema));
+            List<String[]> placement;
+            try (ResultSet rs = s.getResultSet()) {
+                placement = placement(rs);
+            }
+            if (!s.getMoreResults()) {
+                throw new IllegalStateException("no answer to the guard's second query");
+            }
+            try (ResultSet states = s.getResultSet()) {
+                fixes = fixes(schema, tenant, placement, states);
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            if (!fixes.statements().isEmpty()) {
+                s.execute(String.join(";\n", fixes.statements()));
+            }
+        }
+        return fixes.changed();
+    }
+
+    /** The rows of the first query of {@link #readsSql} (schema, guard USING, guard WITH CHECK), read to the end. */
+    public static List<String[]> placement(ResultSet rs) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        while (rs.next()) {
+            rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        }
+        return rows;
+    }
+
+    /** What {@link #guardSchema} changes: its statements (a lock timeout first) and the number of tables they change. */
+    public record Fixes(List<String> statements, int changed) {
+    }
+
+    /**
+     * The two queries {@link #fixes} reads, as one SQL text of two statements (names inlined as
+     * literals): the schema's guards and the tenant schemas that matter to it, then the guard state
+     * of its tenant tables. A tenant schema reads only its own guards and name: pg_get_expr locks
+     * the table it describes, and other schemas of the database may be migrating (holding their
+     * tables exclusively) at the same time. Only the shared app schema needs every schema's.
+     */
+    public static String readsSql(String schema) {
+        String s = literal(schema);
+        return """
                 SELECT n.nspname, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
                   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE p.polname = ? AND (n.nspname = ? OR ? = 'app')
+                 WHERE p.polname = %1$s AND (n.nspname = %2$s OR %2$s = 'app')
                 UNION ALL
-                SELECT n.nspname, NULL, NULL FROM pg_namespace n WHERE n.nspname ~ '^t_[0-9a-f]{32}$'""")) {
-            // A tenant schema reads only its own guards: pg_get_expr locks the table it describes,
-            // and other schemas of the database may be migrating (holding their tables
-            // exclusively) at the same time. Only the shared app schema needs every schema's.
-            ps.setString(1, POLICY);
-            ps.setString(2, schema);
-            ps.setString(3, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String in = rs.getString(1);
-                    Set<UUID> ids = new HashSet<>();
-                    java.util.regex.Matcher name = TENANT_SCHEMA.matcher(in);
-                    if (name.matches()) {
-                        ids.add(fromHex(name.group(1)));
-                    }
-                    for (String expr : new String[] {rs.getString(2), rs.getString(3)}) {
-                        if (expr != null) {
-                            java.util.regex.Matcher m = UUID_TEXT.matcher(expr);
-                            while (m.find()) {
-                                ids.add(UUID.fromString(m.group()));
-                            }
-                        }
-                    }
-                    if (in.equals(schema)) {
-                        placedHere.addAll(ids);
-                    } else if (PhysicalNames.APP_SCHEMA.equals(schema) && name.matches()) {
-                        placedElsewhere.addAll(ids);
+                SELECT n.nspname, NULL, NULL FROM pg_namespace n
+                 WHERE n.nspname ~ '^t_[0-9a-f]{32}$' AND (n.nspname = %2$s OR %2$s = 'app');
+                """.formatted(literal(POLICY), s) + STATE_SQL.replace("?::text[]", "ARRAY[" + s + "]::text[]")
+                .replace("= ?", "= " + literal(POLICY));
+    }
+
+    /**
+     * The statements that give one schema's tenant tables the guard they lack, from the two
+     * results of {@link #readsSql} (the first as {@link #placement} read it; the second read to its end): keeps the tenants the schema's guards
+     * already admit (or, in the {@code app} schema, refuse); a tenant schema admits at least
+     * {@code tenant} (or the tenant its name encodes).
+     */
+    public static Fixes fixes(String schema, UUID tenant, List<String[]> placement, ResultSet states) throws SQLException {
+        Set<UUID> placedHere = new HashSet<>();
+        Set<UUID> placedElsewhere = new HashSet<>();
+        for (String[] row : placement) {
+            String in = row[0];
+            Set<UUID> ids = new HashSet<>();
+            java.util.regex.Matcher name = TENANT_SCHEMA.matcher(in);
+            if (name.matches()) {
+                ids.add(fromHex(name.group(1)));
+            }
+            for (String expr : new String[] {row[1], row[2]}) {
+                if (expr != null) {
+                    java.util.regex.Matcher m = UUID_TEXT.matcher(expr);
+                    while (m.find()) {
+                        ids.add(UUID.fromString(m.group()));
                     }
                 }
+            }
+            if (in.equals(schema)) {
+                placedHere.addAll(ids);
+            } else if (PhysicalNames.APP_SCHEMA.equals(schema) && name.matches()) {
+                placedElsewhere.addAll(ids);
             }
         }
         boolean app = PhysicalNames.APP_SCHEMA.equals(schema);
@@ -210,7 +257,7 @@ public final class TenantSchemaGuard {
         }
         List<String> statements = new ArrayList<>();
         int changed = 0;
-        for (GuardState table : read(c, List.of(schema))) {
+        for (GuardState table : states(states)) {
             List<String> fixes;
             if (app) {
                 fixes = placedElsewhere.isEmpty() ? table.withoutGuard() : table.fixes("true", refusing(placedElsewhere), false);
@@ -226,15 +273,10 @@ public final class TenantSchemaGuard {
                 changed++;
             }
         }
-        try (Statement s = c.createStatement()) {
-            if (!statements.isEmpty()) {
-                s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
-            }
-            for (String statement : statements) {
-                s.execute(statement);
-            }
+        if (!statements.isEmpty()) {
+            statements.add(0, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
         }
-        return changed;
+        return new Fixes(List.copyOf(statements), changed);
     }
 
     private static UUID fromHex(String hex) {
@@ -242,27 +284,33 @@ public final class TenantSchemaGuard {
                 + hex.substring(16, 20) + "-" + hex.substring(20));
     }
 
+    private static final String STATE_SQL = """
+            SELECT n.nspname, c.relname, a.atttypid = 'uuid'::regtype, c.relrowsecurity, c.relforcerowsecurity,
+                   p.polname IS NOT NULL, NOT coalesce(p.polpermissive, true) AND p.polcmd = '*' AND p.polroles = '{0}',
+                   pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+              LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = ?
+             WHERE n.nspname = ANY (?::text[]) AND c.relkind IN ('r', 'p')
+             ORDER BY n.nspname, c.relname""";
+
     private static List<GuardState> read(Connection c, Collection<String> schemas) throws SQLException {
-        List<GuardState> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT n.nspname, c.relname, a.atttypid = 'uuid'::regtype, c.relrowsecurity, c.relforcerowsecurity,
-                       p.polname IS NOT NULL, NOT coalesce(p.polpermissive, true) AND p.polcmd = '*' AND p.polroles = '{0}',
-                       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
-                  FROM pg_class c
-                  JOIN pg_namespace n ON n.oid = c.relnamespace
-                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-                  LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = ?
-                 WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')
-                 ORDER BY n.nspname, c.relname""")) {
+        try (PreparedStatement ps = c.prepareStatement(STATE_SQL)) {
             ps.setString(1, POLICY);
             Array names = c.createArrayOf("text", schemas.toArray(String[]::new));
             ps.setArray(2, names);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new GuardState(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
-                            rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getString(8), rs.getString(9)));
-                }
+                return states(rs);
             }
+        }
+    }
+
+    private static List<GuardState> states(ResultSet rs) throws SQLException {
+        List<GuardState> out = new ArrayList<>();
+        while (rs.next()) {
+            out.add(new GuardState(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4),
+                    rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getString(8), rs.getString(9)));
         }
         return out;
     }
