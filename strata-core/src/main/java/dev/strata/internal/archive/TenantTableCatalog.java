@@ -6,12 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads a schema's archived tenant tables from the catalog: every table with a {@code tenant_id}
@@ -57,13 +54,6 @@ final class TenantTableCatalog {
               JOIN pg_sequence q ON q.seqrelid = s.oid
              WHERE n.nspname = ? AND c.relname = ?
              ORDER BY a.attnum""";
-    private static final String FOREIGN_KEYS = """
-            SELECT child.relname, parent.relname FROM pg_constraint k
-              JOIN pg_class child ON child.oid = k.conrelid
-              JOIN pg_class parent ON parent.oid = k.confrelid
-              JOIN pg_namespace n ON n.oid = child.relnamespace AND n.oid = parent.relnamespace
-             WHERE k.contype = 'f' AND n.nspname = ? AND child.oid <> parent.oid""";
-
     private TenantTableCatalog() {
     }
 
@@ -78,7 +68,7 @@ final class TenantTableCatalog {
                     sequences(c, schema, table)));
         }
         Map<String, TenantTable> ordered = new LinkedHashMap<>();
-        for (String table : foreignKeyOrder(c, schema, byName.keySet())) {
+        for (String table : dev.strata.internal.sql.ForeignKeyOrder.referencedFirst(c, schema, byName.keySet())) {
             ordered.put(table, byName.get(table));
         }
         return ordered;
@@ -141,31 +131,5 @@ final class TenantTableCatalog {
             }
         }
         return out;
-    }
-
-    /** Kahn's algorithm over the foreign keys between the given tables; a cycle keeps name order. */
-    private static List<String> foreignKeyOrder(Connection c, String schema, Set<String> tables) throws SQLException {
-        Map<String, Set<String>> references = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(FOREIGN_KEYS)) {
-            ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (tables.contains(rs.getString(1)) && tables.contains(rs.getString(2))) {
-                        references.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
-                    }
-                }
-            }
-        }
-        List<String> order = new ArrayList<>();
-        TreeSet<String> remaining = new TreeSet<>(tables);
-        while (!remaining.isEmpty()) {
-            String next = remaining.stream()
-                    .filter(t -> references.getOrDefault(t, Set.of()).stream().noneMatch(remaining::contains))
-                    .findFirst()
-                    .orElse(remaining.first());
-            order.add(next);
-            remaining.remove(next);
-        }
-        return order;
     }
 }

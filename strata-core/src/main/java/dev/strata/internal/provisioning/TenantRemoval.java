@@ -3,6 +3,7 @@ package dev.strata.internal.provisioning;
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
 import dev.strata.internal.sql.DataPlane;
+import dev.strata.internal.sql.ForeignKeyOrder;
 import dev.strata.internal.sql.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,8 +95,8 @@ public final class TenantRemoval {
     }
 
     /**
-     * Deletes a tenant's rows from every tenant table of a shared schema and its local
-     * registration, in one transaction, under the tenant's own context (so forced row level
+     * Deletes a tenant's rows from every tenant table of a shared schema (tables that reference
+     * others first, so no foreign key between them is violated) and its local registration, in one transaction, under the tenant's own context (so forced row level
      * security admits the deletes even for a non-superuser owner).
      */
     public void deleteRows(String database, String schema, UUID tenantId, String appRole, Instant deadline)
@@ -106,7 +107,7 @@ public final class TenantRemoval {
                 ps.execute();
             }
             lockRegistration(c, tenantId);
-            for (String table : TenantDatabases.tenantTables(c, schema)) {
+            for (String table : ForeignKeyOrder.referencingFirst(c, schema, TenantDatabases.tenantTables(c, schema))) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "DELETE FROM " + qualified(schema, table) + " WHERE tenant_id = ?")) {
                     ps.setObject(1, tenantId);
