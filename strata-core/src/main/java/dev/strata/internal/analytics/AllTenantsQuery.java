@@ -231,7 +231,7 @@ public final class AllTenantsQuery implements Analytics {
         private void run(DataPlane plane, AnalyticsTarget target) throws SQLException {
             PhysicalNames names = engine.names();
             try (Connection c = plane.open(target.database(), names.t0ReaderRole(),
-                    T0Reader.password(plane.server(), names), "strata-analytics")) {
+                    T0Reader.password(plane, engine.planeRegistry().defaultPlane(), names), "strata-analytics")) {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
                 }
