@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -101,5 +103,29 @@ class NeonAnalyticsTest {
             assertThat(r.value("neon_superuser")).isEqualTo(false);
             assertThat(r.tenantId()).isEqualTo(neon.id());
         });
+    }
+
+    @Test
+    void a_neon_t1_whose_reader_cannot_log_in_yet_gets_its_login_at_the_first_query() throws Exception {
+        Tenant neon = strata.tenants().create(NewTenant.t1("na-old").withPlane(PLANE));
+        Documents.insert(strata, neon.id(), "from before");
+        String database = neon.placement().database();
+        try (Connection c = strata.internals().neonPlane().of(PLANE, database).openAdmin(database);
+             Statement s = c.createStatement()) {
+            s.execute("SET ROLE neon_superuser");
+            s.execute("ALTER ROLE " + strata.config().namespace() + "_t0_reader NOLOGIN PASSWORD NULL");
+            try (var rs = s.executeQuery("SELECT rolcanlogin FROM pg_roles WHERE rolname = '"
+                    + strata.config().namespace() + "_t0_reader'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as("the reader as an earlier version left it").isFalse();
+            }
+        }
+
+        List<AnalyticsRow> rows = new ArrayList<>();
+        AnalyticsResult result = strata.analytics().queryAllTenants("SELECT tenant_id, title FROM documents", rows::add);
+
+        assertThat(result.failures()).isEmpty();
+        assertThat(rows).filteredOn(r -> neon.id().equals(r.tenantId())).extracting(r -> r.value("title"))
+                .containsExactly("from before");
     }
 }

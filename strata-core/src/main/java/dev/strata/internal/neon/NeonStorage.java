@@ -338,7 +338,19 @@ public final class NeonStorage implements ExternalPlanes {
      * a branch inherits its parent's roles, and a reader made before it could log in gets it).
      */
     private void ensureSharedRoles(DataPlane plane, String database) throws SQLException {
-        try (Connection c = plane.openAdmin(database); Statement s = c.createStatement()) {
+        try (Connection c = plane.openAdmin(database)) {
+            ensureSharedRoles(c, names, readerPassword);
+        }
+    }
+
+    /**
+     * Makes the T1 context role if missing, and the T0 reader if missing with its login and
+     * {@code readerPassword} (set again if it exists), on a connection to a Neon T1 database as its
+     * owner. Also how a reader made before it could log in gets its login (T0 analytics call it when
+     * the reader is refused).
+     */
+    public static void ensureSharedRoles(Connection c, PhysicalNames names, String readerPassword) throws SQLException {
+        try (Statement s = c.createStatement()) {
             // Roles every T1 database shares are made as neon_superuser where the owner may act as it, so
             // that every owner administers them (Neon computes of one account share nothing, but a
             // branch inherits its parent's roles).
