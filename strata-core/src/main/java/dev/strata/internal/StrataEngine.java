@@ -115,7 +115,8 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
             public void databaseDropping(String dataPlane, String database) {
                 pools.closePool(new DatabaseKey(dataPlane, database));
             }
-        }, new dev.strata.internal.neon.NeonStorage(management, neon, names, tenantMigrations));
+        }, new dev.strata.internal.neon.NeonStorage(management, neon, names, tenantMigrations,
+                dev.strata.internal.analytics.T0Reader.password(defaultPlane.server(), names)));
         this.listener = new RoutingListener(defaultPlane, names.managementDatabase(), router,
                 availability, managementDescription(names), planes::invalidate);
         this.presence = new dev.strata.internal.routing.RouterPresence(management, router, config.operationLease(),

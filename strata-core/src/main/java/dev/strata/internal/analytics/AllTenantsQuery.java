@@ -230,8 +230,21 @@ public final class AllTenantsQuery implements Analytics {
 
         private void run(DataPlane plane, AnalyticsTarget target) throws SQLException {
             PhysicalNames names = engine.names();
-            try (Connection c = plane.open(target.database(), names.t0ReaderRole(),
-                    T0Reader.password(plane.server(), names), "strata-analytics")) {
+            String password = T0Reader.password(plane, engine.planeRegistry().defaultPlane(), names);
+            Connection opened;
+            try {
+                opened = plane.open(target.database(), names.t0ReaderRole(), password, "strata-analytics");
+            } catch (SQLException e) {
+                if (!plane.routedPerDatabase() || !SqlStates.isAuthenticationFailure(e)) {
+                    throw e;
+                }
+                // a Neon T1 set up before its T0 reader could log in: give the reader its login, once
+                try (Connection owner = plane.openAdmin(target.database())) {
+                    dev.strata.internal.neon.NeonStorage.ensureSharedRoles(owner, names, password);
+                }
+                opened = plane.open(target.database(), names.t0ReaderRole(), password, "strata-analytics");
+            }
+            try (Connection c = opened) {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
                 }

@@ -25,7 +25,10 @@ import static dev.strata.internal.sql.Identifiers.quote;
  * <p>
  * Its password is derived from the administrator's credentials and the namespace (SHA-256), so every
  * process of an installation knows it without storing it anywhere, and it is set again at each
- * start (a changed administrator password changes it too). Stateless.
+ * start (a changed administrator password changes it too). On a plane reached per database (Neon),
+ * whose computes share no administrator with Strata, the reader's password is the one derived from
+ * the default plane's administrator ({@link #password(DataPlane, DataPlane, PhysicalNames)}); it is
+ * set as the reader is made there, while each T1's database is set up. Stateless.
  */
 public final class T0Reader {
     private T0Reader() {
@@ -43,11 +46,23 @@ public final class T0Reader {
         }
     }
 
+    /**
+     * The reader's password on {@code plane}: derived from its administrator for a server plane,
+     * from the default plane's administrator ({@code defaultPlane}) for a plane reached per database.
+     */
+    public static String password(DataPlane plane, DataPlane defaultPlane, PhysicalNames names) {
+        return password(plane.routedPerDatabase() ? defaultPlane.server() : plane.server(), names);
+    }
+
+    /** The attributes the reader is made with, with its password ({@code CREATE ROLE <reader>} + these). */
+    public static String attributes(String password) {
+        return " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD " + literal(password);
+    }
+
     /** Creates the role if missing, and (re)sets its attributes and password. */
     public static void ensure(DataPlane plane, PhysicalNames names) throws SQLException {
         String role = names.t0ReaderRole();
-        String attributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD "
-                + literal(password(plane.server(), names));
+        String attributes = attributes(password(plane.server(), names));
         try (Connection c = plane.openAdmin(plane.server().database()); Statement s = c.createStatement()) {
             if (Catalog.roleExists(c, role)) {
                 s.execute("ALTER ROLE " + quote(role) + attributes);

@@ -62,9 +62,13 @@ public final class Auditor {
                 Jdbc.withConnection(engine.management(), "list the tenant schemas to audit", SchemaOwners::all);
         List<AuditFinding> findings = new ArrayList<>();
         List<String> checked = new ArrayList<>();
-        Map<String, List<AuditedDatabase>> byPlane = targets(live, findings);
+        List<AuditedDatabase> onNeon = new ArrayList<>();
+        Map<String, List<AuditedDatabase>> byPlane = targets(live, onNeon, findings);
         for (Map.Entry<String, List<AuditedDatabase>> plane : byPlane.entrySet()) {
             auditPlane(engine.plane(plane.getKey()), plane.getValue(), owners, findings, checked);
+        }
+        for (AuditedDatabase db : onNeon) {
+            auditNeonDatabase(db, owners, findings, checked);
         }
         findings.addAll(auditRegistry());
         findings.sort(Comparator.comparing(AuditFinding::severity)
@@ -77,8 +81,12 @@ public final class Auditor {
         return report;
     }
 
-    /** The management database, each data plane's template and every live database, by data plane. */
-    private Map<String, List<AuditedDatabase>> targets(List<DatabaseRecord> live, List<AuditFinding> findings) {
+    /**
+     * The management database, each data plane's template and every live database, by data plane;
+     * the databases of Neon planes (each at a compute of its own) go to {@code onNeon}.
+     */
+    private Map<String, List<AuditedDatabase>> targets(List<DatabaseRecord> live, List<AuditedDatabase> onNeon,
+                                                       List<AuditFinding> findings) {
         PhysicalNames names = engine.names();
         Map<String, List<AuditedDatabase>> byPlane = new TreeMap<>();
         byPlane.computeIfAbsent(DataPlane.DEFAULT_KEY, k -> new ArrayList<>()).add(
@@ -95,14 +103,66 @@ public final class Auditor {
                 continue;
             }
             if (engine.neonPlane().isNeon(db.dataPlane())) {
-                findings.add(coverage(db.name(), "Database " + db.name() + " is a T1's own Neon project or branch on plane '"
-                        + db.dataPlane() + "': the audit does not reach Neon databases yet (each is its own compute)."));
+                onNeon.add(new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
                 continue;
             }
             byPlane.get(db.dataPlane()).add(
                     new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
         }
         return byPlane;
+    }
+
+    /**
+     * A T1's database on a Neon plane: its compute is a server of its own, so its shared catalogs and
+     * the database itself are checked there, as Neon's owner role (waking the compute if suspended).
+     */
+    private void auditNeonDatabase(AuditedDatabase db, Map<SchemaOwners.Database, Map<String, Set<UUID>>> owners,
+                                   List<AuditFinding> findings, List<String> checked) {
+        DataPlane compute;
+        try {
+            compute = engine.neonPlane().of(db.dataPlane(), db.name());
+        } catch (dev.strata.StrataException e) {
+            findings.add(coverage(db.name(), "Database " + db.name() + " is registered on Neon plane '" + db.dataPlane()
+                    + "' but no Neon placement holds it, so it was not audited: " + e.getMessage()));
+            return;
+        }
+        String t1Role = engine.names().t1ContextRole();
+        String[] appRoles = {db.appRole(), t1Role};
+        try {
+            findings.addAll(readOnly(compute, db.name(), "audit database " + db.name() + " on Neon plane '" + db.dataPlane() + "'",
+                    c -> {
+                        // the compute may name the database otherwise inside (a stand-in's backing database)
+                        String inside = currentDatabase(c);
+                        Map<String, Object> cluster = new HashMap<>();
+                        cluster.put("app_roles", appRoles);
+                        cluster.put("app_role_databases", new String[] {inside, null});
+                        cluster.put("databases", new String[] {inside});
+                        cluster.put("template", null);
+                        cluster.put("t1_role", t1Role);
+                        cluster.put("t0_role", engine.names().t0ReaderRole());
+                        List<AuditFinding> out = new ArrayList<>();
+                        for (CatalogQuery query : Queries.CLUSTER) {
+                            out.addAll(query.run(c, cluster));
+                        }
+                        Map<String, Object> arguments = databaseArguments(db.dataPlane(), db, appRoles, owners);
+                        for (CatalogQuery query : Queries.DATABASE.get(db.kind())) {
+                            out.addAll(query.run(c, arguments));
+                        }
+                        return out.stream().map(f -> inside.equals(f.database()) ? new AuditFinding(f.severity(), f.check(),
+                                db.name(), inside.equals(f.object()) ? db.name() : f.object(), f.message()) : f).toList();
+                    }));
+            checked.add(db.name());
+        } catch (DatabaseVanished e) {
+            findings.add(coverage(db.name(), "Database " + db.name() + " is registered but does not exist at its Neon compute "
+                    + "on plane '" + db.dataPlane() + "', so it was not audited."));
+        }
+    }
+
+    private static String currentDatabase(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_database()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private void auditPlane(DataPlane plane, List<AuditedDatabase> targets, Map<SchemaOwners.Database, Map<String, Set<UUID>>> owners,
@@ -144,21 +204,7 @@ public final class Auditor {
             if (db.kind() == AuditedDatabase.Kind.TEMPLATE) {
                 continue;
             }
-            Map<String, Object> arguments = new HashMap<>();
-            arguments.put("kind", db.kind() == AuditedDatabase.Kind.TENANT ? "tenant" : "management");
-            arguments.put("schema", null);
-            arguments.put("own_role", db.appRole());
-            arguments.put("t1_role", t1Role);
-            arguments.put("t0_role", engine.names().t0ReaderRole());
-            arguments.put("app_roles", appRoles);
-            List<String> ownerSchemas = new ArrayList<>();
-            List<String> ownerIds = new ArrayList<>();
-            owners.getOrDefault(new SchemaOwners.Database(plane.key(), db.name()), Map.of()).forEach((schema, ids) -> ids.forEach(id -> {
-                ownerSchemas.add(schema);
-                ownerIds.add(id.toString());
-            }));
-            arguments.put("owner_schemas", ownerSchemas.toArray(String[]::new));
-            arguments.put("owner_ids", ownerIds.toArray(String[]::new));
+            Map<String, Object> arguments = databaseArguments(plane.key(), db, appRoles, owners);
             try {
                 readOnly(plane, db.name(), "audit database " + db.name(), c -> {
                     for (CatalogQuery query : Queries.DATABASE.get(db.kind())) {
@@ -171,6 +217,27 @@ public final class Auditor {
                 findings.add(coverage(db.name(), "Database " + db.name() + " was dropped while the audit ran; nothing left to check."));
             }
         }
+    }
+
+    /** The parameters of the per-database rules for one database. */
+    private Map<String, Object> databaseArguments(String planeKey, AuditedDatabase db, String[] appRoles,
+                                                  Map<SchemaOwners.Database, Map<String, Set<UUID>>> owners) {
+        Map<String, Object> arguments = new HashMap<>();
+        arguments.put("kind", db.kind() == AuditedDatabase.Kind.TENANT ? "tenant" : "management");
+        arguments.put("schema", null);
+        arguments.put("own_role", db.appRole());
+        arguments.put("t1_role", engine.names().t1ContextRole());
+        arguments.put("t0_role", engine.names().t0ReaderRole());
+        arguments.put("app_roles", appRoles);
+        List<String> ownerSchemas = new ArrayList<>();
+        List<String> ownerIds = new ArrayList<>();
+        owners.getOrDefault(new SchemaOwners.Database(planeKey, db.name()), Map.of()).forEach((schema, ids) -> ids.forEach(id -> {
+            ownerSchemas.add(schema);
+            ownerIds.add(id.toString());
+        }));
+        arguments.put("owner_schemas", ownerSchemas.toArray(String[]::new));
+        arguments.put("owner_ids", ownerIds.toArray(String[]::new));
+        return arguments;
     }
 
     /** The rules over the registry (data residency), in a read-only transaction of the management database. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ErrorCode;
 import dev.strata.NeonOptions;
 import dev.strata.StrataException;
+import dev.strata.internal.analytics.T0Reader;
 import dev.strata.internal.migration.AppSchema;
 import dev.strata.internal.migration.AppSchemaMigrations;
 import dev.strata.internal.migration.Migrations;
@@ -67,8 +68,12 @@ public final class NeonStorage implements ExternalPlanes {
     private final NeonPlacementsImpl neon;
     private final PhysicalNames names;
     private final AppSchemaMigrations migrations;
+    private final String readerPassword;
 
-    public NeonStorage(DataSource management, NeonPlacementsImpl neon, PhysicalNames names, AppSchemaMigrations migrations) {
+    /** @param readerPassword the T0 reader's password on Neon planes (never logged) */
+    public NeonStorage(DataSource management, NeonPlacementsImpl neon, PhysicalNames names, AppSchemaMigrations migrations,
+                       String readerPassword) {
+        this.readerPassword = readerPassword;
         this.management = management;
         this.neon = neon;
         this.names = names;
@@ -328,9 +333,24 @@ public final class NeonStorage implements ExternalPlanes {
         }
     }
 
-    /** The T1 context role and the T0 reader (cannot log in on Neon: T0 analytics do not reach Neon T1s yet). */
+    /**
+     * The T1 context role and the T0 reader, which logs in with its password (set again each time:
+     * a branch inherits its parent's roles, and a reader made before it could log in gets it).
+     */
     private void ensureSharedRoles(DataPlane plane, String database) throws SQLException {
-        try (Connection c = plane.openAdmin(database); Statement s = c.createStatement()) {
+        try (Connection c = plane.openAdmin(database)) {
+            ensureSharedRoles(c, names, readerPassword);
+        }
+    }
+
+    /**
+     * Makes the T1 context role if missing, and the T0 reader if missing with its login and
+     * {@code readerPassword} (set again if it exists), on a connection to a Neon T1 database as its
+     * owner. Also how a reader made before it could log in gets its login (T0 analytics call it when
+     * the reader is refused).
+     */
+    public static void ensureSharedRoles(Connection c, PhysicalNames names, String readerPassword) throws SQLException {
+        try (Statement s = c.createStatement()) {
             // Roles every T1 database shares are made as neon_superuser where the owner may act as it, so
             // that every owner administers them (Neon computes of one account share nothing, but a
             // branch inherits its parent's roles).
@@ -341,8 +361,13 @@ public final class NeonStorage implements ExternalPlanes {
             try {
                 createRoleIfMissing(c, s, names.t1ContextRole(),
                         " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS");
-                createRoleIfMissing(c, s, names.t0ReaderRole(),
-                        " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS");
+                createRoleIfMissing(c, s, names.t0ReaderRole(), T0Reader.attributes(readerPassword));
+                s.execute("ALTER ROLE " + quote(names.t0ReaderRole()) + " LOGIN PASSWORD " + literal(readerPassword));
+                if (asNeonSuperuser) {
+                    // the reader logs in at an endpoint whose roles administer it (one made by another owner of the account)
+                    s.execute("DO $$ BEGIN EXECUTE format('GRANT %I TO %I WITH ADMIN OPTION', "
+                            + literal(names.t0ReaderRole()) + ", session_user); END $$");
+                }
             } finally {
                 if (asNeonSuperuser) {
                     s.execute("RESET ROLE");

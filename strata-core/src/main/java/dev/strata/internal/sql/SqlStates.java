@@ -71,6 +71,11 @@ public final class SqlStates {
                 || state.equals(CRASH_SHUTDOWN) || state.equals(CANNOT_CONNECT_NOW) || state.equals(TOO_MANY_CONNECTIONS));
     }
 
+    /** Class 28: the role may not log in (28000) or its password was refused (28P01). */
+    public static boolean isAuthenticationFailure(java.sql.SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("28");
+    }
+
     /** The innermost message of a failure, for one-line logs and answers. */
     public static String rootMessage(Throwable e) {
         Throwable root = e;
