@@ -109,6 +109,9 @@ class NeonAnalyticsTest {
     void a_neon_t1_whose_reader_cannot_log_in_yet_gets_its_login_at_the_first_query() throws Exception {
         Tenant neon = strata.tenants().create(NewTenant.t1("na-old").withPlane(PLANE));
         Documents.insert(strata, neon.id(), "from before");
+        // a second T1 on the plane: both targets find the shared reader refused and repair it at once
+        Tenant other = strata.tenants().create(NewTenant.t1("na-old-2").withPlane(PLANE));
+        Documents.insert(strata, other.id(), "also from before");
         String database = neon.placement().database();
         try (Connection c = strata.internals().neonPlane().of(PLANE, database).openAdmin(database);
              Statement s = c.createStatement()) {
@@ -127,5 +130,7 @@ class NeonAnalyticsTest {
         assertThat(result.failures()).isEmpty();
         assertThat(rows).filteredOn(r -> neon.id().equals(r.tenantId())).extracting(r -> r.value("title"))
                 .containsExactly("from before");
+        assertThat(rows).filteredOn(r -> other.id().equals(r.tenantId())).extracting(r -> r.value("title"))
+                .containsExactly("also from before");
     }
 }

@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,6 +52,9 @@ import java.util.function.Consumer;
 public final class AllTenantsQuery implements Analytics {
     private static final Logger LOG = LoggerFactory.getLogger(AllTenantsQuery.class);
     private static final int FETCH_SIZE = 500;
+    /** One login repair of the T0 reader at a time per data plane (keyed by plane key); never shrinks, one entry per plane. */
+    private static final ConcurrentMap<String, Object> READER_LOGIN_REPAIRS =
+            new ConcurrentHashMap<>();
 
     private final StrataEngine engine;
 
@@ -238,11 +243,7 @@ public final class AllTenantsQuery implements Analytics {
                 if (!plane.routedPerDatabase() || !SqlStates.isAuthenticationFailure(e)) {
                     throw e;
                 }
-                // a Neon T1 set up before its T0 reader could log in: give the reader its login, once
-                try (Connection owner = plane.openAdmin(target.database())) {
-                    dev.strata.internal.neon.NeonStorage.ensureSharedRoles(owner, names, password);
-                }
-                opened = plane.open(target.database(), names.t0ReaderRole(), password, "strata-analytics");
+                opened = openAfterGivingTheReaderItsLogin(plane, target, names, password);
             }
             try (Connection c = opened) {
                 try (Statement s = c.createStatement()) {
@@ -268,6 +269,28 @@ public final class AllTenantsQuery implements Analytics {
                 } finally {
                     c.rollback();
                 }
+            }
+        }
+
+        /**
+         * A Neon T1 set up before its T0 reader could log in: gives the reader its login, one target of a
+         * plane at a time (the role is shared by the plane's databases; a target that finds it already
+         * given just logs in).
+         */
+        private Connection openAfterGivingTheReaderItsLogin(DataPlane plane, AnalyticsTarget target, PhysicalNames names,
+                String password) throws SQLException {
+            synchronized (READER_LOGIN_REPAIRS.computeIfAbsent(plane.key(), k -> new Object())) {
+                try {
+                    return plane.open(target.database(), names.t0ReaderRole(), password, "strata-analytics");
+                } catch (SQLException e) {
+                    if (!SqlStates.isAuthenticationFailure(e)) {
+                        throw e;
+                    }
+                }
+                try (Connection owner = plane.openAdmin(target.database())) {
+                    dev.strata.internal.neon.NeonStorage.ensureSharedRoles(owner, names, password);
+                }
+                return plane.open(target.database(), names.t0ReaderRole(), password, "strata-analytics");
             }
         }
 

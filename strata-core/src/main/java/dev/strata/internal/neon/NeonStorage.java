@@ -350,6 +350,27 @@ public final class NeonStorage implements ExternalPlanes {
      * the reader is refused).
      */
     public static void ensureSharedRoles(Connection c, PhysicalNames names, String readerPassword) throws SQLException {
+        // roles are cluster-wide: another database of the same cluster may be setting them at this moment
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ensureSharedRolesOnce(c, names, readerPassword);
+                return;
+            } catch (SQLException e) {
+                if (attempt >= 5 || !SqlStates.isConcurrentCatalogUpdate(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void ensureSharedRolesOnce(Connection c, PhysicalNames names, String readerPassword)
+            throws SQLException {
         try (Statement s = c.createStatement()) {
             // Roles every T1 database shares are made as neon_superuser where the owner may act as it, so
             // that every owner administers them (Neon computes of one account share nothing, but a

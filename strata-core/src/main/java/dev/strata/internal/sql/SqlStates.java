@@ -76,6 +76,21 @@ public final class SqlStates {
         return e.getSQLState() != null && e.getSQLState().startsWith("28");
     }
 
+    /**
+     * PostgreSQL's internal error (XX000) for two sessions changing one shared catalog row at once
+     * ("tuple concurrently updated", e.g. two {@code ALTER ROLE}s of one role): harmless to retry
+     * when the statement is idempotent.
+     */
+    public static boolean isConcurrentCatalogUpdate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "XX000".equals(sql.getSQLState()) && sql.getMessage() != null
+                    && sql.getMessage().contains("tuple concurrently")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The innermost message of a failure, for one-line logs and answers. */
     public static String rootMessage(Throwable e) {
         Throwable root = e;
