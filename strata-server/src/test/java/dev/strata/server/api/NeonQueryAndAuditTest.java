@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * T0 analytics and the audit through the REST API and the command line of a server with a Neon
  * plane (project placement, against neon-local): {@code POST /v1/query} and {@code strata query
  * --all-tenants} (table, {@code --csv}, {@code --json}) return the Neon T1's and its T2s' rows tagged
- * with their tenant next to a local T1's; a Neon target that fails is reported, with its tenants and
+ * with their tenant next to a local T1's (a row without a {@code tenant_id} column is its target's: the
+ * T1's where its RLS T2s share its schema); a Neon target that fails is reported, with its tenants and
  * the reason, while the other targets' rows all come; {@code GET /v1/audit} and {@code strata audit}
  * pass on a healthy Neon T1 and fail, naming the database, the table and the problem, once row level
  * security is disabled on a table there.
@@ -105,28 +107,41 @@ class NeonQueryAndAuditTest {
     @Test
     @Order(2)
     void strata_query_prints_the_neon_tenants_rows_as_a_table_csv_and_json_lines() throws Exception {
-        Cli.Run table = strata("query", "--all-tenants", "SELECT title FROM documents ORDER BY title");
+        Cli.Run table = strata("query", "--all-tenants", "SELECT tenant_id, title FROM documents ORDER BY title");
         Cli.assertSucceeded(table);
         List<String> tableLines = table.out().lines().toList();
-        assertThat(tableLines.get(0)).matches("TENANT +TARGET +title *");
+        assertThat(tableLines.get(0)).matches("TENANT +TARGET +tenant_id +title *");
+        assertThat(tableLines.subList(1, tableLines.size())).hasSize(ALL_TENANTS.size());
         for (String slug : ALL_TENANTS) {
-            assertThat(tableLines).as(slug).anySatisfy(l -> assertThat(l)
-                    .matches(slug + " +" + java.util.regex.Pattern.quote(target(slug)) + " +doc of " + slug + " *"));
+            assertThat(tableLines).as(slug).anySatisfy(l -> assertThat(l).matches(slug + " +" + Pattern.quote(target(slug))
+                    + " +" + tenant(slug).id() + " +doc of " + slug));
         }
 
-        Cli.Run csv = strata("query", "--all-tenants", "SELECT title FROM documents", "--csv");
+        Cli.Run csv = strata("query", "--all-tenants", "SELECT tenant_id, title FROM documents", "--csv");
         Cli.assertSucceeded(csv);
         List<String> csvLines = csv.out().lines().toList();
-        assertThat(csvLines.get(0)).isEqualTo("tenant_id,tenant,target,title");
+        assertThat(csvLines.get(0)).isEqualTo("tenant_id,tenant,target,tenant_id,title");
         assertThat(csvLines.subList(1, csvLines.size())).containsExactlyInAnyOrderElementsOf(ALL_TENANTS.stream()
-                .map(slug -> tenant(slug).id() + "," + slug + "," + target(slug) + ",doc of " + slug).toList());
+                .map(slug -> tenant(slug).id() + "," + slug + "," + target(slug) + "," + tenant(slug).id() + ",doc of " + slug)
+                .toList());
 
-        Cli.Run json = strata("query", "--all-tenants", "SELECT title FROM documents", "--json");
+        Cli.Run json = strata("query", "--all-tenants", "SELECT tenant_id, title FROM documents", "--json");
         Cli.assertSucceeded(json);
         List<JsonNode> jsonLines = Http.jsonLines(json.out());
         assertThat(jsonLines.get(jsonLines.size() - 1).get("failures")).isEmpty();
         assertThat(jsonLines.subList(0, jsonLines.size() - 1)).extracting(r -> r.get("tenant").asText() + " " + r.get("target").asText())
                 .containsExactlyInAnyOrderElementsOf(ALL_TENANTS.stream().map(slug -> slug + " " + target(slug)).toList());
+    }
+
+    @Test
+    @Order(2)
+    void rows_without_a_tenant_id_column_are_the_neon_t1s_where_it_shares_its_schema_with_its_rls_t2s() {
+        Cli.Run table = strata("query", "--all-tenants", "SELECT title FROM documents ORDER BY title");
+        Cli.assertSucceeded(table);
+        assertThat(table.out().lines()).anySatisfy(l -> assertThat(l)
+                .matches("nq-neon +" + Pattern.quote(target("nq-neon-rls")) + " +doc of nq-neon-rls"));
+        assertThat(table.out().lines()).anySatisfy(l -> assertThat(l)
+                .matches("nq-neon-schema +" + Pattern.quote(target("nq-neon-schema")) + " +doc of nq-neon-schema"));
     }
 
     @Test
@@ -140,6 +155,8 @@ class NeonQueryAndAuditTest {
             assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
             List<JsonNode> lines = answer.jsonLines();
             JsonNode summary = lines.get(lines.size() - 1);
+            assertThat(summary.get("targets").asInt()).as("the Neon T1's app schema and its T2's schema, the local T1's")
+                    .isEqualTo(3);
             assertThat(summary.get("failures")).singleElement().satisfies(f -> {
                 assertThat(f.get("target").asText()).isEqualTo(failing);
                 assertThat(f.get("tenants")).extracting(JsonNode::asText).containsExactlyInAnyOrder("nq-neon", "nq-neon-rls");
@@ -157,7 +174,7 @@ class NeonQueryAndAuditTest {
             assertThat(table.out().lines()).noneMatch(l -> l.startsWith("nq-neon ") || l.startsWith("nq-neon-rls "));
             List<String> err = table.err().lines().toList();
             assertThat(err).as(table.toString()).hasSize(2);
-            assertThat(err.get(0)).isEqualTo("error: 1 of 4 targets failed (2 rows from the others):");
+            assertThat(err.get(0)).isEqualTo("error: 1 of 3 targets failed (2 rows from the others):");
             assertThat(err.get(1)).startsWith(failed).contains("permission denied").endsWith("[42501]");
 
             Cli.Run csv = strata("query", "--all-tenants", "SELECT title FROM documents", "--csv");
