@@ -97,15 +97,17 @@ public final class Auditor {
             byPlane.computeIfAbsent(plane, k -> new ArrayList<>()).add(
                     new AuditedDatabase(plane, names.templateDatabase(), AuditedDatabase.Kind.TEMPLATE, null));
         }
+        // Neon planes are no servers (no template, not among the planes above): each database is at its own compute
+        Map<String, Boolean> neon = new HashMap<>();
         for (DatabaseRecord db : live) {
+            if (neon.computeIfAbsent(db.dataPlane(), engine.neonPlane()::isNeon)) {
+                onNeon.add(new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
+                continue;
+            }
             if (!planes.contains(db.dataPlane())) {
                 findings.add(coverage(db.name(), "Database " + db.name() + " is registered on data plane '" + db.dataPlane()
                         + "', which this Strata process is not configured with, so it was not audited. Run the audit "
                         + "where every data plane is configured."));
-                continue;
-            }
-            if (engine.neonPlane().isNeon(db.dataPlane())) {
-                onNeon.add(new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
                 continue;
             }
             byPlane.get(db.dataPlane()).add(
