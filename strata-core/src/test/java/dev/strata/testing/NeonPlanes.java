@@ -81,6 +81,21 @@ public final class NeonPlanes {
         return id;
     }
 
+    /**
+     * Enables logical replication on a project, as an operator does before moving a tenant off it
+     * (Neon's {@code settings.enable_logical_replication}), and waits until it is applied.
+     */
+    public static void enableLogicalReplication(NeonLocal neon, String projectId) {
+        NeonApiCalls calls = calls(neon);
+        NeonApiCalls.Answer a = calls.send("PATCH", "/projects/" + projectId,
+                "{\"project\":{\"settings\":{\"enable_logical_replication\":true}}}");
+        if (a.status() != 200) {
+            throw new IllegalStateException("enabling logical replication on " + projectId + " answered " + a.status()
+                    + ": " + a.body());
+        }
+        calls.awaitOperations(projectId, a.body());
+    }
+
     /** A project's JSON, or {@code null} once it is deleted. */
     public static JsonNode project(NeonLocal neon, String projectId) {
         NeonApiCalls.Answer a = calls(neon).get("/projects/" + projectId);
