@@ -162,6 +162,41 @@ class NeonPlaneMoveTest {
         assertThat(NeonPlanes.project(NEON, project)).isNotNull();
     }
 
+    @Test
+    void draining_a_neon_plane_moves_its_t1s_off_it_once_their_projects_enable_logical_replication() throws Exception {
+        String plane = "neon-drained";
+        NeonPlanes.addProjectPlane(strata(), NEON, plane);
+        Tenant ready = strata().tenants().create(NewTenant.t1("npd-ready").withPlane(plane));
+        Tenant carried = strata().tenants().create(NewTenant.t2("npd-carried", ready.slug()).withMode(RLS));
+        Tenant later = strata().tenants().create(NewTenant.t1("npd-later").withPlane(plane));
+        String readyProject = strata().internals().neonPlacements().of(ready.id()).orElseThrow().projectId();
+        String laterProject = strata().internals().neonPlacements().of(later.id()).orElseThrow().projectId();
+        NeonPlanes.enableLogicalReplication(NEON, readyProject);
+        for (Tenant t : List.of(ready, carried, later)) {
+            Shop.seed(strata(), t.id(), "drained");
+        }
+
+        OperationInfo first = DrainWorld.awaitEnd(strata(), strata().planes().drain(plane).drainOperation());
+        assertThat(first.state()).isEqualTo(OperationState.FAILED);
+        assertThat(first.report()).containsEntry("moved", 1).containsEntry("failed", 1);
+        assertThat(first.error()).contains(later.slug()).contains("enable_logical_replication");
+        assertThat(strata().tenants().get(ready.id()).placement().dataPlane()).isEqualTo(DataPlane.DEFAULT_KEY);
+        assertThat(strata().tenants().get(carried.id()).placement().database())
+                .isEqualTo(strata().tenants().get(ready.id()).placement().database());
+        assertThat(NeonPlanes.project(NEON, readyProject)).isNull();
+        assertThat(strata().tenants().get(later.id()).placement().dataPlane()).isEqualTo(plane);
+
+        NeonPlanes.enableLogicalReplication(NEON, laterProject);
+        OperationInfo rest = DrainWorld.awaitEnd(strata(), strata().planes().drain(plane).drainOperation());
+        assertThat(rest.state()).as("%s", rest.error()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(strata().planes().get(plane).tenants()).isZero();
+        assertThat(NeonPlanes.project(NEON, laterProject)).isNull();
+        for (Tenant t : List.of(ready, carried, later)) {
+            assertThat(DrainWorld.customers(strata(), t.id())).as(t.slug()).isEqualTo(2);
+            assertThat(strata().tenants().get(t.id()).status()).isEqualTo(TenantStatus.ACTIVE);
+        }
+    }
+
     /**
      * Moves the T1 (with its child) to a database of its own on {@code plane} while the T1 and a
      * neighbour write; checks every table's rows of both tenants at the target, every acknowledged
