@@ -163,6 +163,20 @@ class NeonPlaneMoveTest {
     }
 
     @Test
+    void a_neon_plane_of_another_region_is_refused_before_any_project_is_made() {
+        Tenant t1 = strata().tenants().create(NewTenant.t1("npm-resident").withMode(DATABASE).withRegion("mars-2"));
+
+        assertThatThrownBy(() -> strata().tenants().move(t1.slug(), MoveRequest.to(DATABASE).withPlane(PROJECTS)))
+                .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.MOVE_REFUSED)
+                .hasMessageContaining("region 'mars-2'").hasMessageContaining("--force-region");
+        assertThat(strata().tenants().get(t1.id()).placement()).isEqualTo(t1.placement());
+        assertThat(strata().internals().neonPlacements().of(t1.id())).isEmpty();
+        List<String> names = new java.util.ArrayList<>();
+        NeonPlanes.calls(NEON).get("/projects").body().path("projects").forEach(p -> names.add(p.path("name").asText()));
+        assertThat(names).as("no project made for the tenant").noneMatch(n -> n.contains(t1.id().toString()));
+    }
+
+    @Test
     void draining_a_neon_plane_moves_its_t1s_off_it_once_their_projects_enable_logical_replication() throws Exception {
         String plane = "neon-drained";
         NeonPlanes.addProjectPlane(strata(), NEON, plane);
