@@ -91,19 +91,23 @@ public final class Auditor {
         Map<String, List<AuditedDatabase>> byPlane = new TreeMap<>();
         byPlane.computeIfAbsent(DataPlane.DEFAULT_KEY, k -> new ArrayList<>()).add(
                 new AuditedDatabase(DataPlane.DEFAULT_KEY, names.managementDatabase(), AuditedDatabase.Kind.MANAGEMENT, null));
-        for (String plane : new TreeSet<>(engine.planes().keySet())) {
+        // one snapshot of the planes: one added while the audit runs is audited next time, never half
+        Set<String> planes = new TreeSet<>(engine.planes().keySet());
+        for (String plane : planes) {
             byPlane.computeIfAbsent(plane, k -> new ArrayList<>()).add(
                     new AuditedDatabase(plane, names.templateDatabase(), AuditedDatabase.Kind.TEMPLATE, null));
         }
+        // Neon planes are no servers (no template, not among the planes above): each database is at its own compute
+        Map<String, Boolean> neon = new HashMap<>();
         for (DatabaseRecord db : live) {
-            if (!engine.planes().containsKey(db.dataPlane())) {
+            if (neon.computeIfAbsent(db.dataPlane(), engine.neonPlane()::isNeon)) {
+                onNeon.add(new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
+                continue;
+            }
+            if (!planes.contains(db.dataPlane())) {
                 findings.add(coverage(db.name(), "Database " + db.name() + " is registered on data plane '" + db.dataPlane()
                         + "', which this Strata process is not configured with, so it was not audited. Run the audit "
                         + "where every data plane is configured."));
-                continue;
-            }
-            if (engine.neonPlane().isNeon(db.dataPlane())) {
-                onNeon.add(new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
                 continue;
             }
             byPlane.get(db.dataPlane()).add(

@@ -77,6 +77,16 @@ public final class Provisioner {
         return statusChanges.resume(key, actor);
     }
 
+    /** A suspend by a restore of Strata's own: {@link #suspend} without the check for an open restore. */
+    public Tenant suspendForRestore(String key, String actor) {
+        return statusChanges.suspendForOperation(key, actor);
+    }
+
+    /** A resume by a restore of Strata's own: {@link #resume} without the check for an open restore. */
+    public Tenant resumeForRestore(String key, String actor) {
+        return statusChanges.resumeForOperation(key, actor);
+    }
+
     /** See {@link dev.strata.Tenants#decommission}. */
     public Tenant decommission(String key, boolean cascade, String actor) {
         return decommissioner.decommission(key, cascade, actor);
