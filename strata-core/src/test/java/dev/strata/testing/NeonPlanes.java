@@ -87,8 +87,19 @@ public final class NeonPlanes {
      */
     public static void enableLogicalReplication(NeonLocal neon, String projectId) {
         NeonApiCalls calls = calls(neon);
-        NeonApiCalls.Answer a = calls.send("PATCH", "/projects/" + projectId,
-                "{\"project\":{\"settings\":{\"enable_logical_replication\":true}}}");
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        NeonApiCalls.Answer a;
+        // 423: an operation of the project still runs (Neon runs one at a time); wait for it as a client does
+        while ((a = calls.send("PATCH", "/projects/" + projectId,
+                "{\"project\":{\"settings\":{\"enable_logical_replication\":true}}}")).status() == 423
+                && System.nanoTime() < until) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while enabling logical replication on " + projectId, e);
+            }
+        }
         if (a.status() != 200) {
             throw new IllegalStateException("enabling logical replication on " + projectId + " answered " + a.status()
                     + ": " + a.body());
