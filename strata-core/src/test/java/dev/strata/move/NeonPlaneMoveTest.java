@@ -85,7 +85,7 @@ class NeonPlaneMoveTest {
                 + "-" + t1.id());
         assertThat(MoveWorld.databaseExists(local.database())).as("the source database").isFalse();
 
-        NeonPlanes.enableLogicalReplication(NEON, placement.projectId());
+        enableLogicalReplication(t1);
         moveUnderWriters(t1, child, neighbour, DataPlane.DEFAULT_KEY);
         assertThat(NeonPlanes.project(NEON, placement.projectId())).as("its Neon project, once the routing flipped").isNull();
         assertThat(strata().internals().neonPlacements().of(t1.id())).isEmpty();
@@ -274,6 +274,17 @@ class NeonPlaneMoveTest {
         assertThat(customersSeenBy(t1, child.id())).as("the T1 reads its child's rows").isEqualTo(childBefore.get("customers"));
         Shop.seed(strata(), t1.id(), "after the move to " + plane);
         return target;
+    }
+
+    /**
+     * Enables logical replication on the Neon T1's project. Neon restarts the project's computes to
+     * apply it, ending every session: this process's pooled connections to the T1 are dropped with them
+     * (as a pool finds them broken), so that the writers start on fresh ones.
+     */
+    private void enableLogicalReplication(Tenant t1) {
+        NeonPlanes.enableLogicalReplication(NEON, strata().internals().neonPlacements().of(t1.id()).orElseThrow().projectId());
+        Placement p = strata().tenants().get(t1.id()).placement();
+        strata().internals().pools().closePool(new dev.strata.internal.pool.DatabaseKey(p.dataPlane(), p.database()));
     }
 
     private long customersSeenBy(Tenant reader, UUID owner) throws SQLException {
