@@ -13,7 +13,7 @@ import java.sql.Statement;
  * records never disagree (as with an origin's {@code pg_replication_origin_xact_setup}). The row
  * is locked by each apply transaction, so two apply sessions of one capture never interleave
  * batches; the schema {@value #SCHEMA} is owned by the administrator, granted to nobody, and
- * dropped with its last row. Stateless; thread-safe.
+ * dropped with its last row (by the last capture of the database to stop). Stateless; thread-safe.
  */
 final class AppliedPositionTable {
     static final String SCHEMA = "strata_capture";
@@ -84,10 +84,29 @@ final class AppliedPositionTable {
                 ps.execute();
             }
         }
-        if (!table || !CaptureConnections.exists(c, "SELECT 1 FROM " + TABLE + " LIMIT 1")) {
+        if (!table) {
             try (Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             }
+            return;
+        }
+        // the last capture of the database drops the schema: under the table's lock, which an apply
+        // transaction of another capture holds (then that capture drops it when it stops)
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("LOCK TABLE " + TABLE + " IN ACCESS EXCLUSIVE MODE NOWAIT");
+            if (!CaptureConnections.exists(c, "SELECT 1 FROM " + TABLE + " LIMIT 1")) {
+                s.execute("DROP SCHEMA " + SCHEMA + " CASCADE");
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            if (!"55P03".equals(e.getSQLState())) { // lock_not_available: another capture is applying
+                throw e;
+            }
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 }
