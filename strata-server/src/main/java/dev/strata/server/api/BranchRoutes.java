@@ -40,11 +40,17 @@ final class BranchRoutes {
     }
 
     private void list(Context ctx) {
-        QueryParameters.of(ctx);
+        QueryParameters query = QueryParameters.of(ctx, Pagination.withPaging());
         Tenant tenant = Authorizer.tenant(ctx);
+        Pagination paging = Pagination.of(query, "branches:" + tenant.id());
         List<BranchView> branches = strata.branches().list(tenant.id().toString()).stream()
-                .map(b -> BranchView.of(b, tenant.slug())).toList();
-        ctx.json(Map.of("branches", branches));
+                .map(b -> BranchView.of(b, tenant.slug()))
+                .sorted(java.util.Comparator.comparing(BranchView::name)).toList();
+        Pagination.Page<BranchView> page = paging.page(branches, BranchView::name, String::compareTo);
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("branches", page.items());
+        answer.put("next_cursor", page.nextCursor());
+        ctx.json(answer);
     }
 
     private void create(Context ctx) {

@@ -50,7 +50,8 @@ final class KeyRoutes {
     }
 
     private void list(Context ctx) {
-        QueryParameters query = QueryParameters.of(ctx, "tenant");
+        QueryParameters query = QueryParameters.of(ctx, Pagination.withPaging("tenant"));
+        Pagination paging = Pagination.of(query, "keys", query.value("tenant"));
         Caller caller = Caller.of(ctx);
         UUID tenant = query.get("tenant") == null ? null : caller.visible(strata, query.get("tenant")).id();
         Instant now = Instant.now();
@@ -58,8 +59,20 @@ final class KeyRoutes {
         List<KeyView> views = keys.list().stream()
                 .filter(k -> caller.sees(tenants, k.tenantId()))
                 .filter(k -> tenant == null || tenant.equals(k.tenantId()))
-                .map(k -> KeyView.of(k, now)).toList();
-        ctx.json(Map.of("keys", views));
+                .map(k -> KeyView.of(k, now))
+                .sorted(java.util.Comparator.comparing(KeyRoutes::position).reversed())
+                .toList();
+        Pagination.Page<KeyView> page = paging.page(views, KeyRoutes::position, java.util.Comparator.reverseOrder());
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("keys", page.items());
+        answer.put("next_cursor", page.nextCursor());
+        ctx.json(answer);
+    }
+
+    /** A key's place in the listing, newest first: its creation (fixed-width microseconds) then its id, as text. */
+    private static String position(KeyView k) {
+        long micros = k.createdAt().getEpochSecond() * 1_000_000L + k.createdAt().getNano() / 1_000;
+        return String.format("%019d", micros) + "\t" + k.id();
     }
 
     private void create(Context ctx) {

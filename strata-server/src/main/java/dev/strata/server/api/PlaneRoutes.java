@@ -55,8 +55,15 @@ final class PlaneRoutes {
     }
 
     private void list(Context ctx) {
-        QueryParameters.of(ctx);
-        ctx.json(Map.of("planes", strata.planes().list().stream().map(this::view).toList()));
+        QueryParameters query = QueryParameters.of(ctx, Pagination.withPaging());
+        Pagination paging = Pagination.of(query, "planes");
+        List<PlaneView> planes = strata.planes().list().stream().map(this::view)
+                .sorted(java.util.Comparator.comparing(PlaneView::key)).toList();
+        Pagination.Page<PlaneView> page = paging.page(planes, PlaneView::key, String::compareTo);
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("planes", page.items());
+        answer.put("next_cursor", page.nextCursor());
+        ctx.json(answer);
     }
 
     private void show(Context ctx) {

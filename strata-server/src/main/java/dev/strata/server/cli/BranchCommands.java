@@ -92,10 +92,12 @@ public final class BranchCommands implements Runnable {
     static final class List extends ClientCommand {
         @Parameters(paramLabel = "T1", description = "Id or slug of the T1.")
         String t1;
+        @picocli.CommandLine.Mixin
+        Paging paging;
 
         @Override
         int run(ApiClient api) {
-            JsonNode answer = api.get(path(t1));
+            JsonNode answer = list(api, path(t1), java.util.Map.of(), "branches", paging);
             if (json()) {
                 printJson(answer);
                 return 0;
@@ -107,6 +109,7 @@ public final class BranchCommands implements Runnable {
                         text(b, "created_at"));
             }
             table.print(out());
+            hintNextPage(answer);
             return 0;
         }
     }

@@ -141,12 +141,14 @@ public final class KeysCommand implements Runnable {
     static final class List extends ClientCommand {
         @Option(names = "--tenant", paramLabel = "KEY", description = "Only the keys of this tenant (id or slug).")
         String tenant;
+        @picocli.CommandLine.Mixin
+        Paging paging;
 
         @Override
         int run(ApiClient api) {
             Map<String, String> filters = new LinkedHashMap<>();
             filters.put("tenant", tenant);
-            JsonNode answer = api.get("/v1/keys" + ApiClient.query(filters));
+            JsonNode answer = list(api, "/v1/keys", filters, "keys", paging);
             if (json()) {
                 printJson(answer);
                 return 0;
@@ -157,6 +159,7 @@ public final class KeysCommand implements Runnable {
                         text(k, "created_at"), text(k, "expires_at"), text(k, "last_used_at"), text(k, "revoked_at"));
             }
             table.print(out());
+            hintNextPage(answer);
             return 0;
         }
     }

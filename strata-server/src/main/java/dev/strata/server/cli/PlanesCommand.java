@@ -238,9 +238,12 @@ public final class PlanesCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the data planes.")
     static final class List extends ClientCommand {
+        @picocli.CommandLine.Mixin
+        Paging paging;
+
         @Override
         int run(ApiClient api) {
-            JsonNode answer = api.get("/v1/planes");
+            JsonNode answer = list(api, "/v1/planes", java.util.Map.of(), "planes", paging);
             if (json()) {
                 printJson(answer);
                 return 0;
@@ -253,6 +256,7 @@ public final class PlanesCommand implements Runnable {
                         text(p, "tenants"), text(p, "wal_level"), text(p, "address"));
             }
             table.print(out());
+            hintNextPage(answer);
             return 0;
         }
     }
