@@ -15,13 +15,18 @@ import static dev.strata.internal.sql.Identifiers.quote;
  * What the fan-out compares a migrated tenant target with, instead of re-running every refusal
  * check on it: a digest of everything in the schema that the refusals and the audit look at, and
  * the evidence that nothing outside the schema was touched. Read in ONE query inside the target's
- * transaction, from the catalogs of the schema (index lookups) and of the few non-tenant schemas.
+ * transaction: {@code pg_class}, {@code pg_proc} and {@code pg_type} have no index on the schema,
+ * so each is scanned once (for the schema and for the few non-tenant schemas together; these scans
+ * see every relation and function, whatever else the catalogs say about them), everything else
+ * through indexes from there.
  *
  * <ul>
  * <li>{@link Snapshot#schema()}: a line for each of the schema's relations (kind, row security, options,
  * persistence, declared reference data, app-role owner), columns (type, nullability, identity,
- * generated, default), constraints, indexes, policies (their roles and expressions; not the
- * placement guard, tenant-specific, which {@link TenantTableSafety#secure} has just put right), triggers, rules, view definitions,
+ * generated, default), constraints, indexes, policies (their roles and expressions; of the
+ * placement guard, whose expression is tenant-specific and which {@link TenantTableSafety#secure}
+ * has just put right, only whether each tenant table has one exactly where it must: in a tenant
+ * schema, and in a shared schema beside tenant schemas), triggers, rules, view definitions,
  * inheritance, functions (security definer, leakproof, settings, body), types, and the privileges
  * beyond the standard ones Strata grants the app roles (every grant to PUBLIC, anything with grant
  * option, anything a tenant table, view, reference table or sequence would not get from Strata).
@@ -72,13 +77,25 @@ final class SchemaFingerprint {
                 SELECT 0::oid AS oid
                 UNION ALL
                 SELECT r.oid FROM pg_roles r, p WHERE r.rolname = p.t1 OR starts_with(r.rolname, p.prefix)),
+            ns AS (SELECT n.oid, n.nspowner, n.nspacl FROM pg_namespace n, p WHERE n.nspname = p.schema),
             outside_ns AS (
                 SELECT n.oid, n.xmin FROM pg_namespace n, p
-                 WHERE n.nspname <> p.schema AND n.nspname !~ '^t_[0-9a-f]{32}$'
+                 -- not a tenant schema: NOT nspname ~ '^t_[0-9a-f]{32}$', without a regular expression
+                 -- per schema of the database (the costliest part of this scan with many of them)
+                 WHERE n.nspname <> p.schema
+                   AND NOT (starts_with(n.nspname, 't_') AND length(n.nspname) = 34
+                            AND ltrim(substr(n.nspname, 3), '0123456789abcdef') = '')
                    AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
                    AND n.nspname NOT IN ('pg_catalog', 'information_schema')),
+            -- pg_class and pg_proc have no index on the schema: each is scanned once, for the
+            -- schema and for what lies outside it together
+            scanned_ns AS (SELECT oid FROM outside_ns UNION ALL SELECT oid FROM ns),
+            cls AS MATERIALIZED (
+                SELECT c.oid, c.relnamespace, c.xmin FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM scanned_ns)),
+            procs AS MATERIALIZED (
+                SELECT f.oid, f.pronamespace, f.xmin FROM pg_proc f WHERE f.pronamespace IN (SELECT oid FROM scanned_ns)),
             outside_rel AS MATERIALIZED (
-                SELECT c.oid, c.xmin FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM outside_ns)),
+                SELECT c.oid, c.xmin FROM cls c WHERE c.relnamespace IN (SELECT oid FROM outside_ns)),
             -- one scan of each catalog: how many rows, and whether one is as new as this transaction
             seen AS (
                 SELECT 'schemas' AS k, count(*) AS n, coalesce(bool_or(age(x.xmin) <= 0), false) AS fresh FROM outside_ns x
@@ -104,7 +121,7 @@ final class SchemaFingerprint {
                            SELECT x.xmin FROM pg_rewrite x WHERE x.ev_class = r.oid OFFSET 0) x
                 UNION ALL
                 SELECT 'functions', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
-                  FROM pg_proc x WHERE x.pronamespace IN (SELECT oid FROM outside_ns)
+                  FROM procs x WHERE x.pronamespace IN (SELECT oid FROM outside_ns)
                 UNION ALL
                 SELECT 'event triggers', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_event_trigger x
                 UNION ALL
@@ -138,17 +155,25 @@ final class SchemaFingerprint {
             """;
 
     private static final String FULL = """
-            , ns AS (SELECT n.oid, n.nspowner, n.nspacl FROM pg_namespace n, p WHERE n.nspname = p.schema),
-            rel AS MATERIALIZED (
+            , rel AS MATERIALIZED (
                 SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity,
                        c.reloptions, c.relpersistence, c.relispartition,
+                       EXISTS (SELECT 1 FROM pg_policy g WHERE g.polrelid = c.oid AND g.polname = 'strata_placement_guard'
+                                                         AND NOT g.polpermissive AND g.polcmd = '*' AND g.polroles = '{0}')
+                           AS guarded,
                        coalesce((SELECT true FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
                                                                   AND NOT a.attisdropped), false) AS tenant,
                        starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), p.marker)
                        OR EXISTS (SELECT 1 FROM pg_inherits i
                                    WHERE i.inhrelid = c.oid
                                      AND starts_with(coalesce(obj_description(i.inhparent, 'pg_class'), ''), p.marker)) AS declared
-                  FROM pg_class c CROSS JOIN p WHERE c.relnamespace = (SELECT oid FROM ns)),
+                  FROM cls x JOIN pg_class c ON c.oid = x.oid CROSS JOIN p WHERE x.relnamespace = (SELECT oid FROM ns)),
+            -- a tenant schema's tenant tables carry the placement guard, and so do those of a shared
+            -- schema beside tenant schemas; none other does (its expression is tenant-specific)
+            guard AS (
+                SELECT p.schema ~ '^t_[0-9a-f]{32}$'
+                       OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname ~ '^t_[0-9a-f]{32}$') AS expected
+                  FROM p),
             allowed AS (
                 SELECT r.oid, CASE
                            WHEN r.relkind IN ('r', 'p') AND r.tenant THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']
@@ -175,6 +200,8 @@ final class SchemaFingerprint {
                 SELECT concat_ws(' ', 'relation', quote_ident(r.relname), r.relkind, r.relrowsecurity, r.relforcerowsecurity,
                                  r.reloptions::text, r.relpersistence, r.relispartition, r.tenant, r.declared,
                                  r.relowner IN (SELECT oid FROM app_side),
+                                 CASE WHEN r.tenant AND r.relkind IN ('r', 'p')
+                                      THEN 'guard ' || (r.guarded = (SELECT expected FROM guard)) END,
                                  (SELECT string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC'
                                                          WHEN a.grantee IN (SELECT oid FROM app_side) THEN 'APP'
                                                          ELSE pg_get_userbyid(a.grantee) END
@@ -241,7 +268,7 @@ final class SchemaFingerprint {
                                                     || ':' || a.privilege_type || ':' || a.is_grantable, ',' ORDER BY 1)
                                     FROM aclexplode(f.proacl) a
                                    WHERE a.grantee <> f.proowner AND (a.is_grantable OR a.grantee NOT IN (SELECT oid FROM app_side))))
-                  FROM pg_proc f WHERE f.pronamespace = (SELECT oid FROM ns)
+                  FROM procs x JOIN pg_proc f ON f.oid = x.oid WHERE x.pronamespace = (SELECT oid FROM ns)
                 UNION ALL
                 SELECT concat_ws(' ', 'type', quote_ident(t.typname), t.typtype, t.typowner IN (SELECT oid FROM app_side))
                   FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM ns))
