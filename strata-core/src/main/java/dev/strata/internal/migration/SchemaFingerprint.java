@@ -2,14 +2,13 @@ package dev.strata.internal.migration;
 
 import dev.strata.internal.sql.PhysicalNames;
 
+import org.postgresql.PGStatement;
+
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Objects;
-
-import static dev.strata.internal.sql.Identifiers.literal;
-import static dev.strata.internal.sql.Identifiers.quote;
 
 /**
  * What the fan-out compares a migrated tenant target with, instead of re-running every refusal
@@ -30,7 +29,7 @@ import static dev.strata.internal.sql.Identifiers.quote;
  * inheritance, functions (security definer, leakproof, settings, body), types, and the privileges
  * beyond the standard ones Strata grants the app roles (every grant to PUBLIC, anything with grant
  * option, anything a tenant table, view, reference table or sequence would not get from Strata).
- * Names are printed relative to the schema (its name appears nowhere), roles as {@code PUBLIC},
+ * Names are printed relative to the schema (its qualification replaced by {@code @.}), roles as {@code PUBLIC},
  * {@code APP} (this installation's app roles and the T1 context role) or their names, the owner
  * left out: a tenant target equals its template exactly when the schema has the same objects with
  * the same security-relevant properties.</li>
@@ -71,8 +70,9 @@ final class SchemaFingerprint {
     }
 
     private static final String PARAMS = """
-            WITH p AS (SELECT CAST(%s AS text) AS schema, CAST(%s AS text) AS t1, CAST(%s AS text) AS prefix,
-                              CAST(%s AS text) AS marker),
+            WITH p AS (SELECT x.*, quote_ident(x.schema) || '.' AS q
+                         FROM (SELECT CAST(%s AS text) AS schema, CAST(%s AS text) AS t1, CAST(%s AS text) AS prefix,
+                                      CAST(%s AS text) AS marker) x),
             app_side AS (
                 SELECT 0::oid AS oid
                 UNION ALL
@@ -210,12 +210,12 @@ final class SchemaFingerprint {
                                    WHERE a.grantee <> r.relowner
                                      AND NOT (a.grantee <> 0 AND a.grantee IN (SELECT oid FROM app_side) AND NOT a.is_grantable
                                               AND a.privilege_type = ANY (al.privileges))),
-                                 CASE WHEN r.relkind IN ('v', 'm') THEN md5(pg_get_viewdef(r.oid, true)) END)
+                                 CASE WHEN r.relkind IN ('v', 'm') THEN md5(replace(pg_get_viewdef(r.oid, true), (SELECT q FROM p), '@.')) END)
                   FROM rel r JOIN allowed al ON al.oid = r.oid
                 UNION ALL
                 SELECT concat_ws(' ', 'column', quote_ident(r.relname), quote_ident(a.attname),
-                                 format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity, a.attgenerated,
-                                 (SELECT md5(pg_get_expr(d.adbin, d.adrelid, true)) FROM pg_attrdef d
+                                 replace(format_type(a.atttypid, a.atttypmod), (SELECT q FROM p), '@.'), a.attnotnull, a.attidentity, a.attgenerated,
+                                 (SELECT md5(replace(pg_get_expr(d.adbin, d.adrelid, true), (SELECT q FROM p), '@.')) FROM pg_attrdef d
                                    WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum),
                                  (SELECT string_agg(CASE WHEN x.grantee = 0 THEN 'PUBLIC'
                                                          WHEN x.grantee IN (SELECT oid FROM app_side) THEN 'APP'
@@ -230,38 +230,38 @@ final class SchemaFingerprint {
                                        WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped OFFSET 0) a
                 UNION ALL
                 SELECT concat_ws(' ', 'constraint', quote_ident(r.relname), quote_ident(k.conname), k.contype,
-                                 pg_get_constraintdef(k.oid, true))
+                                 replace(pg_get_constraintdef(k.oid, true), (SELECT q FROM p), '@.'))
                   FROM rel r CROSS JOIN LATERAL (SELECT k.* FROM pg_constraint k WHERE k.conrelid = r.oid OFFSET 0) k
                 UNION ALL
-                SELECT concat_ws(' ', 'index', quote_ident(r.relname), pg_get_indexdef(i.indexrelid, 0, true))
+                SELECT concat_ws(' ', 'index', quote_ident(r.relname), replace(pg_get_indexdef(i.indexrelid, 0, true), (SELECT q FROM p), '@.'))
                   FROM rel r CROSS JOIN LATERAL (SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = r.oid OFFSET 0) i
                 UNION ALL
                 SELECT concat_ws(' ', 'policy', quote_ident(r.relname), quote_ident(pol.polname), pol.polcmd, pol.polpermissive,
                                  ARRAY(SELECT CASE WHEN x = 0 THEN 'PUBLIC' WHEN x IN (SELECT oid FROM app_side) THEN 'APP'
                                                    ELSE pg_get_userbyid(x) END
                                          FROM unnest(pol.polroles) x ORDER BY 1)::text,
-                                 md5(coalesce(pg_get_expr(pol.polqual, pol.polrelid, true), '')),
-                                 md5(coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid, true), '')))
+                                 md5(coalesce(replace(pg_get_expr(pol.polqual, pol.polrelid, true), (SELECT q FROM p), '@.'), '')),
+                                 md5(coalesce(replace(pg_get_expr(pol.polwithcheck, pol.polrelid, true), (SELECT q FROM p), '@.'), '')))
                   FROM rel r CROSS JOIN LATERAL (SELECT pol.* FROM pg_policy pol
                                                   WHERE pol.polrelid = r.oid AND pol.polname <> 'strata_placement_guard'
                                                   OFFSET 0) pol
                 UNION ALL
                 SELECT concat_ws(' ', 'trigger', quote_ident(r.relname), quote_ident(t.tgname), t.tgenabled,
-                                 md5(pg_get_triggerdef(t.oid, true)))
+                                 md5(replace(pg_get_triggerdef(t.oid, true), (SELECT q FROM p), '@.')))
                   FROM rel r CROSS JOIN LATERAL (SELECT t.* FROM pg_trigger t WHERE t.tgrelid = r.oid AND NOT t.tgisinternal
                                                   OFFSET 0) t
                 UNION ALL
                 SELECT concat_ws(' ', 'rule', quote_ident(r.relname), quote_ident(w.rulename), w.ev_enabled,
-                                 md5(pg_get_ruledef(w.oid, true)))
+                                 md5(replace(pg_get_ruledef(w.oid, true), (SELECT q FROM p), '@.')))
                   FROM rel r CROSS JOIN LATERAL (SELECT w.* FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN'
                                                   OFFSET 0) w
                 UNION ALL
-                SELECT concat_ws(' ', 'inherits', quote_ident(r.relname), i.inhparent::regclass::text, i.inhseqno)
+                SELECT concat_ws(' ', 'inherits', quote_ident(r.relname), replace(i.inhparent::regclass::text, (SELECT q FROM p), '@.'), i.inhseqno)
                   FROM rel r CROSS JOIN LATERAL (SELECT i.* FROM pg_inherits i WHERE i.inhrelid = r.oid OFFSET 0) i
                 UNION ALL
-                SELECT concat_ws(' ', 'function', quote_ident(f.proname), oidvectortypes(f.proargtypes), f.prokind, f.prosecdef,
+                SELECT concat_ws(' ', 'function', quote_ident(f.proname), replace(oidvectortypes(f.proargtypes), (SELECT q FROM p), '@.'), f.prokind, f.prosecdef,
                                  f.proleakproof, f.proconfig::text, f.provolatile, md5(coalesce(f.prosrc, '')),
-                                 f.prorettype::regtype::text, f.proowner IN (SELECT oid FROM app_side),
+                                 replace(f.prorettype::regtype::text, (SELECT q FROM p), '@.'), f.proowner IN (SELECT oid FROM app_side),
                                  (SELECT string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC'
                                                          WHEN a.grantee IN (SELECT oid FROM app_side) THEN 'APP'
                                                          ELSE pg_get_userbyid(a.grantee) END
@@ -278,30 +278,60 @@ final class SchemaFingerprint {
             """;
 
     /**
-     * The whole snapshot of {@code schema}, inside the caller's transaction. Sets the
-     * transaction's {@code search_path} to the schema alone (so names print relative to it).
+     * The whole snapshot of {@code schema}, inside the caller's transaction (whose settings it
+     * leaves as they were).
      */
     Snapshot read(Connection c, String schema) throws SQLException {
-        return query(c, schema, PARAMS + FULL);
+        return query(c, schema, readSql);
     }
 
     /** Only what lies outside {@code schema}: the counts a later {@link #read} is compared with. */
     Snapshot outside(Connection c, String schema) throws SQLException {
-        return query(c, schema, PARAMS + OUTSIDE_ONLY);
+        return query(c, schema, outsideSql);
     }
 
-    private Snapshot query(Connection c, String schema, String template) throws SQLException {
-        String sql = template.formatted(literal(schema), literal(names.t1ContextRole()), literal(names.namespace() + "_app_"),
-                literal(TenantTableSafety.REFERENCE_DATA));
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL search_path = " + quote(schema) + ", pg_catalog;\n" + sql);
-            while (!s.getMoreResults() && s.getUpdateCount() != -1) {
-                // the SET; the snapshot comes next
+    /**
+     * The query as one prepared statement whose text is the same for every schema (names are
+     * parameters), planned once per connection: a generic plan ({@code plan_cache_mode}), under a
+     * fixed {@code search_path} ({@code pg_catalog}: a cached plan is made again whenever the
+     * search_path changes). So PostgreSQL prints the schema's own objects qualified, and the
+     * query replaces {@code <schema>.} by {@code @.} wherever names are printed: the lines read
+     * alike on every schema, while objects of other schemas keep their qualification (and
+     * {@code pg_catalog}'s none). Both settings are saved, set and put back around it in the same
+     * round trip.
+     */
+    private static String prepared(String query) {
+        return "SELECT set_config('strata.fingerprint_search_path', current_setting('search_path'), true), "
+                + "set_config('strata.fingerprint_plan_cache_mode', current_setting('plan_cache_mode'), true), "
+                + "set_config('search_path', 'pg_catalog', true), set_config('plan_cache_mode', 'force_generic_plan', true);\n"
+                + query.formatted("?", "?", "?", "?") + ";\n"
+                + "SELECT set_config('search_path', current_setting('strata.fingerprint_search_path'), true), "
+                + "set_config('plan_cache_mode', current_setting('strata.fingerprint_plan_cache_mode'), true)";
+    }
+
+    private final String readSql = prepared(PARAMS + FULL);
+    private final String outsideSql = prepared(PARAMS + OUTSIDE_ONLY);
+
+    private Snapshot query(Connection c, String schema, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (ps.isWrapperFor(PGStatement.class)) {
+                ps.unwrap(PGStatement.class).setPrepareThreshold(1); // a named statement from the first use
             }
-            try (ResultSet rs = s.getResultSet()) {
+            ps.setString(1, schema);
+            ps.setString(2, names.t1ContextRole());
+            ps.setString(3, names.namespace() + "_app_");
+            ps.setString(4, TenantTableSafety.REFERENCE_DATA);
+            ps.execute(); // the settings saved and set
+            if (!ps.getMoreResults()) {
+                throw new IllegalStateException("no answer to the fingerprint query");
+            }
+            Snapshot snapshot;
+            try (ResultSet rs = ps.getResultSet()) {
                 rs.next();
-                return new Snapshot(rs.getString(1), rs.getBoolean(2), rs.getString(3));
+                snapshot = new Snapshot(rs.getString(1), rs.getBoolean(2), rs.getString(3));
             }
+            ps.getMoreResults(); // the settings put back
+            return snapshot;
         }
     }
 }
