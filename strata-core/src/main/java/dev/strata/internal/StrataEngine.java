@@ -335,6 +335,13 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                     Migrations.migratePlatform(plane.adminDataSource(db.name()), names);
                 }
             } catch (SQLException | RuntimeException e) {
+                if (SqlStates.is(e, SqlStates.INVALID_CATALOG_NAME)) {
+                    // dropped behind Strata's back, or by a decommission that died before recording it: starting
+                    // lets the recovery finish that decommission; its tenants get DATABASE_ERROR, the audit reports it
+                    LOG.error("Database {} on data plane '{}' is registered but does not exist: its tenants fail until "
+                            + "it is restored or they are decommissioned ('strata audit' lists it)", db.name(), plane.key());
+                    continue;
+                }
                 if (DataPlane.DEFAULT_KEY.equals(plane.key()) || !SqlStates.isUnavailable(e)) {
                     throw e;
                 }

@@ -5,12 +5,8 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.StrataException;
 import dev.strata.Tenant;
-import dev.strata.neonlocal.NeonLocal;
-import dev.strata.testing.AppSchemas;
 import dev.strata.testing.Documents;
-import dev.strata.testing.NeonPlanes;
-import dev.strata.testing.StrataFixture;
-import org.junit.jupiter.api.AfterEach;
+import dev.strata.testing.NeonPlaneExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,18 +26,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class NeonAnalyticsTest {
     static final String PLANE = "neon-t0";
-    static final NeonLocal NEON = NeonPlanes.shared();
 
     @RegisterExtension
-    static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.DOCUMENTS)
-            .withSetUp(s -> NeonPlanes.addProjectPlane(s, NEON, PLANE));
+    static final NeonPlaneExtension NEON = NeonPlaneExtension.projectPlane(PLANE);
 
-    private final Strata strata = FIXTURE.strata();
-
-    @AfterEach
-    void every_call_has_the_shapes_of_neons_api() {
-        NeonPlanes.checkShapes(NEON);
-    }
+    private final Strata strata = NEON.strata();
 
     @Test
     void rows_of_a_neon_t1_and_its_t2s_come_back_tagged_with_their_tenant_next_to_a_local_t1s() throws Exception {
@@ -112,9 +101,7 @@ class NeonAnalyticsTest {
         // a second T1 on the plane: both targets find the shared reader refused and repair it at once
         Tenant other = strata.tenants().create(NewTenant.t1("na-old-2").withPlane(PLANE));
         Documents.insert(strata, other.id(), "also from before");
-        String database = neon.placement().database();
-        try (Connection c = strata.internals().neonPlane().of(PLANE, database).openAdmin(database);
-             Statement s = c.createStatement()) {
+        try (Connection c = NEON.ownerConnection(neon); Statement s = c.createStatement()) {
             s.execute("SET ROLE neon_superuser");
             s.execute("ALTER ROLE " + strata.config().namespace() + "_t0_reader NOLOGIN PASSWORD NULL");
             try (var rs = s.executeQuery("SELECT rolcanlogin FROM pg_roles WHERE rolname = '"

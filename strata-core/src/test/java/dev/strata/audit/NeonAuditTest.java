@@ -4,16 +4,9 @@ import dev.strata.IsolationMode;
 import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
-import dev.strata.neonlocal.NeonLocal;
-import dev.strata.testing.AppSchemas;
-import dev.strata.testing.NeonPlanes;
-import dev.strata.testing.StrataFixture;
-import org.junit.jupiter.api.AfterEach;
+import dev.strata.testing.NeonPlaneExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.sql.Connection;
-import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,27 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * table weakened there by its owner is a violation.
  */
 class NeonAuditTest {
-    static final String PLANE = "neon-audit";
-    static final NeonLocal NEON = NeonPlanes.shared();
-
     @RegisterExtension
-    static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.DOCUMENTS)
-            .withSetUp(s -> NeonPlanes.addProjectPlane(s, NEON, PLANE));
+    static final NeonPlaneExtension NEON = NeonPlaneExtension.projectPlane("neon-audit");
 
-    private final Strata strata = FIXTURE.strata();
-
-    @AfterEach
-    void every_call_has_the_shapes_of_neons_api() {
-        NeonPlanes.checkShapes(NEON);
-    }
-
-    private void asOwner(Tenant t1, String sql) throws Exception {
-        String database = t1.placement().database();
-        try (Connection c = strata.internals().neonPlane().of(PLANE, database).openAdmin(database);
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
+    private final Strata strata = NEON.strata();
 
     /** A statement on the database the owner is connected to (its name inside the compute), for {@code role}. */
     private static String onTheDatabase(String statement, String role) {
@@ -52,7 +28,7 @@ class NeonAuditTest {
 
     @Test
     void a_clean_neon_t1_with_t2s_in_every_mode_it_allows_passes_and_is_listed_as_checked() {
-        Tenant t1 = strata.tenants().create(NewTenant.t1("au-clean").withPlane(PLANE));
+        Tenant t1 = strata.tenants().create(NewTenant.t1("au-clean").withPlane(NEON.plane()));
         strata.tenants().create(NewTenant.t2("au-clean-rls", "au-clean").withMode(IsolationMode.RLS));
         strata.tenants().create(NewTenant.t2("au-clean-schema", "au-clean").withMode(IsolationMode.SCHEMA));
         strata.tenants().create(NewTenant.t1("au-local"));
@@ -66,8 +42,8 @@ class NeonAuditTest {
 
     @Test
     void a_table_its_owner_weakened_in_a_neon_t1_is_a_violation() throws Exception {
-        Tenant t1 = strata.tenants().create(NewTenant.t1("au-weak").withPlane(PLANE));
-        asOwner(t1, "ALTER TABLE app.documents NO FORCE ROW LEVEL SECURITY");
+        Tenant t1 = strata.tenants().create(NewTenant.t1("au-weak").withPlane(NEON.plane()));
+        NEON.asOwner(t1, "ALTER TABLE app.documents NO FORCE ROW LEVEL SECURITY");
 
         AuditReport report = strata.audit();
 
@@ -77,15 +53,15 @@ class NeonAuditTest {
                     assertThat(f.database()).isEqualTo(t1.placement().database());
                     assertThat(f.object()).contains("documents");
                 });
-        asOwner(t1, "ALTER TABLE app.documents FORCE ROW LEVEL SECURITY");
+        NEON.asOwner(t1, "ALTER TABLE app.documents FORCE ROW LEVEL SECURITY");
         assertThat(strata.audit().findings()).filteredOn(f -> t1.placement().database().equals(f.database())).isEmpty();
     }
 
     @Test
     void a_privilege_on_the_database_granted_to_a_neon_t1s_app_role_is_a_violation_of_the_server_wide_rules() throws Exception {
-        Tenant t1 = strata.tenants().create(NewTenant.t1("au-temp").withPlane(PLANE));
+        Tenant t1 = strata.tenants().create(NewTenant.t1("au-temp").withPlane(NEON.plane()));
         String appRole = strata.internals().names().appRole(t1.placement().database());
-        asOwner(t1, onTheDatabase("GRANT TEMPORARY ON DATABASE %I TO %I", appRole));
+        NEON.asOwner(t1, onTheDatabase("GRANT TEMPORARY ON DATABASE %I TO %I", appRole));
 
         AuditReport report = strata.audit();
 
@@ -95,7 +71,7 @@ class NeonAuditTest {
                     assertThat(f.database()).isEqualTo(t1.placement().database());
                     assertThat(f.object()).isEqualTo(appRole);
                 });
-        asOwner(t1, onTheDatabase("REVOKE TEMPORARY ON DATABASE %I FROM %I", appRole));
+        NEON.asOwner(t1, onTheDatabase("REVOKE TEMPORARY ON DATABASE %I FROM %I", appRole));
         assertThat(strata.audit().findings()).filteredOn(f -> t1.placement().database().equals(f.database())).isEmpty();
     }
 }

@@ -115,6 +115,31 @@ class RestoreCrashTest {
         assertThat(strata().tenants().get(s.tenant().id()).status()).isEqualTo(TenantStatus.ACTIVE);
     }
 
+    @ParameterizedTest(name = "crash at {0}: an operator's resume and suspend are refused until the restore ends")
+    @EnumSource(value = RestoreStep.class, names = {"REPLACE_DATA", "RESUME"})
+    void a_tenant_held_suspended_by_a_restore_is_not_resumed_or_suspended_by_hand(RestoreStep step) throws Exception {
+        Scene s = scene("crash-hands-off-" + step.wireName().replace('_', '-'));
+        UUID restore = crashAt(s, step);
+        assertThat(strata().tenants().get(s.tenant().id()).status()).isEqualTo(TenantStatus.SUSPENDED);
+
+        for (Runnable byHand : List.<Runnable>of(() -> strata().tenants().resume(s.tenant().slug()),
+                () -> strata().tenants().suspend(s.tenant().slug()))) {
+            assertThatThrownBy(byHand::run).isInstanceOfSatisfying(StrataException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.OPERATION_CONFLICT);
+                assertThat(e.getMessage()).contains("is being restored", restore.toString());
+            });
+        }
+        assertThat(strata().tenants().get(s.tenant().id()).status()).as("unchanged").isEqualTo(TenantStatus.SUSPENDED);
+        assertThat(strata().tenants().history(s.tenant().slug())).filteredOn(e -> e.action().equals("resumed")).isEmpty();
+
+        assertThat(strata().operations().resume(restore).state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(strata().tenants().get(s.tenant().id()).status()).isEqualTo(TenantStatus.ACTIVE);
+        assertThat(BackupWorld.rows(s.tenant())).isEqualTo(s.backedUp());
+        strata().tenants().suspend(s.tenant().slug());
+        assertThat(strata().tenants().resume(s.tenant().slug()).status()).as("by hand again once it ended")
+                .isEqualTo(TenantStatus.ACTIVE);
+    }
+
     @org.junit.jupiter.api.Test
     void a_second_restore_while_one_runs_is_refused_and_changes_nothing() throws Exception {
         Scene s = scene("restore-twice");

@@ -10,18 +10,14 @@ import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.internal.neon.NeonApi;
 import dev.strata.internal.neon.NeonPlacement;
-import dev.strata.neonlocal.NeonLocal;
-import dev.strata.testing.AppSchemas;
 import dev.strata.testing.Documents;
+import dev.strata.testing.NeonPlaneExtension;
 import dev.strata.testing.NeonPlanes;
 import dev.strata.testing.NeonT1s;
-import dev.strata.testing.StrataFixture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,34 +32,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rows of then. Every call is checked against Neon's API definition.
  */
 class BranchesOnNeonPlaneTest {
-    static final String PLANE = "neon-br";
-    static final NeonLocal NEON = NeonPlanes.shared();
-
     @RegisterExtension
-    static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.DOCUMENTS)
-            .withSetUp(s -> NeonPlanes.addProjectPlane(s, NEON, PLANE));
+    static final NeonPlaneExtension NEON = NeonPlaneExtension.projectPlane("neon-br");
 
-    private final Strata strata = FIXTURE.strata();
-
-    @AfterEach
-    void shapes() {
-        NeonPlanes.checkShapes(NEON);
-    }
-
-    private NeonPlacement placement(Tenant t1) {
-        return strata.internals().neonPlacements().of(t1.id()).orElseThrow();
-    }
+    private final Strata strata = NEON.strata();
 
     @Test
     void a_dev_branch_of_a_neon_t1_is_a_child_of_its_production_branch_reached_with_its_own_role() throws Exception {
-        Tenant t1 = strata.tenants().create(NewTenant.t1("nb-dev").withPlane(PLANE));
+        Tenant t1 = strata.tenants().create(NewTenant.t1("nb-dev").withPlane(NEON.plane()));
         Documents.insert(strata, t1.id(), "in production");
 
         DevBranch dev = strata.branches().create(t1.slug(), "dev", null);
 
-        NeonApi api = strata.internals().neonPlacements().api(PLANE);
-        assertThat(api.listBranches(placement(t1).projectId())).filteredOn(b -> b.id().equals(dev.neonBranchId()))
-                .singleElement().satisfies(b -> assertThat(b.parentId()).isEqualTo(placement(t1).branchId()));
+        NeonApi api = strata.internals().neonPlacements().api(NEON.plane());
+        assertThat(api.listBranches(NEON.placementOf(t1).projectId())).filteredOn(b -> b.id().equals(dev.neonBranchId()))
+                .singleElement().satisfies(b -> assertThat(b.parentId()).isEqualTo(NEON.placementOf(t1).branchId()));
         try (Connection c = NeonT1s.connect(dev.connectionUri()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class WHERE relname = 'documents'")) {
             rs.next();
@@ -71,24 +54,17 @@ class BranchesOnNeonPlaneTest {
         }
         assertThat(Documents.visible(strata, t1.id())).as("production keeps serving the T1").hasSize(1);
 
-        String project = placement(t1).projectId();
+        String project = NEON.placementOf(t1).projectId();
         strata.tenants().decommission(t1.slug(), true);
-        assertThat(NeonPlanes.project(NEON, project)).as("decommissioning deleted its branches, then its project").isNull();
+        assertThat(NeonPlanes.project(NEON.neon(), project)).as("decommissioning deleted its branches, then its project").isNull();
     }
 
     @Test
     void a_restore_brings_the_t1s_own_transactions_back_to_the_rows_of_then() throws Exception {
-        Tenant t1 = strata.tenants().create(NewTenant.t1("nb-restore").withPlane(PLANE));
+        Tenant t1 = strata.tenants().create(NewTenant.t1("nb-restore").withPlane(NEON.plane()));
         Documents.insert(strata, t1.id(), "kept");
-        NeonPlacement p = placement(t1);
-        NeonApi api = strata.internals().neonPlacements().api(PLANE);
-        long before = historyCopies();
-        api.suspendEndpoint(p.projectId(), p.endpointId());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (historyCopies() <= before && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(500);
+        NeonPlacement p = NEON.placementOf(t1);
+        NeonPlanes.takeHistoryPoint(strata.internals().neonPlacements().api(NEON.plane()), p.projectId(), p.endpointId());
         Instant good = Instant.now();
         Thread.sleep(1100);
         Documents.insert(strata, t1.id(), "a mistake");
@@ -104,15 +80,5 @@ class BranchesOnNeonPlaneTest {
         } while (done.state() == OperationState.RUNNING && System.nanoTime() < until);
         assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(OperationState.SUCCEEDED);
         assertThat(Documents.visible(strata, t1.id())).extracting(Documents.Doc::title).containsExactly("kept");
-    }
-
-    private static long historyCopies() throws Exception {
-        var pg = dev.strata.neonlocal.testing.NeonLocalExtension.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
-                pg.user(), pg.password()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'nl\\_hist\\_%'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

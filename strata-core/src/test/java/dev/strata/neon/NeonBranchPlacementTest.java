@@ -7,13 +7,8 @@ import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
 import dev.strata.internal.neon.NeonPlacement;
-import dev.strata.neonlocal.NeonLocal;
-import dev.strata.testing.AppSchemas;
 import dev.strata.testing.Documents;
-import dev.strata.testing.NeonPlanes;
-import dev.strata.testing.StrataFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import dev.strata.testing.NeonPlaneExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,31 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NeonBranchPlacementTest {
     static final String PLANE = "neon-b";
-    static final NeonLocal NEON = NeonPlanes.start(o -> o.withLimits(700, 40, 3));
-    static final String TEMPLATE = NeonPlanes.createTemplateProject(NEON, "strata-template");
 
     @RegisterExtension
-    static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.DOCUMENTS)
-            .withSetUp(s -> NeonPlanes.addBranchPlane(s, NEON, PLANE, TEMPLATE));
+    static final NeonPlaneExtension FIXTURE = NeonPlaneExtension.branchPlane(PLANE, o -> o.withLimits(700, 40, 3));
 
     private final Strata strata = FIXTURE.strata();
-
-    @AfterEach
-    void every_call_has_the_shapes_of_neons_api() {
-        NeonPlanes.checkShapes(NEON);
-    }
-
-    @AfterAll
-    static void stop() {
-        NEON.close();
-    }
-
-    private NeonPlacement placementOf(Tenant tenant) {
-        return strata.internals().neonPlacements().of(tenant.id()).orElseThrow();
-    }
+    private final String template = FIXTURE.templateProject();
 
     private JsonNode branch(NeonPlacement p) {
-        return NeonPlanes.calls(NEON).get("/projects/" + p.projectId() + "/branches/" + p.branchId()).body().path("branch");
+        return FIXTURE.calls().get("/projects/" + p.projectId() + "/branches/" + p.branchId()).body().path("branch");
     }
 
     @Test
@@ -69,12 +48,12 @@ class NeonBranchPlacementTest {
         Tenant second = strata.tenants().create(NewTenant.t1("nb-second").withPlane(PLANE));
         Tenant third = strata.tenants().create(NewTenant.t1("nb-third").withPlane(PLANE));
 
-        NeonPlacement p1 = placementOf(first);
-        NeonPlacement p2 = placementOf(second);
-        NeonPlacement p3 = placementOf(third);
-        assertThat(p1.projectId()).isEqualTo(TEMPLATE);
-        assertThat(p2.projectId()).as("the template project holds main + 2 branches: its limit").isEqualTo(TEMPLATE);
-        assertThat(p3.projectId()).as("spilled into a new project").isNotEqualTo(TEMPLATE);
+        NeonPlacement p1 = FIXTURE.placementOf(first);
+        NeonPlacement p2 = FIXTURE.placementOf(second);
+        NeonPlacement p3 = FIXTURE.placementOf(third);
+        assertThat(p1.projectId()).isEqualTo(template);
+        assertThat(p2.projectId()).as("the template project holds main + 2 branches: its limit").isEqualTo(template);
+        assertThat(p3.projectId()).as("spilled into a new project").isNotEqualTo(template);
         assertThat(branch(p1).path("name").asText()).isEqualTo("t1-" + first.id());
         assertThat(branch(p1).path("parent_id").asText()).isNotEmpty();
         assertThat(p1.branchId()).isNotEqualTo(p2.branchId());
@@ -90,7 +69,7 @@ class NeonBranchPlacementTest {
         assertThat(Documents.visible(strata, third.id())).extracting(Documents.Doc::title).containsExactly("doc of nb-third");
 
         strata.tenants().decommission("nb-second", true);
-        assertThat(NeonPlanes.calls(NEON).get("/projects/" + p2.projectId() + "/branches/" + p2.branchId()).status())
+        assertThat(FIXTURE.calls().get("/projects/" + p2.projectId() + "/branches/" + p2.branchId()).status())
                 .isEqualTo(404);
         assertThat(Documents.visible(strata, first.id())).extracting(Documents.Doc::title)
                 .containsExactlyInAnyOrder("doc of nb-first", "doc of nb-rows");

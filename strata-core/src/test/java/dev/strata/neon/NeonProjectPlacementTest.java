@@ -15,12 +15,10 @@ import dev.strata.internal.neon.ColdStarts;
 import dev.strata.internal.neon.NeonPlacement;
 import dev.strata.internal.neon.NeonPlacementRecord;
 import dev.strata.neonlocal.NeonLocal;
-import dev.strata.testing.AppSchemas;
 import dev.strata.testing.Documents;
+import dev.strata.testing.NeonPlaneExtension;
 import dev.strata.testing.NeonPlanes;
-import dev.strata.testing.StrataFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,38 +39,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NeonProjectPlacementTest {
     static final String PLANE = "neon-p";
     static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
-    static final NeonLocal NEON = NeonPlanes.shared();
 
     @RegisterExtension
-    static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.DOCUMENTS).configured(b -> b.meterRegistry(METERS))
-            .withSetUp(s -> NeonPlanes.addProjectPlane(s, NEON, PLANE));
+    static final NeonPlaneExtension FIXTURE = NeonPlaneExtension.projectPlane(PLANE).configured(b -> b.meterRegistry(METERS));
 
     private final Strata strata = FIXTURE.strata();
-
-    @AfterEach
-    void every_call_has_the_shapes_of_neons_api() {
-        NeonPlanes.checkShapes(NEON);
-    }
-
-    private NeonPlacement placementOf(Tenant tenant) {
-        return strata.internals().neonPlacements().of(tenant.id()).orElseThrow();
-    }
+    private final NeonLocal neon = FIXTURE.neon();
 
     @Test
     void planes_list_shows_the_neon_plane_with_its_kind_placement_and_api_never_its_key() {
         DataPlaneInfo info = strata.planes().get(PLANE);
         assertThat(info.kind()).isEqualTo("neon");
         assertThat(info.placement()).isEqualTo("project");
-        assertThat(info.address()).isEqualTo(NEON.apiUrl().toString());
+        assertThat(info.address()).isEqualTo(neon.apiUrl().toString());
         assertThat(strata.planes().list()).extracting(DataPlaneInfo::key).contains("default", PLANE);
         assertThat(info.toString()).doesNotContain(NeonPlanes.API_KEY);
-        assertThat(NeonOptions.of(NEON.apiUrl(), NeonPlanes.API_KEY).toString()).doesNotContain(NeonPlanes.API_KEY);
+        assertThat(NeonOptions.of(neon.apiUrl(), NeonPlanes.API_KEY).toString()).doesNotContain(NeonPlanes.API_KEY);
     }
 
     @Test
     void adding_a_plane_with_a_refused_key_an_unreachable_api_or_an_unknown_template_registers_nothing() {
         assertThatThrownBy(() -> strata.planes().add(NewPlane.neon("neon-badkey",
-                NeonOptions.of(NEON.apiUrl(), "not-the-key-0123456789"))))
+                NeonOptions.of(neon.apiUrl(), "not-the-key-0123456789"))))
                 .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.INVALID_ARGUMENT)
                 .hasMessageContaining("refused the API key");
         assertThatThrownBy(() -> strata.planes().add(NewPlane.neon("neon-down",
@@ -80,7 +68,7 @@ class NeonProjectPlacementTest {
                 .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.DATA_PLANE_FAILED)
                 .hasMessageContaining("cannot be reached").hasMessageContaining("Nothing was registered");
         assertThatThrownBy(() -> strata.planes().add(NewPlane.neon("neon-notemplate",
-                NeonOptions.of(NEON.apiUrl(), NeonPlanes.API_KEY).withPlacement(NeonOptions.Layout.BRANCH)
+                NeonOptions.of(neon.apiUrl(), NeonPlanes.API_KEY).withPlacement(NeonOptions.Layout.BRANCH)
                         .withTemplateBranch("br-does-not-exist-123"))))
                 .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.INVALID_ARGUMENT)
                 .hasMessageContaining("br-does-not-exist-123");
@@ -93,8 +81,8 @@ class NeonProjectPlacementTest {
         Tenant t1 = strata.tenants().create(NewTenant.t1("np-own").withPlane(PLANE));
 
         assertThat(t1.placement().dataPlane()).isEqualTo(PLANE);
-        NeonPlacement p = placementOf(t1);
-        JsonNode project = NeonPlanes.project(NEON, p.projectId());
+        NeonPlacement p = FIXTURE.placementOf(t1);
+        JsonNode project = NeonPlanes.project(neon, p.projectId());
         assertThat(project).isNotNull();
         assertThat(project.path("name").asText()).isEqualTo("strata-" + strata.config().namespace().replace('_', '-')
                 + "-" + t1.id());
@@ -184,7 +172,7 @@ class NeonProjectPlacementTest {
 
     @Test
     void a_pooled_neon_plane_sends_tenant_traffic_through_the_endpoints_pooled_address() throws Exception {
-        strata.planes().add(NewPlane.neon("neon-pool", NeonOptions.of(NEON.apiUrl(), NeonPlanes.API_KEY).withPooled(true)));
+        strata.planes().add(NewPlane.neon("neon-pool", NeonOptions.of(neon.apiUrl(), NeonPlanes.API_KEY).withPooled(true)));
         Tenant t1 = strata.tenants().create(NewTenant.t1("np-pooled").withPlane("neon-pool"));
         Tenant kid = strata.tenants().create(NewTenant.t2("np-pooled-kid", "np-pooled"));
         Documents.insert(strata, t1.id(), "mine");
@@ -198,7 +186,7 @@ class NeonProjectPlacementTest {
 
     @Test
     void busy_projects_and_rate_limits_during_provisioning_are_waited_out() throws Exception {
-        NEON.faults().lockNext(2).throttleNext(2);
+        neon.faults().lockNext(2).throttleNext(2);
         Tenant t1 = strata.tenants().create(NewTenant.t1("np-busy").withPlane(PLANE));
         assertThat(t1.status()).isEqualTo(TenantStatus.ACTIVE);
         Documents.insert(strata, t1.id(), "made it");
@@ -208,14 +196,14 @@ class NeonProjectPlacementTest {
     @Test
     void a_failed_neon_operation_is_a_clear_error_and_leaves_no_tenant_and_no_project() {
         UUID id = UUID.randomUUID();
-        NEON.faults().failNextOperations(1);
+        neon.faults().failNextOperations(1);
         assertThatThrownBy(() -> strata.tenants().create(NewTenant.t1("np-fail").withPlane(PLANE).withId(id)))
                 .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.DATA_PLANE_FAILED)
                 .hasMessageContaining("Neon createProject");
         assertThatThrownBy(() -> strata.tenants().get(id)).isInstanceOf(StrataException.class)
                 .hasFieldOrPropertyWithValue("code", ErrorCode.TENANT_NOT_FOUND);
         String name = "strata-" + strata.config().namespace().replace('_', '-') + "-" + id;
-        JsonNode projects = NeonPlanes.calls(NEON).get("/projects").body().path("projects");
+        JsonNode projects = NeonPlanes.calls(neon).get("/projects").body().path("projects");
         for (JsonNode p : projects) {
             assertThat(p.path("name").asText()).isNotEqualTo(name);
         }
@@ -226,14 +214,14 @@ class NeonProjectPlacementTest {
         UUID id = UUID.randomUUID();
         String name = "strata-" + strata.config().namespace().replace('_', '-') + "-" + id;
         String database = strata.config().namespace() + "_t_" + id.toString().replace("-", "");
-        var calls = NeonPlanes.calls(NEON);
+        var calls = NeonPlanes.calls(neon);
         var made = calls.post("/projects", "{\"project\":{\"name\":\"" + name + "\",\"branch\":{\"database_name\":\""
                 + database + "\",\"role_name\":\"strata_owner\"}}}");
         calls.awaitOperations(made.body().path("project").path("id").asText(), made.body());
 
         Tenant t1 = strata.tenants().create(NewTenant.t1("np-adopt").withPlane(PLANE).withId(id));
 
-        assertThat(placementOf(t1).projectId()).isEqualTo(made.body().path("project").path("id").asText());
+        assertThat(FIXTURE.placementOf(t1).projectId()).isEqualTo(made.body().path("project").path("id").asText());
         long named = 0;
         for (JsonNode p : calls.get("/projects").body().path("projects")) {
             named += p.path("name").asText().equals(name) ? 1 : 0;
@@ -245,11 +233,11 @@ class NeonProjectPlacementTest {
     void decommissioning_a_t1_deletes_its_neon_project() {
         Tenant t1 = strata.tenants().create(NewTenant.t1("np-gone").withPlane(PLANE));
         strata.tenants().create(NewTenant.t2("np-gone-kid", "np-gone"));
-        String project = placementOf(t1).projectId();
+        String project = FIXTURE.placementOf(t1).projectId();
 
         strata.tenants().decommission("np-gone", true);
 
-        assertThat(NeonPlanes.project(NEON, project)).isNull();
+        assertThat(NeonPlanes.project(neon, project)).isNull();
         assertThat(strata.internals().neonPlacements().of(t1.id())).isEmpty();
     }
 
@@ -258,7 +246,7 @@ class NeonProjectPlacementTest {
         Tenant t1 = strata.tenants().create(NewTenant.t1("np-cold").withPlane(PLANE));
         double before = METERS.find(ColdStarts.COLD_STARTS).tag("plane", PLANE).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
-        NEON.faults().refuseNextConnections(3);
+        neon.faults().refuseNextConnections(3);
 
         Documents.insert(strata, t1.id(), "after a cold start");
 

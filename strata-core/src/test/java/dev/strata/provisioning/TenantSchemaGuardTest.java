@@ -4,16 +4,15 @@ import dev.strata.IsolationMode;
 import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
-import dev.strata.audit.AuditSeverity;
 import dev.strata.internal.sql.Identifiers;
 import dev.strata.testing.Documents;
+import dev.strata.testing.PlacementGuardProbes;
 import dev.strata.testing.TestStrata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -68,13 +67,7 @@ class TenantSchemaGuardTest {
     @Test
     void a_table_added_to_a_tenant_schema_is_guarded_at_the_next_start() throws SQLException {
         String table = table(vault, "notes");
-        admin(vault, "CREATE TABLE " + table + " (tenant_id uuid NOT NULL REFERENCES platform.tenants (id),"
-                        + " id uuid NOT NULL DEFAULT gen_random_uuid(), title text NOT NULL, PRIMARY KEY (tenant_id, id))",
-                "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
-                "ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY",
-                "CREATE POLICY tenant_isolation ON " + table + " USING (tenant_id = (SELECT platform.current_tenant_id()))"
-                        + " WITH CHECK (tenant_id = (SELECT platform.current_tenant_id()))",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + Identifiers.quote(appRole(vault)));
+        admin(vault, PlacementGuardProbes.unguardedTenantTable(table, appRole(vault)));
         assertThat(insertOwnRow(neighbour, table)).as("an unguarded new table").isNull();
         assertThat(violations()).containsExactly("placement_guard " + table);
 
@@ -174,48 +167,25 @@ class TenantSchemaGuardTest {
         return strata.internals().names().appRole(tenant.placement().database());
     }
 
-    /** Inserts a row carrying the tenant's own id: null if written, else the SQLSTATE of the refusal. */
     private String insertOwnRow(Tenant tenant, String table) {
-        try {
-            strata.useTenant(tenant.id(), scope -> {
-                try (PreparedStatement ps = scope.connection().prepareStatement("INSERT INTO " + table
-                        + " (tenant_id, title) VALUES (?, 'written by " + tenant.slug() + "')")) {
-                    ps.setObject(1, tenant.id());
-                    ps.executeUpdate();
-                }
-            });
-            return null;
-        } catch (SQLException e) {
-            return e.getSQLState();
-        }
+        return PlacementGuardProbes.insertOwnRow(strata, tenant, table);
     }
 
-    /** "check object" of every violation the audit reports. */
     private List<String> violations() {
-        return strata.audit().findings().stream().filter(f -> f.severity() == AuditSeverity.VIOLATION)
-                .map(f -> f.check() + " " + f.object()).toList();
+        return PlacementGuardProbes.violations(strata);
     }
 
     /** The WITH CHECK of the placement guard on app.documents of the tenant's database. */
     private static String sharedGuard(Tenant tenant) throws SQLException {
-        try (Connection c = TestStrata.admin(tenant.placement().database());
-             PreparedStatement ps = c.prepareStatement("SELECT pg_get_expr(polwithcheck, polrelid) FROM pg_policy"
-                     + " WHERE polrelid = 'app.documents'::regclass AND polname = 'strata_placement_guard'")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
+        try (Connection c = TestStrata.admin(tenant.placement().database())) {
+            return PlacementGuardProbes.withCheck(c, "app.documents");
         }
     }
 
     /** The placement guard's USING expression on a table of the tenant's schema. */
     private static String guard(Tenant tenant, String table) throws SQLException {
-        try (Connection c = TestStrata.admin(tenant.placement().database());
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = ?::regclass AND polname = 'strata_placement_guard'")) {
-            ps.setString(1, table(tenant, table));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
+        try (Connection c = TestStrata.admin(tenant.placement().database())) {
+            return PlacementGuardProbes.using(c, table(tenant, table));
         }
     }
 

@@ -5,6 +5,8 @@ import dev.strata.DataPlaneInfo;
 import dev.strata.NeonOptions;
 import dev.strata.NewPlane;
 import dev.strata.Strata;
+import dev.strata.Tenant;
+import dev.strata.internal.neon.NeonApi;
 import dev.strata.neonlocal.NeonLocal;
 import dev.strata.neonlocal.NeonLocalOptions;
 import dev.strata.neonlocal.testing.NeonApiCalls;
@@ -12,7 +14,12 @@ import dev.strata.neonlocal.testing.NeonLocalExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -85,5 +92,53 @@ public final class NeonPlanes {
     public static JsonNode project(NeonLocal neon, String projectId) {
         NeonApiCalls.Answer a = calls(neon).get("/projects/" + projectId);
         return a.status() == 404 ? null : a.body().path("project");
+    }
+
+    /**
+     * An administrator connection (Neon's owner role) to the database of a tenant on a Neon plane
+     * (a T1's, or its T1's for a T2), at that database's own endpoint, as Strata reaches it.
+     */
+    public static Connection ownerConnection(Strata strata, Tenant tenant) throws SQLException {
+        String database = tenant.placement().database();
+        return strata.internals().neonPlane().of(tenant.placement().dataPlane(), database).openAdmin(database);
+    }
+
+    /** Runs statements as Neon's owner role in the database of a tenant on a Neon plane ({@link #ownerConnection}). */
+    public static void asOwner(Strata strata, Tenant tenant, String... statements) throws SQLException {
+        try (Connection c = ownerConnection(strata, tenant); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    /**
+     * Suspends a compute and waits until neon-local has taken the history point it takes as a
+     * compute goes idle (a copy of the branch's databases on the JVM's backing server), so that a
+     * moment taken right after lies after it.
+     */
+    public static void takeHistoryPoint(NeonApi api, String projectId, String endpointId) throws InterruptedException {
+        long before = historyCopies();
+        api.suspendEndpoint(projectId, endpointId);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (historyCopies() <= before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("neon-local took no history point within 60 s");
+            }
+            Thread.sleep(50);
+        }
+        Thread.sleep(500); // the point is recorded right after its copy exists
+    }
+
+    private static long historyCopies() {
+        var pg = NeonLocalExtension.postgres();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
+                pg.user(), pg.password()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'nl\\_hist\\_%'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count neon-local's history points", e);
+        }
     }
 }

@@ -112,29 +112,10 @@ public final class NeonT1s implements NeonPlacements {
 
     /**
      * Suspends the T1's production compute and waits until neon-local has taken the history point
-     * it takes as a compute goes idle (a copy of the branch's databases on the backing server).
+     * it takes as a compute goes idle ({@link NeonPlanes#takeHistoryPoint}).
      */
     public void takeHistoryPoint(Tenant t1) throws Exception {
         NeonPlacement p = placed.get(t1.id());
-        long before = historyCopies();
-        api.suspendEndpoint(p.projectId(), p.endpointId());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (historyCopies() <= before) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("neon-local took no history point within 60 s");
-            }
-            Thread.sleep(50);
-        }
-        Thread.sleep(500); // the point is recorded right after its copy exists
-    }
-
-    private static long historyCopies() throws SQLException {
-        var pg = NeonLocalExtension.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
-                pg.user(), pg.password()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'nl\\_hist\\_%'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        NeonPlanes.takeHistoryPoint(api, p.projectId(), p.endpointId());
     }
 }

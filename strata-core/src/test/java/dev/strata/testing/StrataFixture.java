@@ -75,6 +75,26 @@ public final class StrataFixture implements BeforeAllCallback, AfterAllCallback 
         return s;
     }
 
+    /**
+     * Closes the class's Strata and starts it again on the same namespace with the same
+     * configuration, as a deployment restarts (the set-ups do not run again): what Strata does at
+     * start-up runs on what the class built. Returns the new Strata, which {@link #strata()} gives
+     * from now on.
+     */
+    public Strata restart() {
+        Strata running = strata();
+        String namespace = running.config().namespace();
+        strata = null;
+        running.close();
+        try {
+            strata = start(migrations, b -> customize.apply(b).namespace(namespace));
+        } catch (RuntimeException | Error e) {
+            TestStrata.dropNamespace(namespace);
+            throw e;
+        }
+        return strata;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Strata started = start(migrations, customize);

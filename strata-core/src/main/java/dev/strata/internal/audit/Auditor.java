@@ -51,8 +51,12 @@ public final class Auditor {
     /**
      * Runs every rule on every database.
      *
+     * A database whose server (or Neon compute) does not answer is an {@code audit_coverage}
+     * violation, so the report fails instead of passing without having looked, and every other
+     * database is still audited.
+     *
      * @throws dev.strata.StrataException {@link dev.strata.ErrorCode#DATABASE_ERROR} if a database
-     *         that exists cannot be read (the report would otherwise pass without having looked)
+     *         that answers cannot be read
      */
     public AuditReport run() {
         Instant checkedAt = Instant.now();
@@ -91,19 +95,23 @@ public final class Auditor {
         Map<String, List<AuditedDatabase>> byPlane = new TreeMap<>();
         byPlane.computeIfAbsent(DataPlane.DEFAULT_KEY, k -> new ArrayList<>()).add(
                 new AuditedDatabase(DataPlane.DEFAULT_KEY, names.managementDatabase(), AuditedDatabase.Kind.MANAGEMENT, null));
-        for (String plane : new TreeSet<>(engine.planes().keySet())) {
+        // one snapshot of the planes: one added while the audit runs is audited next time, never half
+        Set<String> planes = new TreeSet<>(engine.planes().keySet());
+        for (String plane : planes) {
             byPlane.computeIfAbsent(plane, k -> new ArrayList<>()).add(
                     new AuditedDatabase(plane, names.templateDatabase(), AuditedDatabase.Kind.TEMPLATE, null));
         }
+        // Neon planes are no servers (no template, not among the planes above): each database is at its own compute
+        Map<String, Boolean> neon = new HashMap<>();
         for (DatabaseRecord db : live) {
-            if (!engine.planes().containsKey(db.dataPlane())) {
+            if (neon.computeIfAbsent(db.dataPlane(), engine.neonPlane()::isNeon)) {
+                onNeon.add(new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
+                continue;
+            }
+            if (!planes.contains(db.dataPlane())) {
                 findings.add(coverage(db.name(), "Database " + db.name() + " is registered on data plane '" + db.dataPlane()
                         + "', which this Strata process is not configured with, so it was not audited. Run the audit "
                         + "where every data plane is configured."));
-                continue;
-            }
-            if (engine.neonPlane().isNeon(db.dataPlane())) {
-                onNeon.add(new AuditedDatabase(db.dataPlane(), db.name(), AuditedDatabase.Kind.TENANT, db.appRole()));
                 continue;
             }
             byPlane.get(db.dataPlane()).add(
@@ -155,6 +163,9 @@ public final class Auditor {
         } catch (DatabaseVanished e) {
             findings.add(coverage(db.name(), "Database " + db.name() + " is registered but does not exist at its Neon compute "
                     + "on plane '" + db.dataPlane() + "', so it was not audited."));
+        } catch (Unreachable e) {
+            findings.add(unreachable(db.name(), "Database " + db.name() + " on Neon plane '" + db.dataPlane() + "' could not "
+                    + "be reached (" + e.getMessage() + "), so it was not audited: audit again when its compute answers."));
         }
     }
 
@@ -179,7 +190,24 @@ public final class Auditor {
         roles.add(t1Role);
         roleDatabases.add(null);
         String[] appRoles = roles.toArray(String[]::new);
-        Set<String> existing = readOnly(plane, plane.server().database(), "audit the server of data plane " + plane.key(), c -> {
+        Set<String> existing;
+        try {
+            existing = serverChecks(plane, targets, appRoles, roleDatabases, t1Role, findings);
+        } catch (Unreachable e) {
+            for (AuditedDatabase db : targets) {
+                findings.add(unreachable(db.name(), "Database " + db.name() + " could not be audited: the server of data "
+                        + "plane '" + plane.key() + "' could not be reached (" + e.getMessage() + "). Audit again when it "
+                        + "answers."));
+            }
+            return;
+        }
+        auditDatabases(plane, targets, existing, appRoles, owners, findings, checked);
+    }
+
+    /** The server-wide rules of a plane, run in its maintenance database; returns which of {@code targets} exist. */
+    private Set<String> serverChecks(DataPlane plane, List<AuditedDatabase> targets, String[] appRoles,
+                                     List<String> roleDatabases, String t1Role, List<AuditFinding> findings) {
+        return readOnly(plane, plane.server().database(), "audit the server of data plane " + plane.key(), c -> {
             Set<String> present = existingDatabases(c, targets);
             Map<String, Object> arguments = new HashMap<>();
             arguments.put("app_roles", appRoles);
@@ -193,6 +221,11 @@ public final class Auditor {
             }
             return present;
         });
+    }
+
+    private void auditDatabases(DataPlane plane, List<AuditedDatabase> targets, Set<String> existing, String[] appRoles,
+                                Map<SchemaOwners.Database, Map<String, Set<UUID>>> owners, List<AuditFinding> findings,
+                                List<String> checked) {
         for (AuditedDatabase db : targets) {
             if (!existing.contains(db.name())) {
                 findings.add(coverage(db.name(), "Database " + db.name() + " is registered but does not exist on data plane '"
@@ -215,6 +248,10 @@ public final class Auditor {
             } catch (DatabaseVanished e) {
                 checked.remove(db.name());
                 findings.add(coverage(db.name(), "Database " + db.name() + " was dropped while the audit ran; nothing left to check."));
+            } catch (Unreachable e) {
+                checked.remove(db.name());
+                findings.add(unreachable(db.name(), "Database " + db.name() + " on data plane '" + plane.key() + "' could "
+                        + "not be reached (" + e.getMessage() + "), so it was not audited: audit again when it answers."));
             }
         }
     }
@@ -282,6 +319,9 @@ public final class Auditor {
             if (SqlStates.is(e, SqlStates.INVALID_CATALOG_NAME)) {
                 throw new DatabaseVanished();
             }
+            if (SqlStates.isUnavailableAtConnect(e)) {
+                throw new Unreachable(SqlStates.rootMessage(e));
+            }
             throw Jdbc.databaseError(what, e);
         }
         try (c) {
@@ -299,6 +339,24 @@ public final class Auditor {
 
     private static AuditFinding coverage(String database, String message) {
         return new AuditFinding(AuditSeverity.WARNING, AuditCheck.AUDIT_COVERAGE.checkName(), database, database, message);
+    }
+
+    /**
+     * A database that could not be inspected because its server (or Neon compute) did not answer: a
+     * violation, so that the audit fails rather than passes without having looked, while every
+     * other database is still audited.
+     */
+    private static AuditFinding unreachable(String database, String message) {
+        return new AuditFinding(AuditSeverity.VIOLATION, AuditCheck.AUDIT_COVERAGE.checkName(), database, database, message);
+    }
+
+    /** The server of a database to audit did not answer the connection. */
+    private static final class Unreachable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** A database listed for the audit no longer exists when it is opened. */

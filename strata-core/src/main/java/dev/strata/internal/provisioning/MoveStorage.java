@@ -43,7 +43,7 @@ public final class MoveStorage {
         this.migrations = migrations;
         this.planes = planes;
         this.listener = listener;
-        this.guards = new PlacementGuards(management, Map.of());
+        this.guards = new PlacementGuards(management, Map.of(), ExternalPlanes.NONE);
     }
 
     /** A tenant registered in a database's local registry (the policies read it). */

@@ -20,17 +20,24 @@ import java.util.UUID;
  * registry: who is placed in each tenant schema, and which tenants the database's shared
  * {@code app} tables refuse. Changes to one database's guard are serialised by an advisory lock in
  * the management database, so two processes changing the tenants of one schema cannot apply stale
- * owner lists. Thread-safe.
+ * owner lists. A database on a plane that is not one server (a Neon T1's: {@link ExternalPlanes}) is
+ * reached at its own address, as that plane records it (a Neon placement's endpoint). Thread-safe.
  */
 final class PlacementGuards {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementGuards.class);
 
     private final DataSource management;
     private final Map<String, TenantDatabases> planes;
+    private final ExternalPlanes external;
 
-    PlacementGuards(DataSource management, Map<String, TenantDatabases> planes) {
+    /**
+     * @param planes   the server planes' DDL helpers by key
+     * @param external the planes whose databases each have an address of their own (Neon)
+     */
+    PlacementGuards(DataSource management, Map<String, TenantDatabases> planes, ExternalPlanes external) {
         this.management = management;
         this.planes = planes;
+        this.external = external;
     }
 
     /** Work done on a database while its guard lock is held, given a management connection. */
@@ -63,7 +70,7 @@ final class PlacementGuards {
                 Jdbc.withConnection(management, "list the tenant schemas", SchemaOwners::all);
         int changed = 0;
         for (SchemaOwners.Database db : all.keySet()) {
-            TenantDatabases dbs = planes.get(db.dataPlane());
+            TenantDatabases dbs = databasesOf(db);
             if (dbs == null) {
                 LOG.warn("Database {} is on data plane '{}', which this process is not configured with: its tenant schemas "
                         + "were not checked for the placement guard", db.name(), db.dataPlane());
@@ -88,6 +95,20 @@ final class PlacementGuards {
         if (changed > 0) {
             LOG.info("Brought the placement guard of {} tenant table(s) up to date", changed);
         }
+    }
+
+    /**
+     * The DDL helper of a database: on a Neon plane, at the endpoint of the Neon placement holding
+     * it (each T1 database is a compute of its own); else its plane's server; {@code null} for a
+     * plane this process does not know.
+     *
+     * @throws StrataException {@code PLANE_NOT_FOUND} for a Neon database no placement holds
+     */
+    private TenantDatabases databasesOf(SchemaOwners.Database db) {
+        if (external.handles(db.dataPlane())) {
+            return external.databases(db.dataPlane(), db.name());
+        }
+        return planes.get(db.dataPlane());
     }
 
     /** Runs guard work on a database while holding its guard lock. */

@@ -40,7 +40,7 @@ public final class Provisioner {
                        ProvisioningListener listener, ExternalPlanes external) {
         this.planes = dataPlanes.derived(plane -> new TenantDatabases(plane, names, migrations));
         Map<String, TenantRemoval> removals = dataPlanes.derived(TenantRemoval::new);
-        this.guards = new PlacementGuards(registry.dataSource(), planes);
+        this.guards = new PlacementGuards(registry.dataSource(), planes, external);
         ProvisioningSteps steps = new ProvisioningSteps(registry, planes, removals, guards, listener, external);
         this.creation = new TenantCreation(config, registry, runner, new PlacementPlanner(config, names), steps);
         this.statusChanges = new StatusChanges(registry, listener);
@@ -77,6 +77,16 @@ public final class Provisioner {
         return statusChanges.resume(key, actor);
     }
 
+    /** A suspend by a restore of Strata's own: {@link #suspend} without the check for an open restore. */
+    public Tenant suspendForRestore(String key, String actor) {
+        return statusChanges.suspendForOperation(key, actor);
+    }
+
+    /** A resume by a restore of Strata's own: {@link #resume} without the check for an open restore. */
+    public Tenant resumeForRestore(String key, String actor) {
+        return statusChanges.resumeForOperation(key, actor);
+    }
+
     /** See {@link dev.strata.Tenants#decommission}. */
     public Tenant decommission(String key, boolean cascade, String actor) {
         return decommissioner.decommission(key, cascade, actor);
@@ -88,8 +98,9 @@ public final class Provisioner {
 
     /**
      * Brings the placement guard of every database with tenant schemas up to date
-     * ({@link TenantSchemaGuard}); run at start-up, after the migrations, so that an existing
-     * installation, and tables a migration added, get it too. Changes only what differs.
+     * ({@link TenantSchemaGuard}), Neon T1 databases included (at their own endpoints); run at
+     * start-up, after the migrations, so that an existing installation, and tables a migration
+     * added, get it too. Changes only what differs.
      */
     public void guardTenantSchemas() {
         guards.guardAll();

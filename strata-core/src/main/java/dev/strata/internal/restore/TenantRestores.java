@@ -182,7 +182,7 @@ public final class TenantRestores {
         Tenant tenant = engine.registry().findById(entry.tenantId()).orElseThrow();
         boolean wasActive = entry.detail("was_active") != null && entry.detail("was_active").asBoolean();
         if (wasActive && tenant.status() == TenantStatus.SUSPENDED) {
-            engine.provisioner().resume(tenant.id().toString(), "strata");
+            engine.provisioner().resumeForRestore(tenant.id().toString(), "strata");
         }
         running.finish(OperationState.ABORTED, "aborted by an operator before its data was replaced");
     }
@@ -204,7 +204,7 @@ public final class TenantRestores {
             once(running, done, RestoreStep.SUSPEND, () -> {
                 Tenant current = engine.registry().findById(tenantId).orElseThrow();
                 if (wasActive && current.status() == TenantStatus.ACTIVE) {
-                    engine.provisioner().suspend(tenantId.toString(), actor);
+                    engine.provisioner().suspendForRestore(tenantId.toString(), actor);
                 }
             });
             suspendedHere = wasActive;
@@ -220,7 +220,7 @@ public final class TenantRestores {
             // The data is as it was (the replacement is one transaction): give the tenant back.
             if (suspendedHere) {
                 try {
-                    engine.provisioner().resume(tenantId.toString(), actor);
+                    engine.provisioner().resumeForRestore(tenantId.toString(), actor);
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -231,7 +231,7 @@ public final class TenantRestores {
         running.step(RestoreStep.RESUME, () -> {
             Tenant current = engine.registry().findById(tenantId).orElseThrow();
             if (wasActive && current.status() == TenantStatus.SUSPENDED) {
-                engine.provisioner().resume(tenantId.toString(), actor);
+                engine.provisioner().resumeForRestore(tenantId.toString(), actor);
             }
         });
         String message = message(engine.registry().findById(tenantId).orElseThrow(), backup, to);

@@ -41,22 +41,12 @@ class QueryApiTest {
     @TempDir
     Path home;
 
-    private static List<JsonNode> lines(Http.Answer answer) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : answer.body().split("\n")) {
-            if (!line.isBlank()) {
-                out.add(Json.mapper().readTree(line));
-            }
-        }
-        return out;
-    }
-
     @Test
     void the_rows_of_every_tenant_stream_with_their_tenant_then_a_summary() throws Exception {
         Http.Answer answer = API.http().post("/v1/query", "{\"sql\": \"SELECT tenant_id, title FROM documents\"}");
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         assertThat(answer.contentType()).startsWith("application/x-ndjson");
-        List<JsonNode> lines = lines(answer);
+        List<JsonNode> lines = answer.jsonLines();
         JsonNode summary = lines.get(lines.size() - 1);
         assertThat(summary.get("type").asText()).isEqualTo("summary");
         assertThat(summary.get("failures")).isEmpty();

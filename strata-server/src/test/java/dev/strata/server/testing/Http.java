@@ -37,6 +37,11 @@ public final class Http {
             }
         }
 
+        /** The body as JSON lines (NDJSON: one JSON value a line; blank lines skipped). */
+        public java.util.List<JsonNode> jsonLines() {
+            return Http.jsonLines(body);
+        }
+
         public String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
@@ -45,6 +50,21 @@ public final class Http {
         public String toString() {
             return status + " " + contentType + " " + body;
         }
+    }
+
+    /** JSON lines (NDJSON, as {@code POST /v1/query} answers and {@code strata query --json} prints): one value a line, blank lines skipped. */
+    public static java.util.List<JsonNode> jsonLines(String ndjson) {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : ndjson.split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    out.add(Json.mapper().readTree(line));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Not a JSON line: " + line, e);
+                }
+            }
+        }
+        return out;
     }
 
     /** A GET whose body is bytes (an archive); fails unless the answer is 200. */
