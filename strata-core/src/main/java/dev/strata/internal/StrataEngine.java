@@ -100,6 +100,8 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         this.router = new Router(management, config);
         this.pools = new TenantPools(config, planes, scheduler);
         this.operations = new OperationRunner(management, config.operationLease());
+        dev.strata.internal.neon.NeonStorage neonStorage = new dev.strata.internal.neon.NeonStorage(management, neon, names,
+                tenantMigrations, dev.strata.internal.analytics.T0Reader.password(defaultPlane.server(), names));
         this.provisioner = new Provisioner(config, names, registry, planes, operations, tenantMigrations, new ProvisioningListener() {
             @Override
             public void tenantChanged(UUID tenantId) {
@@ -115,8 +117,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
             public void databaseDropping(String dataPlane, String database) {
                 pools.closePool(new DatabaseKey(dataPlane, database));
             }
-        }, new dev.strata.internal.neon.NeonStorage(management, neon, names, tenantMigrations,
-                dev.strata.internal.analytics.T0Reader.password(defaultPlane.server(), names)));
+        }, neonStorage);
         this.listener = new RoutingListener(defaultPlane, names.managementDatabase(), router,
                 availability, managementDescription(names), planes::invalidate);
         this.presence = new dev.strata.internal.routing.RouterPresence(management, router, config.operationLease(),
@@ -128,7 +129,8 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
         this.transactions.servingOnlyWith(presence);
         this.moves = new dev.strata.internal.move.Moves(config, names, registry, operations,
                 new dev.strata.internal.move.LogicalChangeCapture(),
-                new dev.strata.internal.provisioning.MoveStorage(management, names, tenantMigrations, this::plane,
+                new dev.strata.internal.provisioning.MoveStorage(management, names, tenantMigrations, planes::forDatabase,
+                        neonStorage,
                         new ProvisioningListener() {
                             @Override
                             public void tenantChanged(UUID tenantId) {
@@ -140,7 +142,7 @@ public final class StrataEngine implements ServerHooks, AutoCloseable {
                                 pools.closePool(new DatabaseKey(dataPlane, database));
                             }
                         }),
-                this::plane, router::invalidate);
+                this::plane, planes::forDatabase, new dev.strata.internal.neon.NeonCaptureSources(neon), router::invalidate);
         this.planes.drainStarter(new dev.strata.internal.drain.Drains(registry, operations, moves));
         this.devBranches = new dev.strata.internal.branch.DevBranches(management, registry, operations,
                 this::branchPlacements);

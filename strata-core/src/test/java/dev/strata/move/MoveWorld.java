@@ -110,25 +110,30 @@ final class MoveWorld {
         if (!databaseExists(database)) {
             return 0;
         }
-        long total = 0;
         try (Connection c = TestStrata.admin(database)) {
-            for (String table : SHOP_TABLES) {
-                try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                    exists.setString(1, "\"" + schema + "\"." + table);
-                    try (ResultSet rs = exists.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            continue;
-                        }
+            return rowsAt(c, schema, tenant);
+        }
+    }
+
+    /** Rows of the tenant in every shop table of a schema, read on an administrator's connection to its database. */
+    static long rowsAt(Connection c, String schema, UUID tenant) throws SQLException {
+        long total = 0;
+        for (String table : SHOP_TABLES) {
+            try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                exists.setString(1, "\"" + schema + "\"." + table);
+                try (ResultSet rs = exists.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        continue;
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT count(*) FROM \"" + schema + "\"." + table + " WHERE tenant_id = ?")) {
-                    ps.setObject(1, tenant);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        total += rs.getLong(1);
-                    }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM \"" + schema + "\"." + table + " WHERE tenant_id = ?")) {
+                ps.setObject(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total += rs.getLong(1);
                 }
             }
         }

@@ -155,17 +155,18 @@ class NeonProjectPlacementTest {
     }
 
     @Test
-    void moves_onto_or_off_a_neon_plane_are_refused_and_change_nothing() {
-        Tenant here = strata.tenants().create(NewTenant.t1("np-stay"));
+    void moves_onto_or_off_a_neon_plane_it_cannot_take_are_refused_and_change_nothing() {
+        // the moves a Neon plane takes are in dev.strata.move.NeonPlaneMoveTest
+        Tenant here = strata.tenants().create(NewTenant.t1("np-stay").withMode(IsolationMode.RLS));
         Tenant there = strata.tenants().create(NewTenant.t1("np-there").withPlane(PLANE));
         assertThatThrownBy(() -> strata.tenants().move("np-stay",
                 dev.strata.MoveRequest.to(IsolationMode.DATABASE).withPlane(PLANE)))
                 .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.MOVE_REFUSED)
-                .hasMessageContaining("onto Neon plane");
+                .hasMessageContaining("onto Neon plane").hasMessageContaining("database mode");
         assertThatThrownBy(() -> strata.tenants().move("np-there", dev.strata.MoveRequest.to(IsolationMode.DATABASE)
                 .withPlane("default")))
                 .isInstanceOf(StrataException.class).hasFieldOrPropertyWithValue("code", ErrorCode.MOVE_REFUSED)
-                .hasMessageContaining("off Neon plane");
+                .hasMessageContaining("enable_logical_replication");
         assertThat(strata.tenants().get(here.id()).placement()).isEqualTo(here.placement());
         assertThat(strata.tenants().get(there.id()).placement()).isEqualTo(there.placement());
     }

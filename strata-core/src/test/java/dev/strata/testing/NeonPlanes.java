@@ -88,6 +88,32 @@ public final class NeonPlanes {
         return id;
     }
 
+    /**
+     * Enables logical replication on a project, as an operator does before moving a tenant off it
+     * (Neon's {@code settings.enable_logical_replication}), and waits until it is applied.
+     */
+    public static void enableLogicalReplication(NeonLocal neon, String projectId) {
+        NeonApiCalls calls = calls(neon);
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        NeonApiCalls.Answer a;
+        // 423: an operation of the project still runs (Neon runs one at a time); wait for it as a client does
+        while ((a = calls.send("PATCH", "/projects/" + projectId,
+                "{\"project\":{\"settings\":{\"enable_logical_replication\":true}}}")).status() == 423
+                && System.nanoTime() < until) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while enabling logical replication on " + projectId, e);
+            }
+        }
+        if (a.status() != 200) {
+            throw new IllegalStateException("enabling logical replication on " + projectId + " answered " + a.status()
+                    + ": " + a.body());
+        }
+        calls.awaitOperations(projectId, a.body());
+    }
+
     /** A project's JSON, or {@code null} once it is deleted. */
     public static JsonNode project(NeonLocal neon, String projectId) {
         NeonApiCalls.Answer a = calls(neon).get("/projects/" + projectId);

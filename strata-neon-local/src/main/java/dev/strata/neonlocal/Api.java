@@ -67,6 +67,7 @@ final class Api {
         route("POST", "/projects", 201, (m, q, b) -> projects.createProject(b));
         route("GET", "/projects/" + id, 200, (m, q, b) -> projects.getProject(m.group(1)));
         route("DELETE", "/projects/" + id, 200, (m, q, b) -> projects.deleteProject(m.group(1)));
+        route("PATCH", "/projects/" + id, 200, (m, q, b) -> projects.updateProject(m.group(1), b));
         route("GET", "/projects/" + id + "/operations", 200, (m, q, b) -> {
             return list("operations", operations.list(m.group(1)));
         });

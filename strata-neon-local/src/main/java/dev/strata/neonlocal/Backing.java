@@ -71,10 +71,40 @@ final class Backing {
         }
     }
 
-    void createRole(String role, String password) throws SQLException {
+    /**
+     * A role as Neon's compute makes the roles of its API ({@code INHERIT CREATEROLE CREATEDB BYPASSRLS
+     * REPLICATION IN ROLE neon_superuser}), but {@code REPLICATION} only with {@code replication}: the
+     * backing server runs every project with one {@code wal_level}, so a project without logical
+     * replication enabled has its slots refused by its roles lacking the attribute instead.
+     */
+    void createRole(String role, String password, boolean replication) throws SQLException {
         try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE " + ident(role) + " LOGIN CREATEROLE CREATEDB PASSWORD " + literal(password));
+            s.execute("CREATE ROLE " + ident(role) + " LOGIN INHERIT CREATEROLE CREATEDB BYPASSRLS "
+                    + (replication ? "REPLICATION" : "NOREPLICATION") + " PASSWORD " + literal(password));
             s.execute("GRANT " + NEON_SUPERUSER + " TO " + ident(role));
+        }
+    }
+
+    /** Gives roles the REPLICATION attribute (a project's logical replication was enabled). */
+    void allowReplication(java.util.List<String> roles) throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement()) {
+            for (String role : roles) {
+                try (var rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = " + literal(role) + " AND rolcanlogin")) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                }
+                s.execute("ALTER ROLE " + ident(role) + " REPLICATION");
+            }
+        }
+    }
+
+    /** The backing server's {@code wal_level}. */
+    String walLevel() throws SQLException {
+        try (Connection c = admin("postgres"); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT current_setting('wal_level')")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

@@ -79,6 +79,11 @@ final class Projects implements AutoCloseable {
         requireName(databaseName, "database");
         requireName(roleName, "role");
         ObjectNode project = shapes.project(id, name, p.path("pg_version").asInt(17));
+        boolean logical = p.path("settings").path("enable_logical_replication").asBoolean(false);
+        if (logical) {
+            requireLogicalBacking();
+            ((ObjectNode) project.path("settings")).put("enable_logical_replication", true);
+        }
         projects.put(id, project);
         store.save("project", id, project);
 
@@ -95,7 +100,7 @@ final class Projects implements AutoCloseable {
         String backingRole = backingRole(id, roleName);
         String backingDb = backingDatabase(branchId, databaseName);
         ArrayNode opsJson = operations.submit(id, ops, () -> {
-            backing.createRole(backingRole, password);
+            backing.createRole(backingRole, password, logical);
             backing.grantToAdmin(backingRole);
             backing.createDatabase(backingDb, backingRole);
             markReady(branchId);
@@ -112,6 +117,80 @@ final class Projects implements AutoCloseable {
         out.set("branch", branch.deepCopy());
         out.putArray("endpoints").add(endpoint.deepCopy());
         return out;
+    }
+
+    /**
+     * Neon's {@code updateProject}: its name, and {@code settings.enable_logical_replication}, which
+     * Neon applies by restarting the project's computes with {@code wal_level=logical} and which
+     * cannot be turned off again. Here the backing server must run with {@code wal_level=logical}
+     * already; enabling gives the project's roles {@code REPLICATION} and suspends its computes.
+     */
+    synchronized ObjectNode updateProject(String id, JsonNode request) throws IOException {
+        ObjectNode project = project(id);
+        JsonNode p = request.path("project");
+        JsonNode logical = p.path("settings").path("enable_logical_replication");
+        boolean enabled = project.path("settings").path("enable_logical_replication").asBoolean(false);
+        if (logical.isBoolean() && !logical.asBoolean() && enabled) {
+            throw ApiError.bad("logical replication cannot be disabled once it is enabled");
+        }
+        boolean enabling = logical.asBoolean(false) && !enabled;
+        if (enabling) {
+            requireLogicalBacking();
+        }
+        operations.requireIdle(id);
+        if (p.has("name")) {
+            String name = p.path("name").asText();
+            if (name.isEmpty() || name.length() > 256) {
+                throw ApiError.bad("project name must be 1 to 256 characters");
+            }
+            project.put("name", name);
+        }
+        ArrayNode ops = shapes.array();
+        if (enabling) {
+            ((ObjectNode) project.path("settings")).put("enable_logical_replication", true);
+            List<String> roles = new ArrayList<>();
+            for (Map.Entry<String, ObjectNode> e : roleSecrets.entrySet()) {
+                if (e.getKey().startsWith(id + "/")) {
+                    roles.add(e.getValue().path("backing").asText());
+                }
+            }
+            List<ObjectNode> restarts = new ArrayList<>();
+            List<Compute> suspended = new ArrayList<>();
+            for (ObjectNode endpoint : endpoints.values()) {
+                if (endpoint.path("project_id").asText().equals(id)) {
+                    restarts.add(shapes.operation(id, endpoint.path("branch_id").asText(), endpoint.path("id").asText(),
+                            "apply_config"));
+                    Compute compute = computes.get(endpoint.path("id").asText());
+                    if (compute != null) {
+                        suspended.add(compute);
+                    }
+                }
+            }
+            ops = operations.submit(id, restarts, () -> {
+                backing.allowReplication(roles);
+                suspended.forEach(Compute::suspend);
+            });
+        }
+        project.put("updated_at", Shapes.now());
+        store.save("project", id, project);
+        ObjectNode out = shapes.object();
+        out.set("project", project.deepCopy());
+        out.set("operations", ops);
+        return out;
+    }
+
+    /** Logical replication needs a backing server with {@code wal_level=logical} (neon-local cannot change it per project). */
+    private void requireLogicalBacking() {
+        String level;
+        try {
+            level = backing.walLevel();
+        } catch (java.sql.SQLException e) {
+            throw new ApiError(503, "", "the backing server cannot be reached: " + e.getMessage());
+        }
+        if (!"logical".equals(level)) {
+            throw new ApiError(422, "", "neon-local's backing server runs with wal_level=" + level
+                    + ": logical replication needs wal_level=logical there (set it and restart the server)");
+        }
     }
 
     synchronized ObjectNode getProject(String id) {
@@ -475,13 +554,14 @@ final class Projects implements AutoCloseable {
         String password = password(projectId, name);
         String backingRole = backingRole(projectId, name);
         boolean noLogin = request.path("role").path("no_login").asBoolean(false);
+        boolean logical = project(projectId).path("settings").path("enable_logical_replication").asBoolean(false);
         List<String> databases = backingDatabases(branchId);
         ArrayNode ops = operations.submit(projectId, List.of(shapes.operation(projectId, branchId, null, "apply_config")), () -> {
             if (!existed) {
                 if (noLogin) {
                     backing.createNoLoginRole(backingRole);
                 } else {
-                    backing.createRole(backingRole, password);
+                    backing.createRole(backingRole, password, logical);
                 }
                 backing.grantToAdmin(backingRole);
             }

@@ -71,6 +71,43 @@ class NeonLocalTest {
     }
 
     @Test
+    void a_project_refuses_logical_slots_until_it_enables_logical_replication_which_cannot_be_disabled(NeonApiCalls api)
+            throws Exception {
+        String project = createProject(api, "logical");
+        assertThat(api.get("/projects/" + project).body().path("project").path("settings")
+                .path("enable_logical_replication").asBoolean(false)).isFalse();
+        try (Connection c = connect(uri(api, project, null)); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT rolbypassrls, rolcreaterole, rolcreatedb,"
+                    + " pg_has_role(current_user, 'neon_superuser', 'MEMBER') FROM pg_roles WHERE rolname = current_user")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("API roles bypass RLS, as Neon's").isTrue();
+                assertThat(rs.getBoolean(2)).isTrue();
+                assertThat(rs.getBoolean(3)).isTrue();
+                assertThat(rs.getBoolean(4)).isTrue();
+            }
+            assertThatThrownBy(() -> s.execute("SELECT pg_create_logical_replication_slot('nl_refused', 'pgoutput')"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("replication");
+        }
+
+        Answer enable = api.send("PATCH", "/projects/" + project,
+                "{\"project\":{\"settings\":{\"enable_logical_replication\":true}}}");
+        assertThat(enable.status()).as(enable.body().toString()).isEqualTo(200);
+        assertThat(enable.body().path("operations")).isNotEmpty();
+        api.awaitOperations(project, enable.body());
+
+        assertThat(api.get("/projects/" + project).body().path("project").path("settings")
+                .path("enable_logical_replication").asBoolean(false)).isTrue();
+        try (Connection c = connect(uri(api, project, null)); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_create_logical_replication_slot('nl_allowed', 'pgoutput')");
+            s.execute("SELECT pg_drop_replication_slot('nl_allowed')");
+        }
+        Answer disable = api.send("PATCH", "/projects/" + project,
+                "{\"project\":{\"settings\":{\"enable_logical_replication\":false}}}");
+        assertThat(disable.status()).isEqualTo(400);
+        assertThat(disable.body().path("message").asText()).contains("cannot be disabled");
+    }
+
+    @Test
     void a_branch_starts_with_its_parents_data_and_then_goes_its_own_way(NeonApiCalls api) throws Exception {
         String project = createProject(api, "branching");
         try (Connection c = connect(uri(api, project, null)); Statement s = c.createStatement()) {

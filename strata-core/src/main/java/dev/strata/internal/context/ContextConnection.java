@@ -2,6 +2,7 @@ package dev.strata.internal.context;
 
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.DelegatingConnection;
+import dev.strata.internal.sql.PhysicalNames;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -67,6 +68,16 @@ public final class ContextConnection extends DelegatingConnection {
      * the transaction, before it commits, and what a rollback would keep is refused.
      */
     private final boolean pooledEndpoint;
+    /**
+     * The tenant's tables live in a schema of its own (schema mode), and so do the sequences behind
+     * them. The session remembers the last value each sequence gave ({@code currval},
+     * {@code lastval}), even after a rollback, and that would tell the next tenant on this connection
+     * how far this one's ids have gone: the session's sequence state is discarded with every commit
+     * (in the same round trip) and after every rollback.
+     */
+    private final boolean privateSequences;
+    private static final String DISCARD_SEQUENCES_AND_COMMIT = "DISCARD SEQUENCES; COMMIT";
+    private static final String ROLLBACK_AND_DISCARD_SEQUENCES = "ROLLBACK; DISCARD SEQUENCES";
 
     /**
      * What runs, inside the transaction and right before it commits, on a pooled endpoint when the
@@ -104,6 +115,7 @@ public final class ContextConnection extends DelegatingConnection {
         this.guarded = guarantees == PooledGuarantees.ENFORCED;
         this.context = guarded ? context.statement() : context.minimalStatement();
         this.schema = schema;
+        this.privateSequences = guarded && schema != null && !PhysicalNames.APP_SCHEMA.equals(schema);
         this.driver = delegate.unwrap(BaseConnection.class);
     }
 
@@ -250,17 +262,47 @@ public final class ContextConnection extends DelegatingConnection {
      * @throws SQLException if the clean-up fails (the connection is then retired)
      */
     public void beforeCommit() throws SQLException {
-        if (!pooledEndpoint || !mayCarrySessionState()) {
+        TransactionState state = driver.getTransactionState();
+        if (pooledEndpoint && mayCarrySessionState() && state == TransactionState.OPEN) {
+            retire = true; // until the clean-up has run
+            try (Statement s = delegate.createStatement()) {
+                s.execute(IN_TRANSACTION_CLEANUP); // sequences included
+            }
+            retire = false;
             return;
         }
-        if (driver.getTransactionState() != TransactionState.OPEN) {
-            return; // nothing sent, or a failed transaction: the commit rolls back, and with it the state
+        if (privateSequences && state == TransactionState.OPEN) {
+            // commits here, in one round trip with the discard; the commit that follows has nothing left to do
+            retire = true; // until it has run
+            try (Statement s = delegate.createStatement()) {
+                s.execute(DISCARD_SEQUENCES_AND_COMMIT);
+            }
+            retire = false;
+        } else if (privateSequences && state == TransactionState.FAILED) {
+            rollbackTransaction(); // what the commit would do, without keeping the sequences' state
         }
-        retire = true; // until the clean-up has run
-        try (Statement s = delegate.createStatement()) {
-            s.execute(IN_TRANSACTION_CLEANUP);
+        // otherwise: nothing sent, or a failed transaction whose commit rolls back, and with it the state
+    }
+
+    /**
+     * Rolls the open transaction back; for a tenant with {@linkplain #privateSequences private
+     * sequences} also discards the session's sequence state (in the same round trip on a pooled
+     * endpoint, whose session changes hands with the rollback; elsewhere by the clean-up after the
+     * transaction).
+     */
+    public void rollbackTransaction() throws SQLException {
+        if (privateSequences && driver.getTransactionState() != TransactionState.IDLE) {
+            if (pooledEndpoint) {
+                retire = true; // until it has run
+                try (Statement s = delegate.createStatement()) {
+                    s.execute(ROLLBACK_AND_DISCARD_SEQUENCES);
+                }
+                retire = false;
+                return;
+            }
+            sessionState = true;
         }
-        retire = false;
+        delegate.rollback();
     }
 
     /**
@@ -489,7 +531,7 @@ public final class ContextConnection extends DelegatingConnection {
     @Override
     public void rollback() throws SQLException {
         checkOpen();
-        delegate.rollback();
+        rollbackTransaction();
         transactionEnded();
     }
 

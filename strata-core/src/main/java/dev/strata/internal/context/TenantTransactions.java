@@ -81,7 +81,7 @@ public final class TenantTransactions {
                 result = work.run(new TenantScopeImpl(route, connection));
             } catch (Throwable e) {
                 connection.invalidate();
-                if (rollback(physical, e)) {
+                if (rollback(connection, e)) {
                     connection.transactionEnded();
                 }
                 release(lease, connection, e);
@@ -95,7 +95,7 @@ public final class TenantTransactions {
             } catch (SQLException e) {
                 StrataException failure = new StrataException(ErrorCode.DATABASE_ERROR,
                         "Commit of tenant '" + route.slug() + "' failed: " + e.getMessage(), e);
-                rollback(physical, failure);
+                rollback(connection, failure);
                 release(lease, connection, failure);
                 throw failure;
             }
@@ -250,9 +250,9 @@ public final class TenantTransactions {
         };
     }
 
-    private static boolean rollback(Connection physical, Throwable cause) {
+    private static boolean rollback(ContextConnection connection, Throwable cause) {
         try {
-            physical.rollback();
+            connection.rollbackTransaction();
             return true;
         } catch (SQLException e) {
             cause.addSuppressed(e);

@@ -20,8 +20,9 @@ import java.util.UUID;
 
 /**
  * What a drain moves and where: the live tenants placed on the plane (a T2 living in its T1's
- * schema goes with its T1), and for each the least used other active PostgreSQL plane (moves onto
- * Neon are refused) of the tenant's region (any region for a tenant without one) with room for it. Reads the registry; thread-safe.
+ * schema goes with its T1), and for each the least used other active PostgreSQL plane (a drain
+ * places no tenant on a Neon plane; draining a Neon plane moves its T1s off it onto PostgreSQL planes)
+ * of the tenant's region (any region for a tenant without one) with room for it. Reads the registry; thread-safe.
  */
 final class DrainPlanner {
     private final DataSource management;

@@ -30,6 +30,10 @@ final class CapturabilityCheck {
             throw refused("The administrator of data plane " + plane + " may not use replication: "
                     + "ALTER ROLE ... REPLICATION (or use a superuser)");
         }
+        if (!CaptureConnections.exists(source, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolbypassrls)")) {
+            throw refused("The administrator of data plane " + plane + " is subject to row level security, so it would "
+                    + "copy and compare only the rows its policies admit: ALTER ROLE ... BYPASSRLS (or use a superuser)");
+        }
         long freeSlots = Long.parseLong(CaptureConnections.queryString(source,
                 "SELECT current_setting('max_replication_slots')::bigint - (SELECT count(*) FROM pg_replication_slots)"));
         if (freeSlots < 2) {
@@ -47,6 +51,40 @@ final class CapturabilityCheck {
         }
         for (String table : scope.tables()) {
             requireTable(source, endpoint, table);
+        }
+    }
+
+    /**
+     * Whether the target can take the scope's rows on its apply connection: its administrator must
+     * see and write every row (superuser or {@code BYPASSRLS}), and where it applies with triggers in
+     * force (it may not set {@code session_replication_role}, as on Neon) no tenant table of the
+     * target may have a user trigger, which would run a second time for what the source's already did.
+     */
+    static void requireApplicable(Connection apply, CopyEndpoint target, CopyScope scope) throws SQLException {
+        String plane = target.plane().key();
+        if (!CaptureConnections.exists(apply, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolbypassrls)")) {
+            throw refused("The administrator of data plane " + plane + " is subject to row level security at the target "
+                    + target.name() + ", so it could not write every row of the tenant: ALTER ROLE ... BYPASSRLS (or use a superuser)");
+        }
+        if (CaptureConnections.appliesAsReplica(apply)) {
+            return;
+        }
+        try (PreparedStatement ps = apply.prepareStatement("""
+                SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relname = ANY (?) AND NOT t.tgisinternal AND t.tgenabled <> 'D'
+                 ORDER BY 1, 2 LIMIT 1""")) {
+            ps.setString(1, target.schema());
+            ps.setArray(2, apply.createArrayOf("text", scope.tables().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw refused("Table " + target.schema() + "." + rs.getString(1) + " at the target " + target.name()
+                            + " has trigger " + rs.getString(2) + ", and the administrator of data plane " + plane
+                            + " cannot turn triggers off while it applies the tenant's rows (it may not set "
+                            + "session_replication_role): the trigger would run again for what it did at the source."
+                            + " Move the tenant where the administrator is a superuser, or drop the trigger");
+                }
+            }
         }
     }
 

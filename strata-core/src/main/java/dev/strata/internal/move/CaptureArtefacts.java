@@ -14,7 +14,9 @@ import java.util.UUID;
 
 /**
  * The replication artefacts of a capture and their life cycle: the row-filtered publication and
- * the logical slot on the source database, the replication origin on the target's server. Every
+ * the logical slot on the source database, the replication origin on the target's server (for an
+ * administrator that is no superuser, as on Neon, a row of {@link AppliedPositionTable} in the
+ * target database instead). Every
  * operation is idempotent (creates what is missing, drops what exists). Stateless; thread-safe.
  */
 final class CaptureArtefacts {
@@ -82,7 +84,8 @@ final class CaptureArtefacts {
             throw new StrataException(ErrorCode.INVALID_STATE, "Capture " + name.value() + " has no replication slot on "
                     + endpoint.name() + ": start the capture first (or it was stopped)");
         }
-        if (!database.equals(endpoint.database())) {
+        // the connection is to the endpoint's database, whose own name may differ (a Neon database's)
+        if (!database.equals(CaptureConnections.queryString(source, "SELECT current_database()"))) {
             throw new StrataException(ErrorCode.INVALID_STATE, "Replication slot " + name.slot() + " belongs to database "
                     + database + ", not to " + endpoint.name());
         }
@@ -158,8 +161,23 @@ final class CaptureArtefacts {
         }
     }
 
-    /** Creates the replication origin on the connection's server unless it exists. */
+    /**
+     * Whether the connection's role may use replication origins (superusers only): else a target
+     * records its applied position in {@link AppliedPositionTable}.
+     */
+    static boolean usesOrigins(Connection c) throws SQLException {
+        return CaptureConnections.exists(c, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND rolsuper");
+    }
+
+    /**
+     * Creates the replication origin on the connection's server unless it exists (or, for an
+     * administrator that may not use origins, the capture's row of {@link AppliedPositionTable}).
+     */
     static void createOrigin(Connection c, CaptureName name) throws SQLException {
+        if (!usesOrigins(c)) {
+            AppliedPositionTable.create(c, name);
+            return;
+        }
         if (originExists(c, name)) {
             return;
         }
@@ -179,6 +197,9 @@ final class CaptureArtefacts {
 
     /** How far the target has applied (committed with the origin), 0 if nothing yet. */
     static long originProgress(Connection c, CaptureName name) throws SQLException {
+        if (!usesOrigins(c)) {
+            return AppliedPositionTable.progress(c, name);
+        }
         if (!originExists(c, name)) {
             return 0;
         }
@@ -190,6 +211,10 @@ final class CaptureArtefacts {
      * ending a stale session of the same capture that still holds it (an abandoned process).
      */
     static void setUpOriginSession(Connection apply, CaptureName name) throws SQLException {
+        if (!usesOrigins(apply)) {
+            terminateOthers(apply, name); // the position's row lock then keeps any other session out
+            return;
+        }
         for (int attempt = 0; ; attempt++) {
             try (PreparedStatement ps = apply.prepareStatement("SELECT pg_replication_origin_session_setup(?)")) {
                 ps.setString(1, name.origin());
@@ -208,8 +233,12 @@ final class CaptureArtefacts {
         }
     }
 
-    /** Records {@code lsn} as the origin's position when the apply transaction commits. */
-    static void recordInTransaction(Connection apply, long lsn) throws SQLException {
+    /** Records {@code lsn} as the origin's (or the position table's) position when the apply transaction commits. */
+    static void recordInTransaction(Connection apply, CaptureName name, long lsn) throws SQLException {
+        if (!usesOrigins(apply)) {
+            AppliedPositionTable.record(apply, name, lsn);
+            return;
+        }
         try (PreparedStatement ps = apply.prepareStatement("SELECT pg_replication_origin_xact_setup(?::pg_lsn, now())")) {
             ps.setString(1, Lsn.format(lsn));
             ps.execute();
@@ -218,6 +247,10 @@ final class CaptureArtefacts {
 
     /** Drops the origin on the connection's server (ending a session holding it); nothing if absent. */
     static void dropOrigin(Connection c, CaptureName name) throws SQLException {
+        if (!usesOrigins(c)) {
+            AppliedPositionTable.drop(c, name);
+            return;
+        }
         for (int attempt = 0; attempt < 20 && originExists(c, name); attempt++) {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_replication_origin_drop(?)")) {
                 ps.setString(1, name.origin());

@@ -49,12 +49,17 @@ final class CaptureConnections {
     /**
      * A connection whose session writes like a replication worker: {@code session_replication_role
      * = replica} (no user triggers, no foreign-key checks) and autocommit off. The role is reset by
-     * {@link #closeApply} before the connection is closed.
+     * {@link #closeApply} before the connection is closed. An administrator that is no superuser
+     * may not set it (Neon's owner role may not): its session applies with triggers and foreign keys
+     * in force ({@link #appliesAsReplica} says which; the copy then goes in foreign-key order and
+     * tables with triggers are refused).
      */
     static Connection apply(CopyEndpoint endpoint, String applicationName) throws SQLException {
         Connection c = admin(endpoint, applicationName);
         try (Statement s = c.createStatement()) {
-            s.execute("SET session_replication_role = replica");
+            if (exists(c, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND rolsuper")) {
+                s.execute("SET session_replication_role = replica");
+            }
             s.execute("SET synchronous_commit = on");
         } catch (SQLException e) {
             c.close();
@@ -62,6 +67,11 @@ final class CaptureConnections {
         }
         c.setAutoCommit(false);
         return c;
+    }
+
+    /** Whether an apply connection's session writes as a replica (no user triggers, no foreign-key checks). */
+    static boolean appliesAsReplica(Connection apply) throws SQLException {
+        return "replica".equals(queryString(apply, "SELECT current_setting('session_replication_role')"));
     }
 
     /** Rolls back what is open, resets the session role and closes; never throws. */

@@ -103,6 +103,7 @@ public final class LogicalChangeCapture implements ChangeCapture {
              Connection snapshot = CaptureConnections.admin(source, name.applicationName())) {
             CaptureArtefacts.requireSlot(admin, name, source);
             apply = CaptureConnections.apply(target, name.applyApplicationName());
+            CapturabilityCheck.requireApplicable(apply, target, scope);
             CaptureArtefacts.createOrigin(apply, name);
             apply.commit();
             CaptureArtefacts.setUpOriginSession(apply, name);
@@ -131,7 +132,7 @@ public final class LogicalChangeCapture implements ChangeCapture {
                 // changes up to the snapshot are in the copy; the slot delivers exactly the ones after it
                 CaptureArtefacts.advance(admin, name, consistentPoint);
                 long rows = TenantCopier.copy(snapshot, apply, source, target, scope);
-                CaptureArtefacts.recordInTransaction(apply, consistentPoint);
+                CaptureArtefacts.recordInTransaction(apply, name, consistentPoint);
                 apply.commit();
                 snapshot.commit();
                 return rows;
@@ -171,7 +172,7 @@ public final class LogicalChangeCapture implements ChangeCapture {
                             applyTransaction(applier, tx);
                         }
                     }
-                    CaptureArtefacts.recordInTransaction(apply, read.endLsn());
+                    CaptureArtefacts.recordInTransaction(apply, name, read.endLsn());
                     apply.commit();
                     applied = read.endLsn();
                     afterApply.run(applied);

@@ -56,19 +56,68 @@ final class MovePlanner {
     record Planned(MovePlan plan, List<MoveStorage.LocalTenant> locals, Tenant tenant) {
     }
 
-    /** Moves onto or off a Neon plane (a T1's own project or branch) are not built yet: refused, naming why. */
-    private static void requireNoNeonPlane(Connection c, Tenant tenant, String from, String to) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(
+    /**
+     * What a move may do with Neon planes: inside one T1's Neon database a T2 moves between rls and
+     * schema mode; a T1 in database mode moves with its database (and the T2s living in it) from a
+     * PostgreSQL plane onto a Neon plane (a project or branch of its own, made by the move) or off
+     * one onto a PostgreSQL plane. Refused, naming why: a T2 to a database of its own on a Neon plane
+     * (a Neon database of its own would be a project or branch), a T2 off its T1's Neon database, a
+     * T1 into a shared database onto or off a Neon plane (a Neon T1 is in database mode), and a T1
+     * from one Neon plane to another (a T1 has one Neon placement at a time).
+     */
+    private static void requireNeonPath(Connection c, Tenant tenant, MoveSide source, MoveSide target) throws SQLException {
+        List<String> neon = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
                 "SELECT key FROM platform.data_planes WHERE kind = 'neon' AND key IN (?, ?) ORDER BY key")) {
-            ps.setString(1, from);
-            ps.setString(2, to);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw refused("Tenant '" + tenant.slug() + "' would move " + (rs.getString(1).equals(from) ? "off" : "onto")
-                            + " Neon plane '" + rs.getString(1) + "': moves onto or off Neon planes are not supported yet"
-                            + " (a Neon T1's data lives in its own project or branch); export and import the tenant instead");
+            ps.setString(1, source.plane());
+            ps.setString(2, target.plane());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    neon.add(rs.getString(1));
                 }
             }
+        }
+        if (neon.isEmpty()) {
+            return;
+        }
+        if (source.plane().equals(target.plane()) && source.database().equals(target.database())) {
+            return; // inside one Neon T1's database
+        }
+        if (tenant.tier() == Tier.T2 && neon.contains(target.plane()) && target.ownsDatabase()) {
+            throw refused("T2 tenant '" + tenant.slug() + "' cannot have a database of its own on Neon plane '"
+                    + target.plane() + "': a Neon database of its own would be a project or branch of its own. Keep it "
+                    + "in rls or schema mode in the database of its T1");
+        }
+        String plane = neon.contains(source.plane()) ? source.plane() : target.plane();
+        String direction = plane.equals(source.plane()) ? "off" : "onto";
+        if (tenant.tier() == Tier.T2) {
+            throw refused("T2 tenant '" + tenant.slug() + "' would move " + direction + " Neon plane '" + plane
+                    + "': a T2 moves only inside its T1's Neon database (between rls and schema mode); move its T1 "
+                    + "with it (a T1 carries its RLS-mode T2s), or export and import the T2");
+        }
+        if (!source.ownsDatabase() || !target.ownsDatabase()) {
+            throw refused("Tenant '" + tenant.slug() + "' would move " + direction + " Neon plane '" + plane
+                    + "' into or out of a shared database: a T1 on a Neon plane is in database mode (a project or "
+                    + "branch of its own). Move it to database mode on its plane first, then onto or off the Neon plane");
+        }
+        if (neon.contains(source.plane())) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT string_agg(name, ', ' ORDER BY name) FROM platform.tenant_branches WHERE tenant_id = ?")) {
+                ps.setObject(1, tenant.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        throw refused("Tenant '" + tenant.slug() + "' has dev branches on Neon plane '" + source.plane()
+                                + "' (" + rs.getString(1) + "), children of the branch the move would delete: delete them "
+                                + "first ('strata tenants branch delete " + tenant.slug() + " NAME'), then move it");
+                    }
+                }
+            }
+        }
+        if (neon.size() == 2) {
+            throw refused("Tenant '" + tenant.slug() + "' would move from Neon plane '" + source.plane()
+                    + "' to Neon plane '" + target.plane() + "': moves between Neon planes are not supported yet (a T1 "
+                    + "has one Neon placement at a time). Move it to a PostgreSQL plane first, then onto the other "
+                    + "Neon plane");
         }
     }
 
@@ -85,7 +134,6 @@ final class MovePlanner {
             throw new StrataException(ErrorCode.PLANE_NOT_FOUND, "No data plane '" + plane
                     + "' is registered: list them with 'strata planes list' (add one with 'strata planes add')");
         }
-        requireNoNeonPlane(c, tenant, from.dataPlane(), plane);
         if (!plane.equals(from.dataPlane()) && !request.forceRegion()) {
             String region = tenant.region() != null ? tenant.region() : parent == null ? null : parent.region();
             if (region != null && !region.equals(planeRegion.orElse(null))) {
@@ -164,6 +212,7 @@ final class MovePlanner {
         boolean ownsDb = sourceDb.purpose() == DatabasePurpose.TENANT && tenant.id().equals(sourceDb.ownerTenantId());
         MoveSide source = new MoveSide(from.dataPlane(), from.database(), from.schema(), ownsDb,
                 from.mode() == IsolationMode.SCHEMA);
+        requireNeonPath(c, tenant, source, target);
         MovePlan plan = new MovePlan(tenant.id(), tenant.slug(), from.mode(), to, members, source, target,
                 request.freezeWait().toMillis());
         return new Planned(plan, locals, tenant);

@@ -83,8 +83,7 @@ final class MoveProgress {
         try (Connection c = target.plane().openAdmin(target.database());
              PreparedStatement ps = c.prepareStatement("""
                      SELECT relid::int, tuples_processed FROM pg_stat_progress_copy
-                      WHERE datname = ? AND command = 'COPY FROM' AND relid IS NOT NULL""")) {
-            ps.setString(1, target.database());
+                      WHERE datname = current_database() AND command = 'COPY FROM' AND relid IS NOT NULL""")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     byRelation.merge(rs.getInt(1), rs.getLong(2), Math::max);

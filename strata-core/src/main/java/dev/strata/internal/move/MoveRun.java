@@ -6,6 +6,7 @@ import dev.strata.StrataException;
 import dev.strata.TenantStatus;
 import dev.strata.internal.operation.JournalDetail;
 import dev.strata.internal.operation.RunningOperation;
+import dev.strata.internal.plane.DatabaseAddresses;
 import dev.strata.internal.provisioning.MoveStorage;
 import dev.strata.internal.registry.Registry;
 import dev.strata.internal.registry.SubtreeLocks;
@@ -26,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import static dev.strata.internal.sql.Identifiers.quote;
 
@@ -54,12 +54,12 @@ final class MoveRun {
     private final ChangeCapture capture;
     private final MoveStorage storage;
     private final MoveFreeze freeze;
-    private final Function<String, DataPlane> planes;
+    private final DatabaseAddresses planes;
     private final Consumer<UUID> tenantChanged;
     private final String t1ContextRole;
 
     MoveRun(DataSource management, Registry registry, ChangeCapture capture, MoveStorage storage,
-            Function<String, DataPlane> planes, Consumer<UUID> tenantChanged, String t1ContextRole) {
+            DatabaseAddresses planes, Consumer<UUID> tenantChanged, String t1ContextRole) {
         this.management = management;
         this.registry = registry;
         this.capture = capture;
@@ -118,18 +118,23 @@ final class MoveRun {
     private void beforeFlip(MovePlan plan, List<MoveStorage.LocalTenant> locals, RunningOperation operation, String name,
                             String actor) {
         CopyEndpoint source = endpoint(plan.source());
-        CopyEndpoint target = endpoint(plan.target());
         CopyScope[] scope = new CopyScope[1];
         operation.step(MoveStep.VALIDATE, () -> {
             scope[0] = scope(plan);
             capture.requireCapturable(source, scope[0]);
         });
+        MoveSide t = plan.target();
+        if (storage.externalDatabase(t.plane(), t.ownsDatabase())) {
+            // a Neon project or branch of its own, as provisioning makes one (journalled steps of this move)
+            storage.buildExternalTarget(plan.tenantId(), plan.slug(), registry.findById(plan.tenantId()).orElseThrow()
+                    .parentId(), t.plane(), t.database(), operation);
+        }
         operation.step(MoveStep.PROVISION_TARGET, () -> {
-            MoveSide t = plan.target();
             storage.buildTarget(t.plane(), t.database(), t.schema(), t.ownsSchema(), locals, plan.members(),
                     sameDatabase(plan));
             requireSameTables(plan, scope[0]);
         });
+        CopyEndpoint target = endpoint(t); // a Neon target is reached once its placement exists
         operation.step(MoveStep.START_CAPTURE, () -> capture.start(name, source, scope[0]));
         MoveProgress progress = new MoveProgress(operation);
         operation.step(MoveStep.INITIAL_COPY, () -> progress.copy(source, target, scope[0],
@@ -231,11 +236,18 @@ final class MoveRun {
     }
 
     private void afterFlip(MovePlan plan, RunningOperation operation, String name) {
-        CopyEndpoint source = endpoint(plan.source());
+        // a Neon source whose project or branch a resumed removal already deleted took its slot along
+        CopyEndpoint source = reachable(plan.source());
         MoveSide t = plan.target();
         storage.refreshGuard(t.plane(), t.database());
         // The slot lives in the source database: drop it before the database can be dropped.
-        operation.step(MoveStep.STOP_CAPTURE, () -> capture.stop(name, source, endpoint(plan.target())));
+        operation.step(MoveStep.STOP_CAPTURE, () -> {
+            if (source == null) {
+                capture.stop(name, endpoint(t));
+            } else {
+                capture.stop(name, source, endpoint(t));
+            }
+        });
         operation.step(MoveStep.REMOVE_SOURCE, () -> {
             MoveSide s = plan.source();
             deleteSharedRows(plan, s);
@@ -268,7 +280,13 @@ final class MoveRun {
                 clearAcks(c, plan.members());
             });
             plan.members().forEach(tenantChanged);
-            capture.stop(MovePlan.captureName(operation.id()), endpoint(plan.source()), endpoint(plan.target()));
+            String name = MovePlan.captureName(operation.id());
+            CopyEndpoint target = reachable(plan.target());
+            if (target == null) {
+                capture.stop(name, endpoint(plan.source())); // a Neon target never placed holds nothing of the capture
+            } else {
+                capture.stop(name, endpoint(plan.source()), target);
+            }
             MoveSide t = plan.target();
             deleteSharedRows(plan, t);
             storage.remove(t.plane(), t.database(), t.schema(), t.ownsDatabase(), t.ownsSchema(), plan.members(),
@@ -356,29 +374,52 @@ final class MoveRun {
             return;
         }
         String role = storage.record(s.plane(), s.database()).appRole();
-        try (Connection c = planes.apply(s.plane()).openAdmin(planes.apply(s.plane()).server().database());
-             Statement st = c.createStatement()) {
+        DataPlane plane = planes.of(s.plane(), s.database());
+        try (Connection c = plane.openAdmin(plane.server().database()); Statement st = c.createStatement()) {
             if (!dev.strata.internal.sql.Catalog.roleExists(c, role)) {
                 return;
             }
             st.execute("ALTER ROLE " + quote(role) + (fenced ? " NOLOGIN" : " LOGIN"));
             if (fenced) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ? AND datname = ?")) {
-                    ps.setString(1, role);
-                    ps.setString(2, s.database());
-                    ps.execute();
-                }
+                // a Neon database's connection is to the database itself, whose name there is Neon's own
+                endSessions(c, role, plane.routedPerDatabase() || storage.externalDatabase(s.plane(), true) ? null : s.database());
             }
         } catch (SQLException e) {
             throw Jdbc.databaseError((fenced ? "fence" : "unfence") + " the source of tenant '" + plan.slug() + "'", e);
         }
     }
 
+    /**
+     * Ends the role's sessions in the database. An administrator that is no superuser (Neon's owner)
+     * may end only the sessions of roles whose privileges it has: it administers the app role (it made
+     * it), so it first makes itself a member of it. {@code database} {@code null}: the connection's own.
+     */
+    private static void endSessions(Connection c, String role, String database) throws SQLException {
+        String sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ? AND datname = "
+                + "coalesce(?, current_database())";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, role);
+            ps.setString(2, database);
+            ps.execute();
+        } catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState())) {
+                throw e;
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("GRANT " + quote(role) + " TO CURRENT_USER");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, role);
+                ps.setString(2, database);
+                ps.execute();
+            }
+        }
+    }
+
     private void fenceSchema(MovePlan plan, boolean fenced) {
         MoveSide s = plan.source();
         String appRole = storage.record(s.plane(), s.database()).appRole();
-        try (Connection c = planes.apply(s.plane()).openAdmin(s.database()); Statement st = c.createStatement()) {
+        try (Connection c = planes.of(s.plane(), s.database()).openAdmin(s.database()); Statement st = c.createStatement()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
                 ps.setString(1, s.schema());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -403,8 +444,7 @@ final class MoveRun {
 
     private void requireSameTables(MovePlan plan, CopyScope scope) throws SQLException {
         MoveSide t = plan.target();
-        DataPlane plane = planes.apply(t.plane());
-        try (Connection c = plane.openAdmin(t.database())) {
+        try (Connection c = planes.of(t.plane(), t.database()).openAdmin(t.database())) {
             List<String> targetTables = dev.strata.internal.provisioning.TenantDatabases.tenantTables(c, t.schema());
             HashSet<String> missing = new HashSet<>(scope.tables());
             missing.removeAll(targetTables);
@@ -428,7 +468,7 @@ final class MoveRun {
     }
 
     private boolean schemaPresent(MoveSide side) throws SQLException {
-        try (Connection c = planes.apply(side.plane()).openAdmin(side.database());
+        try (Connection c = planes.of(side.plane(), side.database()).openAdmin(side.database());
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
             ps.setString(1, side.schema());
             try (ResultSet rs = ps.executeQuery()) {
@@ -444,7 +484,7 @@ final class MoveRun {
 
     private CopyScope scope(MovePlan plan) throws SQLException {
         MoveSide s = plan.source();
-        try (Connection c = planes.apply(s.plane()).openAdmin(s.database())) {
+        try (Connection c = planes.of(s.plane(), s.database()).openAdmin(s.database())) {
             List<String> roots = new java.util.ArrayList<>();
             for (String table : dev.strata.internal.provisioning.TenantDatabases.tenantTables(c, s.schema())) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT NOT cl.relispartition FROM pg_class cl "
@@ -462,8 +502,20 @@ final class MoveRun {
         }
     }
 
+    /** The side's endpoint, or {@code null} for a database of its own on a Neon plane that has no placement (yet). */
+    private CopyEndpoint reachable(MoveSide side) {
+        try {
+            return endpoint(side);
+        } catch (StrataException e) {
+            if (e.code() == ErrorCode.PLANE_NOT_FOUND && storage.externalDatabase(side.plane(), side.ownsDatabase())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     private CopyEndpoint endpoint(MoveSide side) {
-        return new CopyEndpoint(planes.apply(side.plane()), side.database(), side.schema());
+        return new CopyEndpoint(planes.of(side.plane(), side.database()), side.database(), side.schema());
     }
 
     private static boolean sameDatabase(MovePlan plan) {

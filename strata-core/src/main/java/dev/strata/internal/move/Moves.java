@@ -15,6 +15,7 @@ import dev.strata.TenantStatus;
 import dev.strata.Tier;
 import dev.strata.internal.operation.OperationRunner;
 import dev.strata.internal.operation.RunningOperation;
+import dev.strata.internal.plane.DatabaseAddresses;
 import dev.strata.internal.provisioning.MoveStorage;
 import dev.strata.internal.registry.Registry;
 import dev.strata.internal.registry.SubtreeLocks;
@@ -52,21 +53,28 @@ public final class Moves {
     private final MoveRun run;
     private final Function<String, DataPlane> planes;
     private final Consumer<UUID> tenantChanged;
+    private final CaptureSources sources;
 
     /**
      * @param planes        resolves a data plane by key ({@link ErrorCode#PLANE_NOT_FOUND} or
      *                      {@link ErrorCode#INVALID_CONFIGURATION} for an unknown one)
+     * @param databases     where a database of a plane is reached (the plane's server, or a Neon T1
+     *                      database's own endpoint)
+     * @param sources       what a source's plane requires before its changes can be captured
+     *                      (a Neon project's logical replication), checked before anything is done
      * @param tenantChanged drops a tenant's cached route in this process
      */
     public Moves(StrataConfig config, PhysicalNames names, Registry registry, OperationRunner runner, ChangeCapture capture,
-                 MoveStorage storage, Function<String, DataPlane> planes, Consumer<UUID> tenantChanged) {
+                 MoveStorage storage, Function<String, DataPlane> planes, DatabaseAddresses databases,
+                 CaptureSources sources, Consumer<UUID> tenantChanged) {
         this.management = registry.dataSource();
         this.registry = registry;
         this.runner = runner;
         this.planes = planes;
         this.tenantChanged = tenantChanged;
         this.planner = new MovePlanner(config, names, registry, runner.journal());
-        this.run = new MoveRun(management, registry, capture, storage, planes, tenantChanged, names.t1ContextRole());
+        this.sources = sources;
+        this.run = new MoveRun(management, registry, capture, storage, databases, tenantChanged, names.t1ContextRole());
         runner.register(new MoveHandler(run));
     }
 
@@ -88,6 +96,7 @@ public final class Moves {
         if (request.plane() != null) {
             requireKnownPlane(request.plane());
         }
+        sources.requireCapturable(found.placement());
         Started started = Jdbc.inTransaction(management, "start moving '" + found.slug() + "'", c -> {
             SubtreeLocks.lockSubtree(c, found.tier() == Tier.T2 ? found.parentId() : found.id());
             Tenant tenant = registry.findById(c, found.id()).orElseThrow();

@@ -2,6 +2,7 @@ package dev.strata.internal.move;
 
 import dev.strata.ErrorCode;
 import dev.strata.StrataException;
+import dev.strata.internal.sql.ForeignKeyOrder;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
@@ -34,7 +35,8 @@ final class TenantCopier {
         String tenants = TableShape.tenantArrayLiteral(scope.tenantIds());
         long rows = 0;
         deleteScope(target, to, scope);
-        for (String table : scope.tables()) {
+        // referenced tables first: a target that applies with foreign keys in force takes the rows in this order
+        for (String table : ForeignKeyOrder.referencedFirst(target, to.schema(), scope.tables())) {
             TableShape sourceShape = TableShape.read(source, from.schema(), table);
             TableShape targetShape = TableShape.read(target, to.schema(), table);
             String columns = TableShape.columnList(targetShape.copiedColumns(sourceShape));
@@ -50,7 +52,7 @@ final class TenantCopier {
     static long deleteScope(Connection c, CopyEndpoint endpoint, CopyScope scope) throws SQLException {
         long deleted = 0;
         String tenants = CaptureArtefacts.tenantArray(scope.tenantIds());
-        for (String table : scope.tables()) {
+        for (String table : ForeignKeyOrder.referencingFirst(c, endpoint.schema(), scope.tables())) {
             TableShape shape = TableShape.read(c, endpoint.schema(), table);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + shape.qualified() + " WHERE tenant_id = ANY (?::uuid[])")) {
                 ps.setString(1, tenants);

@@ -62,14 +62,15 @@ public final class DatabaseStore {
 
     /**
      * Registers a database with a freshly generated app-role password, unless a row exists (a
-     * shared database registered by another tenant, or a dropped one being reused).
+     * shared database registered by another tenant, or a dropped one being reused: it is built again,
+     * its schema version back at 0).
      */
     public static DatabaseRecord insertIfAbsent(Connection c, String dataPlane, String name, DatabasePurpose purpose,
                                                 UUID ownerTenantId, String appRole) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO platform.databases (data_plane, name, purpose, owner_tenant_id, app_role, app_password)
                 VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (data_plane, name) DO UPDATE SET dropped_at = NULL
+                ON CONFLICT (data_plane, name) DO UPDATE SET dropped_at = NULL, schema_version = 0
                   WHERE platform.databases.dropped_at IS NOT NULL""")) {
             ps.setString(1, dataPlane);
             ps.setString(2, name);

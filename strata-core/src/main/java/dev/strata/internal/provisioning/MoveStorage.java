@@ -2,6 +2,8 @@ package dev.strata.internal.provisioning;
 
 import dev.strata.Tier;
 import dev.strata.internal.migration.AppSchemaMigrations;
+import dev.strata.internal.operation.RunningOperation;
+import dev.strata.internal.plane.DatabaseAddresses;
 import dev.strata.internal.sql.DataPlane;
 import dev.strata.internal.sql.Jdbc;
 import dev.strata.internal.sql.PhysicalNames;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The storage side of a move, built on provisioning's pieces: the target made ready (database
@@ -29,15 +30,20 @@ public final class MoveStorage {
     private final DataSource management;
     private final PhysicalNames names;
     private final AppSchemaMigrations migrations;
-    private final Function<String, DataPlane> planes;
+    private final DatabaseAddresses planes;
     private final ProvisioningListener listener;
     private final PlacementGuards guards;
+    private final ExternalPlanes external;
 
     /**
-     * @param planes resolves a data plane by key (throwing for an unknown one)
+     * @param planes where a database of a plane is reached (the plane's server, or a Neon T1
+     *               database's own endpoint), throwing for an unknown plane
+     * @param external planes that are not one server (Neon): a T1's own database there is a
+     *                 project or branch, made by {@link #buildExternalTarget} and removed with it
      */
     public MoveStorage(DataSource management, PhysicalNames names, AppSchemaMigrations migrations,
-                       Function<String, DataPlane> planes, ProvisioningListener listener) {
+                       DatabaseAddresses planes, ExternalPlanes external, ProvisioningListener listener) {
+        this.external = external;
         this.management = management;
         this.names = names;
         this.migrations = migrations;
@@ -58,7 +64,7 @@ public final class MoveStorage {
      */
     public void buildTarget(String plane, String database, String schema, boolean ownsSchema, List<LocalTenant> tenants,
                             List<UUID> members, boolean sourceInSameDatabase) throws SQLException {
-        TenantDatabases dbs = databases(plane);
+        TenantDatabases dbs = databases(plane, database);
         DatabaseRecord db = record(plane, database);
         ProvisioningSteps.ensureDatabaseReady(management, dbs, db);
         guards.withLock(plane, database, m -> {
@@ -76,9 +82,27 @@ public final class MoveStorage {
         registerLocally(plane, database, tenants);
     }
 
+    /** Whether a move's own target database is on a plane that is not one server (a Neon project or branch). */
+    public boolean externalDatabase(String plane, boolean ownsDatabase) {
+        return ownsDatabase && external.handles(plane);
+    }
+
+    /**
+     * Makes a T1's own database on a plane that is not one server, as provisioning does, in the
+     * move's operation: its Neon project or branch ({@code neon_project} or {@code neon_branch}: looked
+     * up by its name before it is created, so a resumed move adopts what an interrupted one made) and
+     * the database's roles, platform schema and migrations ({@code database}). Idempotent.
+     */
+    public void buildExternalTarget(UUID tenantId, String slug, UUID parentId, String plane, String database,
+                                    RunningOperation operation) {
+        DatabaseRecord db = record(plane, database);
+        external.build(new PlacementPlan(tenantId, slug, Tier.T1, parentId, dev.strata.IsolationMode.DATABASE, db,
+                PhysicalNames.APP_SCHEMA, true, false), operation);
+    }
+
     /** Registers tenants (a T1 before its T2s) in a database's local registry. */
     public void registerLocally(String plane, String database, List<LocalTenant> tenants) throws SQLException {
-        TenantDatabases dbs = databases(plane);
+        TenantDatabases dbs = databases(plane, database);
         for (LocalTenant t : tenants) {
             dbs.registerLocally(database, t.id(), t.slug(), t.tier(), t.parentId());
         }
@@ -90,7 +114,7 @@ public final class MoveStorage {
      * flip is admitted there.
      */
     public void guardForCutover(String plane, String database, String schema, List<UUID> members) {
-        TenantDatabases dbs = databases(plane);
+        TenantDatabases dbs = databases(plane, database);
         guards.withLock(plane, database, m -> {
             Map<String, Set<UUID>> owners = withMembers(m, plane, database, schema, List.of());
             owners.values().forEach(set -> set.removeAll(members));
@@ -104,7 +128,7 @@ public final class MoveStorage {
 
     /** Brings the placement guard of a database up to date with the placements as committed. */
     public void refreshGuard(String plane, String database) {
-        guards.refresh(databases(plane), plane, database, null);
+        guards.refresh(databases(plane, database), plane, database, null);
     }
 
     /**
@@ -114,9 +138,16 @@ public final class MoveStorage {
      */
     public void remove(String plane, String database, String schema, boolean ownsDatabase, boolean ownsSchema,
                        List<UUID> members, Instant deadline) throws SQLException {
-        DataPlane dataPlane = planes.apply(plane);
-        TenantRemoval removal = new TenantRemoval(dataPlane);
         DatabaseRecord db = record(plane, database);
+        if (externalDatabase(plane, ownsDatabase)) {
+            listener.databaseDropping(plane, database);
+            external.remove(members.get(0), plane, database); // its project or branch, whatever of it was made
+            Jdbc.useTransaction(management, "mark database " + database + " dropped",
+                    c -> DatabaseStore.markDropped(c, plane, database));
+            return;
+        }
+        DataPlane dataPlane = planes.of(plane, database);
+        TenantRemoval removal = new TenantRemoval(dataPlane);
         if (ownsDatabase) {
             listener.databaseDropping(plane, database);
             removal.dropDatabase(database, db.appRole());
@@ -133,7 +164,7 @@ public final class MoveStorage {
             removal.deleteRows(database, schema, members.get(0), db.appRole(), deadline);
         }
         if (hasTenantSchemas(plane, database) || PlacementGuards.isTenantSchema(schema)) {
-            guards.refresh(databases(plane), plane, database, null);
+            guards.refresh(databases(plane, database), plane, database, null);
         }
     }
 
@@ -174,7 +205,7 @@ public final class MoveStorage {
         });
     }
 
-    private TenantDatabases databases(String plane) {
-        return new TenantDatabases(planes.apply(plane), names, migrations);
+    private TenantDatabases databases(String plane, String database) {
+        return new TenantDatabases(planes.of(plane, database), names, migrations);
     }
 }

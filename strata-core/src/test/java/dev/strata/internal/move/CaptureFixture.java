@@ -54,7 +54,15 @@ final class CaptureFixture {
 
     /** The rows of one tenant in one table of an endpoint, each as its row text, sorted. */
     static List<String> rows(CopyEndpoint endpoint, String table, UUID tenant) throws SQLException {
-        Connection c = AdminConnections.of(endpoint.database());
+        if (endpoint.plane().routedPerDatabase() || !endpoint.plane().key().equals(dev.strata.internal.sql.DataPlane.DEFAULT_KEY)) {
+            try (Connection c = endpoint.plane().openAdmin(endpoint.database())) {
+                return rows(c, endpoint, table, tenant);
+            }
+        }
+        return rows(AdminConnections.of(endpoint.database()), endpoint, table, tenant);
+    }
+
+    private static List<String> rows(Connection c, CopyEndpoint endpoint, String table, UUID tenant) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT t::text FROM " + endpoint.schema() + "." + table
                 + " t WHERE tenant_id = ? ORDER BY 1")) {
