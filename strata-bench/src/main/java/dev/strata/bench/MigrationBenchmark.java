@@ -96,8 +96,9 @@ final class MigrationBenchmark {
                 if (!run.succeeded()) {
                     throw new IllegalStateException(run.failed() + " targets failed: " + run.failures());
                 }
-                System.err.printf("    strata.migrations().apply: %d targets (%d migrated, %d up to date) in %d ms%n",
-                        run.total(), run.migrated(), run.upToDate(), strataNanos / 1_000_000);
+                System.err.printf("    strata.migrations().apply: %d targets (%d migrated, %d up to date) in %d ms; %s%n",
+                        run.total(), run.migrated(), run.upToDate(), strataNanos / 1_000_000,
+                        strata.operations().show(run.operation()).report());
                 List<MigrationTarget> migrated = strata.migrations().status();
                 resetToVersion1(server, migrated);
 

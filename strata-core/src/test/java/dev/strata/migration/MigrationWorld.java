@@ -71,6 +71,19 @@ final class MigrationWorld implements AutoCloseable {
         return strata;
     }
 
+    /**
+     * What the newest migration run reported beyond done/total ({@link dev.strata.OperationInfo#report()}):
+     * failed, matched_template, fully_checked, differed.
+     */
+    Map<String, Object> lastRunReport() {
+        List<dev.strata.OperationInfo> runs = strata.operations().list(
+                new dev.strata.OperationFilter(null, dev.strata.OperationKind.MIGRATE, null, 1));
+        if (runs.isEmpty()) {
+            throw new IllegalStateException("no migration run was journalled");
+        }
+        return runs.get(0).report();
+    }
+
     void stop() {
         if (strata != null) {
             strata.close();

@@ -87,6 +87,8 @@ class TenantOnlyWeakeningTest {
         assertThat(errors).isNotEmpty();
         assertThat(errors.values()).allSatisfy(error -> assertThat(error).contains("V2__diverge.sql", "refused",
                 "weaken tenant isolation", fragment));
+        assertThat(world.lastRunReport()).as("each was compared with the template, differed and got every check")
+                .containsEntry("differed", errors.size()).containsEntry("matched_template", 0);
         world.stop();
         assertThat(tenantCatalog()).as("every tenant database and schema is as it was").isEqualTo(before);
     }
@@ -149,6 +151,8 @@ class TenantOnlyWeakeningTest {
         }
         Map<String, String> errors = applyOnTenantsOnly("ALTER TABLE documents ADD COLUMN extra text");
         assertThat(errors.values()).isNotEmpty().allSatisfy(e -> assertThat(e).isEqualTo("version 2"));
+        assertThat(world.lastRunReport()).as("every drifted target differed from the template")
+                .containsEntry("differed", errors.size()).containsEntry("failed", 0);
         assertThat(world.versions().values()).containsOnly("2");
     }
 

@@ -166,7 +166,7 @@ final class FanOutRunner {
                     progress.failed(template, state.version(), state.pendingVersions(), message(e));
                     throw e;
                 }
-                progress.migrated(template, state.version(), newest(state));
+                progress.migrated(template, state.version(), newest(state), false);
                 LOG.info("Migrated template {} from version {} to {}", template.name(), state.version(), newest(state));
                 keepSnapshot(c, plane, template, templates);
                 return null;
@@ -266,6 +266,7 @@ final class FanOutRunner {
         SchemaFingerprint.Snapshot template = templates.get(db.dataPlane());
         Map<String, String> outside = new HashMap<>();
         AdminConnection connection = null;
+        boolean lastFailed = false;
         int next = 0;
         try {
             connection = AdminConnection.open(plane, db.database(), pools, connectionTimeout);
@@ -287,12 +288,13 @@ final class FanOutRunner {
                 if (progress.lost()) {
                     return;
                 }
-                if (!connection.usable()) {
+                // a round trip of its own: asked only after a target failed (it may have broken the connection)
+                if (lastFailed && !connection.usable()) {
                     connection.close();
                     connection = null;
                     connection = AdminConnection.open(plane, db.database(), pools, connectionTimeout);
                 }
-                migrateOne(connection, mine.get(next), progress, template, outside);
+                lastFailed = !migrateOne(connection, mine.get(next), progress, template, outside);
                 if (next == mine.size() - 1 && !tenantSchemas.isEmpty()) {
                     mine = split(db, tenantSchemas, queue, unfinished, workers);
                     tenantSchemas = List.of();
@@ -346,9 +348,10 @@ final class FanOutRunner {
      *
      * @param outside the outside counts of this database, by kind of schema, taken before its first
      *                compared target (cleared after a target that needed every check)
+     * @return whether the target was migrated (else it failed, rolled back, and was counted)
      */
-    private void migrateOne(AdminConnection connection, PendingDetection.TargetState state, RunProgress progress,
-                            SchemaFingerprint.Snapshot template, Map<String, String> outside) {
+    private boolean migrateOne(AdminConnection connection, PendingDetection.TargetState state, RunProgress progress,
+                               SchemaFingerprint.Snapshot template, Map<String, String> outside) {
         var c = connection.connection();
         if (template != null && state.version() != null) {
             try {
@@ -361,16 +364,17 @@ final class FanOutRunner {
                 }
                 if (migrator.migrateLikeTemplate(c, state.schema(), state.pending(), template, before)) {
                     c.commit();
-                    progress.migrated(state.schema(), state.version(), newest(state));
-                    return;
+                    progress.migrated(state.schema(), state.version(), newest(state), true);
+                    return true;
                 }
                 rollBack(c);
+                progress.differed();
                 outside.clear();
             } catch (SQLException | RuntimeException e) {
                 rollBack(c);
                 LOG.warn("Migrating {} failed (rolled back; the other targets go on): {}", state.schema().name(), message(e));
                 progress.failed(state.schema(), state.version(), state.pendingVersions(), message(e));
-                return;
+                return false;
             }
         }
         try {
@@ -380,9 +384,10 @@ final class FanOutRunner {
             rollBack(c);
             LOG.warn("Migrating {} failed (rolled back; the other targets go on): {}", state.schema().name(), message(e));
             progress.failed(state.schema(), state.version(), state.pendingVersions(), message(e));
-            return;
+            return false;
         }
-        progress.migrated(state.schema(), state.version(), newest(state));
+        progress.migrated(state.schema(), state.version(), newest(state), false);
+        return true;
     }
 
     private static void failAll(Unit unit, RunProgress progress, String error) {

@@ -104,9 +104,9 @@ final class MigrationJournal {
      *
      * @return whether it still owns the run
      */
-    boolean record(UUID run, int done, int total, int failed, List<Outcome> outcomes) {
+    boolean record(UUID run, RunProgress.Tally tally, List<Outcome> outcomes) {
         return Jdbc.inTransaction(management, "record migration progress", c -> {
-            if (!writeProgress(c, run, done, total, failed)) {
+            if (!writeProgress(c, run, tally)) {
                 return false;
             }
             writeOutcomes(c, run, outcomes);
@@ -120,9 +120,11 @@ final class MigrationJournal {
      *
      * @throws StrataException {@link ErrorCode#OPERATION_CONFLICT} if this process no longer owns it
      */
-    void finish(UUID run, int done, int total, int failed, List<Outcome> outcomes, String error) {
+    void finish(UUID run, RunProgress.Tally tally, List<Outcome> outcomes, String error) {
+        int failed = tally.failed();
+        int total = tally.total();
         Jdbc.useTransaction(management, "close the migration run", c -> {
-            if (!writeProgress(c, run, done, total, failed)) {
+            if (!writeProgress(c, run, tally)) {
                 throw new StrataException(ErrorCode.OPERATION_CONFLICT, "Migration run " + run
                         + " is no longer owned by this process (its lease expired and another process took it over)");
             }
@@ -132,18 +134,27 @@ final class MigrationJournal {
         });
     }
 
-    private boolean writeProgress(Connection c, UUID run, int done, int total, int failed) throws SQLException {
+    /**
+     * The run's progress: {@code done}, {@code total}, {@code failed}, and how the migrated targets
+     * were checked ({@code matched_template}, {@code fully_checked}, {@code differed}: {@link RunProgress.Tally}).
+     */
+    private boolean writeProgress(Connection c, UUID run, RunProgress.Tally tally) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE platform.operations
-                   SET progress = jsonb_build_object('done', ?::int, 'total', ?::int, 'failed', ?::int),
+                   SET progress = jsonb_build_object('done', ?::int, 'total', ?::int, 'failed', ?::int,
+                                                     'matched_template', ?::int, 'fully_checked', ?::int,
+                                                     'differed', ?::int),
                        lease_expires_at = now() + ?::interval
                  WHERE id = ? AND owner = ? AND state = 'running'""")) {
-            ps.setInt(1, done);
-            ps.setInt(2, total);
-            ps.setInt(3, failed);
-            ps.setString(4, journal.lease().toMillis() + " milliseconds");
-            ps.setObject(5, run);
-            ps.setString(6, journal.owner());
+            ps.setInt(1, tally.done());
+            ps.setInt(2, tally.total());
+            ps.setInt(3, tally.failed());
+            ps.setInt(4, tally.matchedTemplate());
+            ps.setInt(5, tally.fullyChecked());
+            ps.setInt(6, tally.differed());
+            ps.setString(7, journal.lease().toMillis() + " milliseconds");
+            ps.setObject(8, run);
+            ps.setString(9, journal.owner());
             return ps.executeUpdate() == 1;
         }
     }

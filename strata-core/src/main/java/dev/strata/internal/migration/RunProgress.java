@@ -13,7 +13,8 @@ import java.util.UUID;
  * The tally of one run: targets done, migrated, up to date and failed, reported to the caller's
  * {@link MigrationProgress} one call at a time, and persisted in batches ({@link #flush}) with the
  * outcome of every target migrated or failed, so a management write costs nothing per target.
- * Thread-safe.
+ * Also how each migrated target was checked ({@link Tally}): accepted because it matched its
+ * template, or under every check. Thread-safe.
  */
 final class RunProgress {
     private static final Logger LOG = LoggerFactory.getLogger(RunProgress.class);
@@ -28,7 +29,24 @@ final class RunProgress {
     private int migrated;
     private int upToDate;
     private int failed;
+    private int matchedTemplate;
+    private int fullyChecked;
+    private int differed;
     private volatile boolean lost;
+
+    /**
+     * The counts persisted with a run (its journalled progress, {@link dev.strata.OperationInfo#report()}
+     * beyond {@code done}/{@code total}).
+     *
+     * @param matchedTemplate targets migrated and accepted because they then matched their migrated
+     *                        template ({@link SchemaMigrator#migrateLikeTemplate})
+     * @param fullyChecked    targets migrated under every check ({@link SchemaMigrator#migrate}): the
+     *                        templates, targets without a template to compare with, targets that differed
+     * @param differed        targets compared with their template that did not match it (each was
+     *                        rolled back and migrated again under every check, or failed)
+     */
+    record Tally(int done, int total, int failed, int matchedTemplate, int fullyChecked, int differed) {
+    }
 
     RunProgress(UUID run, MigrationJournal journal, MigrationProgress listener) {
         this.run = run;
@@ -50,11 +68,25 @@ final class RunProgress {
         report();
     }
 
-    synchronized void migrated(AppSchema target, String from, String to) {
+    /**
+     * A target migrated; {@code matchedTemplate}: accepted because it matched its template, else
+     * under every check.
+     */
+    synchronized void migrated(AppSchema target, String from, String to, boolean matchedTemplate) {
         migrated++;
         done++;
+        if (matchedTemplate) {
+            this.matchedTemplate++;
+        } else {
+            fullyChecked++;
+        }
         unsaved.add(new MigrationJournal.Outcome(target, false, from, to, null));
         report();
+    }
+
+    /** A target compared with its template did not match it (it is migrated again under every check). */
+    synchronized void differed() {
+        differed++;
     }
 
     synchronized void failed(AppSchema target, String version, List<String> pending, String error) {
@@ -79,18 +111,14 @@ final class RunProgress {
      */
     void flush() {
         List<MigrationJournal.Outcome> batch;
-        int d;
-        int t;
-        int f;
+        Tally tally;
         synchronized (this) {
             batch = List.copyOf(unsaved);
             unsaved.clear();
-            d = done;
-            t = total;
-            f = failed;
+            tally = tally();
         }
         try {
-            if (!journal.record(run, d, t, f, batch)) {
+            if (!journal.record(run, tally, batch)) {
                 lost = true;
             }
         } catch (RuntimeException e) {
@@ -104,11 +132,18 @@ final class RunProgress {
     /** Records the rest and closes the run. */
     void finish(String error) {
         List<MigrationJournal.Outcome> batch;
+        Tally tally;
         synchronized (this) {
             batch = List.copyOf(unsaved);
             unsaved.clear();
+            tally = tally();
         }
-        journal.finish(run, done(), total(), failedCount(), batch, error);
+        journal.finish(run, tally, batch, error);
+    }
+
+    /** The counts now. */
+    synchronized Tally tally() {
+        return new Tally(done, total, failed, matchedTemplate, fullyChecked, differed);
     }
 
     /** Whether another process took the run over (this one must stop). */

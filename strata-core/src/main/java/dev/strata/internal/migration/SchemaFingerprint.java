@@ -2,30 +2,34 @@ package dev.strata.internal.migration;
 
 import dev.strata.internal.sql.PhysicalNames;
 
+import org.postgresql.PGStatement;
+
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Objects;
-
-import static dev.strata.internal.sql.Identifiers.literal;
-import static dev.strata.internal.sql.Identifiers.quote;
 
 /**
  * What the fan-out compares a migrated tenant target with, instead of re-running every refusal
  * check on it: a digest of everything in the schema that the refusals and the audit look at, and
  * the evidence that nothing outside the schema was touched. Read in ONE query inside the target's
- * transaction, from the catalogs of the schema (index lookups) and of the few non-tenant schemas.
+ * transaction: {@code pg_class}, {@code pg_proc} and {@code pg_type} have no index on the schema,
+ * so each is scanned once (for the schema and for the few non-tenant schemas together; these scans
+ * see every relation and function, whatever else the catalogs say about them), everything else
+ * through indexes from there.
  *
  * <ul>
  * <li>{@link Snapshot#schema()}: a line for each of the schema's relations (kind, row security, options,
  * persistence, declared reference data, app-role owner), columns (type, nullability, identity,
- * generated, default), constraints, indexes, policies (their roles and expressions; not the
- * placement guard, tenant-specific, which {@link TenantTableSafety#secure} has just put right), triggers, rules, view definitions,
+ * generated, default), constraints, indexes, policies (their roles and expressions; of the
+ * placement guard, whose expression is tenant-specific and which {@link TenantTableSafety#secure}
+ * has just put right, only whether each tenant table has one exactly where it must: in a tenant
+ * schema, and in a shared schema beside tenant schemas), triggers, rules, view definitions,
  * inheritance, functions (security definer, leakproof, settings, body), types, and the privileges
  * beyond the standard ones Strata grants the app roles (every grant to PUBLIC, anything with grant
  * option, anything a tenant table, view, reference table or sequence would not get from Strata).
- * Names are printed relative to the schema (its name appears nowhere), roles as {@code PUBLIC},
+ * Names are printed relative to the schema (its qualification replaced by {@code @.}), roles as {@code PUBLIC},
  * {@code APP} (this installation's app roles and the T1 context role) or their names, the owner
  * left out: a tenant target equals its template exactly when the schema has the same objects with
  * the same security-relevant properties.</li>
@@ -66,19 +70,32 @@ final class SchemaFingerprint {
     }
 
     private static final String PARAMS = """
-            WITH p AS (SELECT CAST(%s AS text) AS schema, CAST(%s AS text) AS t1, CAST(%s AS text) AS prefix,
-                              CAST(%s AS text) AS marker),
+            WITH p AS (SELECT x.*, quote_ident(x.schema) || '.' AS q
+                         FROM (SELECT CAST(%s AS text) AS schema, CAST(%s AS text) AS t1, CAST(%s AS text) AS prefix,
+                                      CAST(%s AS text) AS marker) x),
             app_side AS (
                 SELECT 0::oid AS oid
                 UNION ALL
                 SELECT r.oid FROM pg_roles r, p WHERE r.rolname = p.t1 OR starts_with(r.rolname, p.prefix)),
+            ns AS (SELECT n.oid, n.nspowner, n.nspacl FROM pg_namespace n, p WHERE n.nspname = p.schema),
             outside_ns AS (
                 SELECT n.oid, n.xmin FROM pg_namespace n, p
-                 WHERE n.nspname <> p.schema AND n.nspname !~ '^t_[0-9a-f]{32}$'
+                 -- not a tenant schema: NOT nspname ~ '^t_[0-9a-f]{32}$', without a regular expression
+                 -- per schema of the database (the costliest part of this scan with many of them)
+                 WHERE n.nspname <> p.schema
+                   AND NOT (starts_with(n.nspname, 't_') AND length(n.nspname) = 34
+                            AND ltrim(substr(n.nspname, 3), '0123456789abcdef') = '')
                    AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp\\_%%'
                    AND n.nspname NOT IN ('pg_catalog', 'information_schema')),
+            -- pg_class and pg_proc have no index on the schema: each is scanned once, for the
+            -- schema and for what lies outside it together
+            scanned_ns AS (SELECT oid FROM outside_ns UNION ALL SELECT oid FROM ns),
+            cls AS MATERIALIZED (
+                SELECT c.oid, c.relnamespace, c.xmin FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM scanned_ns)),
+            procs AS MATERIALIZED (
+                SELECT f.oid, f.pronamespace, f.xmin FROM pg_proc f WHERE f.pronamespace IN (SELECT oid FROM scanned_ns)),
             outside_rel AS MATERIALIZED (
-                SELECT c.oid, c.xmin FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM outside_ns)),
+                SELECT c.oid, c.xmin FROM cls c WHERE c.relnamespace IN (SELECT oid FROM outside_ns)),
             -- one scan of each catalog: how many rows, and whether one is as new as this transaction
             seen AS (
                 SELECT 'schemas' AS k, count(*) AS n, coalesce(bool_or(age(x.xmin) <= 0), false) AS fresh FROM outside_ns x
@@ -104,7 +121,7 @@ final class SchemaFingerprint {
                            SELECT x.xmin FROM pg_rewrite x WHERE x.ev_class = r.oid OFFSET 0) x
                 UNION ALL
                 SELECT 'functions', count(*), coalesce(bool_or(age(x.xmin) <= 0), false)
-                  FROM pg_proc x WHERE x.pronamespace IN (SELECT oid FROM outside_ns)
+                  FROM procs x WHERE x.pronamespace IN (SELECT oid FROM outside_ns)
                 UNION ALL
                 SELECT 'event triggers', count(*), coalesce(bool_or(age(x.xmin) <= 0), false) FROM pg_event_trigger x
                 UNION ALL
@@ -138,17 +155,25 @@ final class SchemaFingerprint {
             """;
 
     private static final String FULL = """
-            , ns AS (SELECT n.oid, n.nspowner, n.nspacl FROM pg_namespace n, p WHERE n.nspname = p.schema),
-            rel AS MATERIALIZED (
+            , rel AS MATERIALIZED (
                 SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity,
                        c.reloptions, c.relpersistence, c.relispartition,
+                       EXISTS (SELECT 1 FROM pg_policy g WHERE g.polrelid = c.oid AND g.polname = 'strata_placement_guard'
+                                                         AND NOT g.polpermissive AND g.polcmd = '*' AND g.polroles = '{0}')
+                           AS guarded,
                        coalesce((SELECT true FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
                                                                   AND NOT a.attisdropped), false) AS tenant,
                        starts_with(coalesce(obj_description(c.oid, 'pg_class'), ''), p.marker)
                        OR EXISTS (SELECT 1 FROM pg_inherits i
                                    WHERE i.inhrelid = c.oid
                                      AND starts_with(coalesce(obj_description(i.inhparent, 'pg_class'), ''), p.marker)) AS declared
-                  FROM pg_class c CROSS JOIN p WHERE c.relnamespace = (SELECT oid FROM ns)),
+                  FROM cls x JOIN pg_class c ON c.oid = x.oid CROSS JOIN p WHERE x.relnamespace = (SELECT oid FROM ns)),
+            -- a tenant schema's tenant tables carry the placement guard, and so do those of a shared
+            -- schema beside tenant schemas; none other does (its expression is tenant-specific)
+            guard AS (
+                SELECT p.schema ~ '^t_[0-9a-f]{32}$'
+                       OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname ~ '^t_[0-9a-f]{32}$') AS expected
+                  FROM p),
             allowed AS (
                 SELECT r.oid, CASE
                            WHEN r.relkind IN ('r', 'p') AND r.tenant THEN ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']
@@ -175,6 +200,8 @@ final class SchemaFingerprint {
                 SELECT concat_ws(' ', 'relation', quote_ident(r.relname), r.relkind, r.relrowsecurity, r.relforcerowsecurity,
                                  r.reloptions::text, r.relpersistence, r.relispartition, r.tenant, r.declared,
                                  r.relowner IN (SELECT oid FROM app_side),
+                                 CASE WHEN r.tenant AND r.relkind IN ('r', 'p')
+                                      THEN 'guard ' || (r.guarded = (SELECT expected FROM guard)) END,
                                  (SELECT string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC'
                                                          WHEN a.grantee IN (SELECT oid FROM app_side) THEN 'APP'
                                                          ELSE pg_get_userbyid(a.grantee) END
@@ -183,12 +210,12 @@ final class SchemaFingerprint {
                                    WHERE a.grantee <> r.relowner
                                      AND NOT (a.grantee <> 0 AND a.grantee IN (SELECT oid FROM app_side) AND NOT a.is_grantable
                                               AND a.privilege_type = ANY (al.privileges))),
-                                 CASE WHEN r.relkind IN ('v', 'm') THEN md5(pg_get_viewdef(r.oid, true)) END)
+                                 CASE WHEN r.relkind IN ('v', 'm') THEN md5(replace(pg_get_viewdef(r.oid, true), (SELECT q FROM p), '@.')) END)
                   FROM rel r JOIN allowed al ON al.oid = r.oid
                 UNION ALL
                 SELECT concat_ws(' ', 'column', quote_ident(r.relname), quote_ident(a.attname),
-                                 format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity, a.attgenerated,
-                                 (SELECT md5(pg_get_expr(d.adbin, d.adrelid, true)) FROM pg_attrdef d
+                                 replace(format_type(a.atttypid, a.atttypmod), (SELECT q FROM p), '@.'), a.attnotnull, a.attidentity, a.attgenerated,
+                                 (SELECT md5(replace(pg_get_expr(d.adbin, d.adrelid, true), (SELECT q FROM p), '@.')) FROM pg_attrdef d
                                    WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum),
                                  (SELECT string_agg(CASE WHEN x.grantee = 0 THEN 'PUBLIC'
                                                          WHEN x.grantee IN (SELECT oid FROM app_side) THEN 'APP'
@@ -203,45 +230,45 @@ final class SchemaFingerprint {
                                        WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped OFFSET 0) a
                 UNION ALL
                 SELECT concat_ws(' ', 'constraint', quote_ident(r.relname), quote_ident(k.conname), k.contype,
-                                 pg_get_constraintdef(k.oid, true))
+                                 replace(pg_get_constraintdef(k.oid, true), (SELECT q FROM p), '@.'))
                   FROM rel r CROSS JOIN LATERAL (SELECT k.* FROM pg_constraint k WHERE k.conrelid = r.oid OFFSET 0) k
                 UNION ALL
-                SELECT concat_ws(' ', 'index', quote_ident(r.relname), pg_get_indexdef(i.indexrelid, 0, true))
+                SELECT concat_ws(' ', 'index', quote_ident(r.relname), replace(pg_get_indexdef(i.indexrelid, 0, true), (SELECT q FROM p), '@.'))
                   FROM rel r CROSS JOIN LATERAL (SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = r.oid OFFSET 0) i
                 UNION ALL
                 SELECT concat_ws(' ', 'policy', quote_ident(r.relname), quote_ident(pol.polname), pol.polcmd, pol.polpermissive,
                                  ARRAY(SELECT CASE WHEN x = 0 THEN 'PUBLIC' WHEN x IN (SELECT oid FROM app_side) THEN 'APP'
                                                    ELSE pg_get_userbyid(x) END
                                          FROM unnest(pol.polroles) x ORDER BY 1)::text,
-                                 md5(coalesce(pg_get_expr(pol.polqual, pol.polrelid, true), '')),
-                                 md5(coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid, true), '')))
+                                 md5(coalesce(replace(pg_get_expr(pol.polqual, pol.polrelid, true), (SELECT q FROM p), '@.'), '')),
+                                 md5(coalesce(replace(pg_get_expr(pol.polwithcheck, pol.polrelid, true), (SELECT q FROM p), '@.'), '')))
                   FROM rel r CROSS JOIN LATERAL (SELECT pol.* FROM pg_policy pol
                                                   WHERE pol.polrelid = r.oid AND pol.polname <> 'strata_placement_guard'
                                                   OFFSET 0) pol
                 UNION ALL
                 SELECT concat_ws(' ', 'trigger', quote_ident(r.relname), quote_ident(t.tgname), t.tgenabled,
-                                 md5(pg_get_triggerdef(t.oid, true)))
+                                 md5(replace(pg_get_triggerdef(t.oid, true), (SELECT q FROM p), '@.')))
                   FROM rel r CROSS JOIN LATERAL (SELECT t.* FROM pg_trigger t WHERE t.tgrelid = r.oid AND NOT t.tgisinternal
                                                   OFFSET 0) t
                 UNION ALL
                 SELECT concat_ws(' ', 'rule', quote_ident(r.relname), quote_ident(w.rulename), w.ev_enabled,
-                                 md5(pg_get_ruledef(w.oid, true)))
+                                 md5(replace(pg_get_ruledef(w.oid, true), (SELECT q FROM p), '@.')))
                   FROM rel r CROSS JOIN LATERAL (SELECT w.* FROM pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename <> '_RETURN'
                                                   OFFSET 0) w
                 UNION ALL
-                SELECT concat_ws(' ', 'inherits', quote_ident(r.relname), i.inhparent::regclass::text, i.inhseqno)
+                SELECT concat_ws(' ', 'inherits', quote_ident(r.relname), replace(i.inhparent::regclass::text, (SELECT q FROM p), '@.'), i.inhseqno)
                   FROM rel r CROSS JOIN LATERAL (SELECT i.* FROM pg_inherits i WHERE i.inhrelid = r.oid OFFSET 0) i
                 UNION ALL
-                SELECT concat_ws(' ', 'function', quote_ident(f.proname), oidvectortypes(f.proargtypes), f.prokind, f.prosecdef,
+                SELECT concat_ws(' ', 'function', quote_ident(f.proname), replace(oidvectortypes(f.proargtypes), (SELECT q FROM p), '@.'), f.prokind, f.prosecdef,
                                  f.proleakproof, f.proconfig::text, f.provolatile, md5(coalesce(f.prosrc, '')),
-                                 f.prorettype::regtype::text, f.proowner IN (SELECT oid FROM app_side),
+                                 replace(f.prorettype::regtype::text, (SELECT q FROM p), '@.'), f.proowner IN (SELECT oid FROM app_side),
                                  (SELECT string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC'
                                                          WHEN a.grantee IN (SELECT oid FROM app_side) THEN 'APP'
                                                          ELSE pg_get_userbyid(a.grantee) END
                                                     || ':' || a.privilege_type || ':' || a.is_grantable, ',' ORDER BY 1)
                                     FROM aclexplode(f.proacl) a
                                    WHERE a.grantee <> f.proowner AND (a.is_grantable OR a.grantee NOT IN (SELECT oid FROM app_side))))
-                  FROM pg_proc f WHERE f.pronamespace = (SELECT oid FROM ns)
+                  FROM procs x JOIN pg_proc f ON f.oid = x.oid WHERE x.pronamespace = (SELECT oid FROM ns)
                 UNION ALL
                 SELECT concat_ws(' ', 'type', quote_ident(t.typname), t.typtype, t.typowner IN (SELECT oid FROM app_side))
                   FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM ns))
@@ -251,30 +278,60 @@ final class SchemaFingerprint {
             """;
 
     /**
-     * The whole snapshot of {@code schema}, inside the caller's transaction. Sets the
-     * transaction's {@code search_path} to the schema alone (so names print relative to it).
+     * The whole snapshot of {@code schema}, inside the caller's transaction (whose settings it
+     * leaves as they were).
      */
     Snapshot read(Connection c, String schema) throws SQLException {
-        return query(c, schema, PARAMS + FULL);
+        return query(c, schema, readSql);
     }
 
     /** Only what lies outside {@code schema}: the counts a later {@link #read} is compared with. */
     Snapshot outside(Connection c, String schema) throws SQLException {
-        return query(c, schema, PARAMS + OUTSIDE_ONLY);
+        return query(c, schema, outsideSql);
     }
 
-    private Snapshot query(Connection c, String schema, String template) throws SQLException {
-        String sql = template.formatted(literal(schema), literal(names.t1ContextRole()), literal(names.namespace() + "_app_"),
-                literal(TenantTableSafety.REFERENCE_DATA));
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL search_path = " + quote(schema) + ", pg_catalog;\n" + sql);
-            while (!s.getMoreResults() && s.getUpdateCount() != -1) {
-                // the SET; the snapshot comes next
+    /**
+     * The query as one prepared statement whose text is the same for every schema (names are
+     * parameters), planned once per connection: a generic plan ({@code plan_cache_mode}), under a
+     * fixed {@code search_path} ({@code pg_catalog}: a cached plan is made again whenever the
+     * search_path changes). So PostgreSQL prints the schema's own objects qualified, and the
+     * query replaces {@code <schema>.} by {@code @.} wherever names are printed: the lines read
+     * alike on every schema, while objects of other schemas keep their qualification (and
+     * {@code pg_catalog}'s none). Both settings are saved, set and put back around it in the same
+     * round trip.
+     */
+    private static String prepared(String query) {
+        return "SELECT set_config('strata.fingerprint_search_path', current_setting('search_path'), true), "
+                + "set_config('strata.fingerprint_plan_cache_mode', current_setting('plan_cache_mode'), true), "
+                + "set_config('search_path', 'pg_catalog', true), set_config('plan_cache_mode', 'force_generic_plan', true);\n"
+                + query.formatted("?", "?", "?", "?") + ";\n"
+                + "SELECT set_config('search_path', current_setting('strata.fingerprint_search_path'), true), "
+                + "set_config('plan_cache_mode', current_setting('strata.fingerprint_plan_cache_mode'), true)";
+    }
+
+    private final String readSql = prepared(PARAMS + FULL);
+    private final String outsideSql = prepared(PARAMS + OUTSIDE_ONLY);
+
+    private Snapshot query(Connection c, String schema, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (ps.isWrapperFor(PGStatement.class)) {
+                ps.unwrap(PGStatement.class).setPrepareThreshold(1); // a named statement from the first use
             }
-            try (ResultSet rs = s.getResultSet()) {
+            ps.setString(1, schema);
+            ps.setString(2, names.t1ContextRole());
+            ps.setString(3, names.namespace() + "_app_");
+            ps.setString(4, TenantTableSafety.REFERENCE_DATA);
+            ps.execute(); // the settings saved and set
+            if (!ps.getMoreResults()) {
+                throw new IllegalStateException("no answer to the fingerprint query");
+            }
+            Snapshot snapshot;
+            try (ResultSet rs = ps.getResultSet()) {
                 rs.next();
-                return new Snapshot(rs.getString(1), rs.getBoolean(2), rs.getString(3));
+                snapshot = new Snapshot(rs.getString(1), rs.getBoolean(2), rs.getString(3));
             }
+            ps.getMoreResults(); // the settings put back
+            return snapshot;
         }
     }
 }

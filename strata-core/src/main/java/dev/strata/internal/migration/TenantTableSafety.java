@@ -2,6 +2,7 @@ package dev.strata.internal.migration;
 
 import dev.strata.internal.provisioning.TenantSchemaGuard;
 import dev.strata.internal.sql.PhysicalNames;
+import dev.strata.internal.sql.SchemaRelations;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,8 +62,29 @@ public final class TenantTableSafety {
     /** The standard policies as printed under a search_path: {@link #expected}. */
     private final Map<String, Map<String, Policy>> expectedBySearchPath = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * What {@link #secure} reads, in one round trip of prepared statements whose text is the same
+     * for every tenant schema (the schema's name and the grantees are parameters), so each is
+     * planned once per connection rather than once per target.
+     */
+    private final String readTenantSchemaSql;
+    private final String readAppSql;
+
     public TenantTableSafety(PhysicalNames names) {
         this.names = Objects.requireNonNull(names, "names");
+        this.readTenantSchemaSql = readSql(names.t0ReaderRole(), TenantSchemaGuard.readsSqlWithParameters(false));
+        this.readAppSql = readSql(names.t0ReaderRole(), TenantSchemaGuard.readsSqlWithParameters(true));
+    }
+
+    /** The reads of {@link #secure}; parameters in this order: the schema twice, the grantees (text[]), the schema three times, then the guard's ({@link TenantSchemaGuard#readsParameters}). */
+    private static String readSql(String readerRole, String guardReads) {
+        return String.join(";\n",
+                RLS_SQL.formatted(SchemaRelations.of("?")),
+                EXISTING_POLICIES_SQL.formatted(SchemaRelations.of("?"), textArray(POLICIES)),
+                GRANTS_SQL.formatted(literal(REFERENCE_DATA), "?::text[]", SchemaRelations.of("?"),
+                        literal(SchemaMigrator.HISTORY_TABLE)),
+                readGrantsSql("?", readerRole),
+                guardReads);
     }
 
     /** The standard policies' definitions on {@code table} (a qualified name), in {@link #POLICIES} order. */
@@ -112,21 +134,25 @@ public final class TenantTableSafety {
      */
     public void secure(Connection c, AppSchema target, List<String> grantees) throws SQLException {
         String schema = target.schema();
-        String sql = String.join(";\n",
-                RLS_SQL.formatted(literal(schema)),
-                EXISTING_POLICIES_SQL.formatted(literal(schema), textArray(POLICIES)),
-                GRANTS_SQL.formatted(literal(REFERENCE_DATA), textArray(grantees), literal(schema),
-                        literal(SchemaMigrator.HISTORY_TABLE)),
-                readGrantsSql(schema, names.t0ReaderRole()),
-                TenantSchemaGuard.readsSql(schema));
+        boolean app = PhysicalNames.APP_SCHEMA.equals(schema);
         String searchPath;
         Map<String, boolean[]> rls = new java.util.LinkedHashMap<>();
         Map<String, Map<String, Policy>> existing;
         Map<String, List<String>> grants;
         List<String> readGrants;
         TenantSchemaGuard.Fixes guard;
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
+        try (PreparedStatement s = c.prepareStatement(app ? readAppSql : readTenantSchemaSql)) {
+            int p = 1;
+            s.setString(p++, schema); // row security
+            s.setString(p++, schema); // the standard policies
+            s.setArray(p++, c.createArrayOf("text", grantees.toArray(String[]::new))); // the grants
+            s.setString(p++, schema);
+            s.setString(p++, schema); // the T0 reader's grants
+            s.setString(p++, schema);
+            for (int i = 0; i < TenantSchemaGuard.readsParameters(app); i++) {
+                s.setString(p++, schema); // the placement guard
+            }
+            s.execute();
             try (ResultSet rs = s.getResultSet()) {
                 rs.next();
                 searchPath = rs.getString(1);
@@ -213,8 +239,7 @@ public final class TenantTableSafety {
     private static final String RLS_SQL = """
             SELECT current_setting('search_path'), c.relname, c.relrowsecurity, c.relforcerowsecurity
               FROM (SELECT 1) one
-              LEFT JOIN (pg_class c
-                         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %s
+              LEFT JOIN (%s c
                          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
                 ON c.relkind IN ('r', 'p')
              ORDER BY c.relname""";
@@ -223,8 +248,8 @@ public final class TenantTableSafety {
             SELECT c.relname, p.polname, p.polcmd, p.polpermissive,
                    ARRAY(SELECT unnest(p.polroles)::regrole::text ORDER BY 1)::text,
                    pg_get_expr(p.polqual, p.polrelid, true), pg_get_expr(p.polwithcheck, p.polrelid, true)
-              FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = %s AND p.polname = ANY (%s)""";
+              FROM %s c JOIN pg_policy p ON p.polrelid = c.oid
+             WHERE p.polname = ANY (%s)""";
 
     /** Per grantee (in the array's order) and relation: what the standard grants give it, and what it holds. */
     private static final String GRANTS_SQL = """
@@ -242,8 +267,8 @@ public final class TenantTableSafety {
                    ARRAY(SELECT a.privilege_type FROM aclexplode(c.relacl) a
                           WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = g.rolname))::text[] AS held
               FROM unnest(%2$s) WITH ORDINALITY AS g (rolname, position)
-             CROSS JOIN pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = %3$s AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relname <> %4$s
+             CROSS JOIN %3$s c
+             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relname <> %4$s
              ORDER BY g.position, c.relname""";
 
     /** Runs {@code statements} (Strata's own DDL, identifiers quoted) in one round trip. */
@@ -290,7 +315,7 @@ public final class TenantTableSafety {
         }
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(GRANTS_SQL.formatted(literal(REFERENCE_DATA), textArray(List.of(role)),
-                     literal(schema), literal(SchemaMigrator.HISTORY_TABLE)))) {
+                     SchemaRelations.of(literal(schema)), literal(SchemaMigrator.HISTORY_TABLE)))) {
             statements.addAll(missingGrants(rs, schema).getOrDefault(role, List.of()));
         }
         return statements;
@@ -354,11 +379,12 @@ public final class TenantTableSafety {
      * concurrently updated", and the fan-out would see a write outside the target's schema).
      */
     private static List<String> missingReadGrants(Connection c, String schema, String role) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(readGrantsSql(schema, role))) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(readGrantsSql(literal(schema), role))) {
             return missingReadGrants(rs, schema, role);
         }
     }
 
+    /** {@code schema}: the schema's name as an SQL literal or parameter (it appears twice). */
     private static String readGrantsSql(String schema, String role) {
         return """
                 WITH r AS (SELECT oid FROM pg_roles WHERE rolname = %1$s)
@@ -368,8 +394,8 @@ public final class TenantTableSafety {
                    AND NOT EXISTS (SELECT 1 FROM aclexplode(n.nspacl) a
                                     WHERE a.grantee = (SELECT oid FROM r) AND a.privilege_type = 'USAGE')
                 UNION ALL
-                SELECT c.relname, NULL FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = %2$s AND c.relname <> %4$s
+                SELECT c.relname, NULL FROM %6$s c
+                 WHERE c.relname <> %4$s
                    AND (c.relkind = 'v'
                         OR (c.relkind IN ('r', 'p') AND coalesce((SELECT true FROM pg_attribute a WHERE a.attrelid = c.oid
                                                                    AND a.attname = 'tenant_id' AND NOT a.attisdropped), false))
@@ -379,8 +405,8 @@ public final class TenantTableSafety {
                                                          AND d.objsubid = 0), ''), %5$s)))
                    AND NOT EXISTS (SELECT 1 FROM aclexplode(c.relacl) a
                                     WHERE a.grantee = (SELECT oid FROM r) AND a.privilege_type = 'SELECT')
-                 ORDER BY 1, 2""".formatted(literal(role), literal(schema), literal(PhysicalNames.PLATFORM_SCHEMA),
-                literal(SchemaMigrator.HISTORY_TABLE), literal(REFERENCE_DATA));
+                 ORDER BY 1, 2""".formatted(literal(role), schema, literal(PhysicalNames.PLATFORM_SCHEMA),
+                literal(SchemaMigrator.HISTORY_TABLE), literal(REFERENCE_DATA), SchemaRelations.of(schema));
     }
 
     private static List<String> missingReadGrants(ResultSet rs, String schema, String role) throws SQLException {

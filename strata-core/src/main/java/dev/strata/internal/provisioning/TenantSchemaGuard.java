@@ -1,6 +1,7 @@
 package dev.strata.internal.provisioning;
 
 import dev.strata.internal.sql.PhysicalNames;
+import dev.strata.internal.sql.SchemaRelations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,16 +207,40 @@ public final class TenantSchemaGuard {
      * tables exclusively) at the same time. Only the shared app schema needs every schema's.
      */
     public static String readsSql(String schema) {
-        String s = literal(schema);
-        return """
+        return reads(literal(schema), PhysicalNames.APP_SCHEMA.equals(schema));
+    }
+
+    /**
+     * {@link #readsSql} with the schema's name a parameter ({@code ?}) wherever it appears, the
+     * same text for every tenant schema (and another for the app schema), so a prepared statement
+     * is planned once per connection; {@link #readsParameters} says how many to bind.
+     */
+    public static String readsSqlWithParameters(boolean appSchema) {
+        return reads("?", appSchema);
+    }
+
+    /** How many times {@link #readsSqlWithParameters} takes the schema's name. */
+    public static int readsParameters(boolean appSchema) {
+        return appSchema ? 1 : 3;
+    }
+
+    private static String reads(String s, boolean app) {
+        // a tenant schema's own guards through the indexes (SchemaRelations); the app schema's
+        // question is about every schema of the database, asked once per database
+        String guards = app ? """
                 SELECT n.nspname, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
                   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE p.polname = %1$s AND (n.nspname = %2$s OR %2$s = 'app')
+                 WHERE p.polname = %1$s
+                UNION ALL
+                SELECT n.nspname, NULL, NULL FROM pg_namespace n WHERE n.nspname ~ '^t_[0-9a-f]{32}$';
+                """.formatted(literal(POLICY)) : """
+                SELECT c.nspname, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+                  FROM %2$s c JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = %1$s
                 UNION ALL
                 SELECT n.nspname, NULL, NULL FROM pg_namespace n
-                 WHERE n.nspname ~ '^t_[0-9a-f]{32}$' AND (n.nspname = %2$s OR %2$s = 'app');
-                """.formatted(literal(POLICY), s) + STATE_SQL.replace("?::text[]", "ARRAY[" + s + "]::text[]")
-                .replace("= ?", "= " + literal(POLICY));
+                 WHERE n.nspname = %3$s AND n.nspname ~ '^t_[0-9a-f]{32}$';
+                """.formatted(literal(POLICY), SchemaRelations.of(s), s);
+        return guards + stateOfSchemaSql(s);
     }
 
     /**
@@ -284,6 +309,10 @@ public final class TenantSchemaGuard {
                 + hex.substring(16, 20) + "-" + hex.substring(20));
     }
 
+    /**
+     * The guard state of the tenant tables of some schemas (parameters: {@link #POLICY}, then the
+     * schemas' names as text[]), from a scan of pg_class: every tenant table, for {@link #ensure}.
+     */
     private static final String STATE_SQL = """
             SELECT n.nspname, c.relname, a.atttypid = 'uuid'::regtype, c.relrowsecurity, c.relforcerowsecurity,
                    p.polname IS NOT NULL, NOT coalesce(p.polpermissive, true) AND p.polcmd = '*' AND p.polroles = '{0}',
@@ -294,6 +323,23 @@ public final class TenantSchemaGuard {
               LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = ?
              WHERE n.nspname = ANY (?::text[]) AND c.relkind IN ('r', 'p')
              ORDER BY n.nspname, c.relname""";
+
+    /**
+     * The same for one schema after a migration ({@link #readsSql}), through the indexes
+     * ({@link SchemaRelations}): the checks that follow a migration see any table it misses.
+     * {@code schema}: the name as an SQL literal or parameter.
+     */
+    private static String stateOfSchemaSql(String schema) {
+        return """
+                SELECT c.nspname, c.relname, a.atttypid = 'uuid'::regtype, c.relrowsecurity, c.relforcerowsecurity,
+                       p.polname IS NOT NULL, NOT coalesce(p.polpermissive, true) AND p.polcmd = '*' AND p.polroles = '{0}',
+                       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+                  FROM %s c
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+                  LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polname = %s
+                 WHERE c.relkind IN ('r', 'p')
+                 ORDER BY c.nspname, c.relname""".formatted(SchemaRelations.of(schema), literal(POLICY));
+    }
 
     private static List<GuardState> read(Connection c, Collection<String> schemas) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(STATE_SQL)) {
