@@ -130,10 +130,35 @@ class PaginationApiTest {
         assertThat(texts(paged, "target")).isSorted();
     }
 
+    @Test
+    void keys_page_newest_first_through_every_one() {
+        for (String name : List.of("page-key-1", "page-key-2", "page-key-3")) {
+            assertThat(http.post("/v1/keys", "{\"tenant\": \"page-a\", \"name\": \"" + name + "\"}").status()).isEqualTo(201);
+        }
+        List<JsonNode> paged = allPages("/v1/keys?limit=2", "keys", 2);
+        JsonNode whole = http.get("/v1/keys?limit=1000").json();
+        assertThat(texts(paged, "id")).containsExactlyElementsOf(texts(listOf(whole.get("keys")), "id"))
+                .doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(4); // the admin key and the three
+        assertThat(texts(paged, "created_at").stream().map(java.time.Instant::parse).toList())
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        List<JsonNode> ofOne = allPages("/v1/keys?tenant=page-a&limit=1", "keys", 1);
+        assertThat(texts(ofOne, "name")).contains("page-key-1", "page-key-2", "page-key-3");
+        assertThat(texts(ofOne, "tenant")).containsOnly("page-a");
+    }
+
+    @Test
+    void planes_page_by_key() {
+        List<JsonNode> paged = allPages("/v1/planes?limit=1", "planes", 1);
+        JsonNode whole = http.get("/v1/planes").json();
+        assertThat(texts(paged, "key")).containsExactlyElementsOf(texts(listOf(whole.get("planes")), "key")).isSorted()
+                .contains("default");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "1001", "abc", "01", "+5", "1.5", "%20", "99999999999"})
     void a_bad_limit_is_400_naming_limit(String limit) {
-        for (String list : List.of("/v1/tenants", "/v1/operations", "/v1/tenants/page-a/history", "/v1/migrations")) {
+        for (String list : List.of("/v1/tenants", "/v1/operations", "/v1/tenants/page-a/history", "/v1/migrations",
+                "/v1/keys", "/v1/planes")) {
             Answer answer = http.get(list + "?limit=" + limit);
             assertProblem(answer, ErrorCode.INVALID_ARGUMENT);
             assertThat(answer.json().get("detail").asText()).as(list).contains("'limit'");
