@@ -392,7 +392,8 @@ final class MoveRun {
     /**
      * Ends the role's sessions in the database. An administrator that is no superuser (Neon's owner)
      * may end only the sessions of roles whose privileges it has: it administers the app role (it made
-     * it), so it first makes itself a member of it. {@code database} {@code null}: the connection's own.
+     * it), so it makes itself a member of it for that, and no longer. {@code database} {@code null}: the
+     * connection's own.
      */
     private static void endSessions(Connection c, String role, String database) throws SQLException {
         String sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ? AND datname = "
@@ -407,11 +408,14 @@ final class MoveRun {
             }
             try (Statement st = c.createStatement()) {
                 st.execute("GRANT " + quote(role) + " TO CURRENT_USER");
-            }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, role);
-                ps.setString(2, database);
-                ps.execute();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, role);
+                    ps.setString(2, database);
+                    ps.execute();
+                } finally {
+                    // only for this: the administrator keeps no membership (a rolled-back move leaves none behind)
+                    st.execute("REVOKE " + quote(role) + " FROM CURRENT_USER");
+                }
             }
         }
     }
