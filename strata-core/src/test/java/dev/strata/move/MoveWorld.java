@@ -105,6 +105,31 @@ final class MoveWorld {
         }
     }
 
+    /**
+     * What a move under writers must leave: every acknowledged write of both writers there once, the
+     * moving tenant's writer refused at most with {@code TENANT_MOVING}, the neighbour's never.
+     */
+    static void assertWritersUnharmed(Strata strata, Writer moving, Writer neighbour) throws SQLException {
+        assertEveryAcknowledgedWriteOnce(strata, moving);
+        assertEveryAcknowledgedWriteOnce(strata, neighbour);
+        assertThat(moving.errors.keySet()).as("the moving tenant's writer saw only waits and TENANT_MOVING")
+                .isSubsetOf(java.util.Set.of(dev.strata.ErrorCode.TENANT_MOVING));
+        assertThat(neighbour.errors).as("the neighbour saw no error").isEmpty();
+    }
+
+    /** How many customers of {@code owner} {@code reader}'s context sees (0 unless the hierarchy lets it). */
+    static long customersSeenBy(Strata strata, dev.strata.Tenant reader, UUID owner) throws SQLException {
+        return strata.inTenant(reader.id(), scope -> {
+            try (PreparedStatement ps = scope.connection().prepareStatement("SELECT count(*) FROM customers WHERE tenant_id = ?")) {
+                ps.setObject(1, owner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     /** Rows of the tenant in every shop table of a database schema, read as the administrator (0 if it is gone). */
     static long rowsAt(String database, String schema, UUID tenant) throws SQLException {
         if (!databaseExists(database)) {

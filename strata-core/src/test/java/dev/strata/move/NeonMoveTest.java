@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static dev.strata.IsolationMode.DATABASE;
@@ -154,11 +153,7 @@ class NeonMoveTest {
             assertThat(movingWriter.acknowledged.size()).isGreaterThan(writtenBefore);
         }
         assertThat(move.state()).as("move %s: %s", move.id(), move.error()).isEqualTo(OperationState.SUCCEEDED);
-        MoveWorld.assertEveryAcknowledgedWriteOnce(strata(), movingWriter);
-        MoveWorld.assertEveryAcknowledgedWriteOnce(strata(), neighbourWriter);
-        assertThat(movingWriter.errors.keySet()).as("the moving tenant's writer saw only waits and TENANT_MOVING")
-                .isSubsetOf(Set.of(ErrorCode.TENANT_MOVING));
-        assertThat(neighbourWriter.errors).as("the neighbour saw no error").isEmpty();
+        MoveWorld.assertWritersUnharmed(strata(), movingWriter, neighbourWriter);
 
         Tenant moved = strata().tenants().get(moving.id());
         Placement target = moved.placement();
@@ -208,15 +203,7 @@ class NeonMoveTest {
     }
 
     private long customersSeenBy(Tenant reader, UUID owner) throws SQLException {
-        return strata().inTenant(reader.id(), scope -> {
-            try (PreparedStatement ps = scope.connection().prepareStatement("SELECT count(*) FROM customers WHERE tenant_id = ?")) {
-                ps.setObject(1, owner);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return MoveWorld.customersSeenBy(strata(), reader, owner);
     }
 
     private Tenant neonT1(String slug, boolean logicalReplication) {

@@ -288,15 +288,7 @@ class NeonPlaneMoveTest {
     }
 
     private long customersSeenBy(Tenant reader, UUID owner) throws SQLException {
-        return strata().inTenant(reader.id(), scope -> {
-            try (PreparedStatement ps = scope.connection().prepareStatement("SELECT count(*) FROM customers WHERE tenant_id = ?")) {
-                ps.setObject(1, owner);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return MoveWorld.customersSeenBy(strata(), reader, owner);
     }
 
     /** An administrator's connection to a placement's database: the server's, or the Neon T1's endpoint. */
