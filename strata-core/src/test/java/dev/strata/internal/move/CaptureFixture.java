@@ -32,6 +32,44 @@ final class CaptureFixture {
     }
 
     /** A fresh capture name. */
+    /** Thrown by a capture's crash seam: the process "dies" there. */
+    static final class Crash extends RuntimeException {
+        Crash() {
+            super("simulated crash");
+        }
+    }
+
+    /**
+     * Two catch-ups that die (one after its first batch committed at the target, before the slot
+     * was advanced; one in the middle, after three batches), then a third that resumes: it must
+     * find nothing left to apply and both sides equal, table by table and row by row. Returns the
+     * resumed capture, not yet stopped.
+     */
+    static ChangeCapture crashTwiceThenResume(String name, CopyEndpoint source, CopyEndpoint target, CopyScope scope,
+                                              UUID mover) throws SQLException {
+        ChangeCapture dying = new LogicalChangeCapture(1, lsn -> {
+            throw new Crash();
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dying.catchUp(name, source, target, scope,
+                java.time.Duration.ofSeconds(30))).isInstanceOf(Crash.class);
+        AtomicInteger batches = new AtomicInteger();
+        ChangeCapture abandoned = new LogicalChangeCapture(1, lsn -> {
+            if (batches.incrementAndGet() == 3) {
+                throw new Crash();
+            }
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> abandoned.catchUp(name, source, target, scope,
+                java.time.Duration.ofSeconds(30))).isInstanceOf(Crash.class);
+
+        ChangeCapture resumed = new LogicalChangeCapture();
+        org.assertj.core.api.Assertions.assertThat(resumed.catchUp(name, source, target, scope,
+                java.time.Duration.ofSeconds(60))).isZero();
+        org.assertj.core.api.Assertions.assertThat(resumed.verify(source, target, scope))
+                .allSatisfy(check -> org.assertj.core.api.Assertions.assertThat(check.matches()).as("%s", check).isTrue());
+        org.assertj.core.api.Assertions.assertThat(allRows(target, mover)).isEqualTo(allRows(source, mover));
+        return resumed;
+    }
+
     static String captureName(String label) {
         return label + "_" + NAMES.incrementAndGet() + "_" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -4,6 +4,7 @@ import dev.strata.IsolationMode;
 import dev.strata.NewTenant;
 import dev.strata.Strata;
 import dev.strata.Tenant;
+import dev.strata.internal.move.CaptureFixture.Crash;
 import dev.strata.internal.move.PgOutputMessage.Delete;
 import dev.strata.internal.move.PgOutputMessage.Insert;
 import dev.strata.internal.move.PgOutputMessage.Relation;
@@ -23,11 +24,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.strata.internal.move.CaptureFixture.allRows;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Crash safety and the row filter of the capture: a process that dies after the target committed a
@@ -39,13 +38,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CaptureResumeTest {
     @RegisterExtension
     static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.SHOP);
-
-    /** Thrown by the crash seam: the process "dies" there. */
-    private static final class Crash extends RuntimeException {
-        Crash() {
-            super("simulated crash");
-        }
-    }
 
     @Test
     void a_crash_between_target_commit_and_slot_advance_is_resumed_exactly_by_a_new_instance() throws Exception {
@@ -64,24 +56,7 @@ class CaptureResumeTest {
             writer.awaitRounds(8); // one transaction each; rounds 3 and 7 reuse a deleted row's unique email in one transaction
         }
 
-        // dies after its first batch committed at the target, before the slot was advanced
-        ChangeCapture dying = new LogicalChangeCapture(1, lsn -> {
-            throw new Crash();
-        });
-        assertThatThrownBy(() -> dying.catchUp(name, source, target, scope, Duration.ofSeconds(30))).isInstanceOf(Crash.class);
-        // another dies in the middle of a catch-up, after three more batches
-        AtomicInteger batches = new AtomicInteger();
-        ChangeCapture abandoned = new LogicalChangeCapture(1, lsn -> {
-            if (batches.incrementAndGet() == 3) {
-                throw new Crash();
-            }
-        });
-        assertThatThrownBy(() -> abandoned.catchUp(name, source, target, scope, Duration.ofSeconds(30))).isInstanceOf(Crash.class);
-
-        ChangeCapture resumed = new LogicalChangeCapture();
-        assertThat(resumed.catchUp(name, source, target, scope, Duration.ofSeconds(60))).isZero();
-        assertThat(resumed.verify(source, target, scope)).allSatisfy(check -> assertThat(check.matches()).as("%s", check).isTrue());
-        assertThat(allRows(target, mover.id())).isEqualTo(allRows(source, mover.id()));
+        ChangeCapture resumed = CaptureFixture.crashTwiceThenResume(name, source, target, scope, mover.id());
         resumed.stop(name, source, target);
         assertThat(CaptureFixture.artefactsOf(name, source, target)).isEmpty();
     }

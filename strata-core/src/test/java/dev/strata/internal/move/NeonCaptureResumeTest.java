@@ -18,13 +18,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.strata.internal.move.CaptureFixture.allRows;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The capture inside a Neon T1's database, as Neon's owner role (no superuser: no replication
@@ -40,13 +37,6 @@ class NeonCaptureResumeTest {
     @RegisterExtension
     static final StrataFixture FIXTURE = StrataFixture.with(AppSchemas.SHOP)
             .withSetUp(s -> NeonPlanes.addProjectPlane(s, NEON, PLANE));
-
-    /** Thrown by the crash seam: the process "dies" there. */
-    private static final class Crash extends RuntimeException {
-        Crash() {
-            super("simulated crash");
-        }
-    }
 
     @AfterEach
     void every_call_has_the_shapes_of_neons_api() {
@@ -78,22 +68,7 @@ class NeonCaptureResumeTest {
             writer.awaitRounds(8);
         }
 
-        ChangeCapture dying = new LogicalChangeCapture(1, lsn -> {
-            throw new Crash();
-        });
-        assertThatThrownBy(() -> dying.catchUp(name, source, target, scope, Duration.ofSeconds(30))).isInstanceOf(Crash.class);
-        AtomicInteger batches = new AtomicInteger();
-        ChangeCapture abandoned = new LogicalChangeCapture(1, lsn -> {
-            if (batches.incrementAndGet() == 3) {
-                throw new Crash();
-            }
-        });
-        assertThatThrownBy(() -> abandoned.catchUp(name, source, target, scope, Duration.ofSeconds(30))).isInstanceOf(Crash.class);
-
-        ChangeCapture resumed = new LogicalChangeCapture();
-        assertThat(resumed.catchUp(name, source, target, scope, Duration.ofSeconds(60))).isZero();
-        assertThat(resumed.verify(source, target, scope)).allSatisfy(check -> assertThat(check.matches()).as("%s", check).isTrue());
-        assertThat(allRows(target, mover.id())).isEqualTo(allRows(source, mover.id()));
+        ChangeCapture resumed = CaptureFixture.crashTwiceThenResume(name, source, target, scope, mover.id());
 
         resumed.stop(name, source, target);
         try (Connection c = admin(target)) {
