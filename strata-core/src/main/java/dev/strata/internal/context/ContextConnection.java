@@ -257,31 +257,34 @@ public final class ContextConnection extends DelegatingConnection {
      * Called right before the open transaction commits. On a pooled endpoint, where the server
      * session goes back to the pooler with the commit, it cleans session state the transaction may
      * have left ({@link #IN_TRANSACTION_CLEANUP}) inside the transaction; elsewhere the clean-up
-     * runs after the transaction ({@code DISCARD ALL}, see {@link TenantTransactions}).
+     * runs after the transaction ({@code DISCARD ALL}, see {@link TenantTransactions}). For a tenant
+     * with {@linkplain #privateSequences private sequences} it commits itself, discarding the
+     * session's sequence state in the same round trip (the caller's commit then has nothing to do).
      *
      * @throws SQLException if the clean-up fails (the connection is then retired)
      */
     public void beforeCommit() throws SQLException {
         TransactionState state = driver.getTransactionState();
         if (pooledEndpoint && mayCarrySessionState() && state == TransactionState.OPEN) {
-            retire = true; // until the clean-up has run
-            try (Statement s = delegate.createStatement()) {
-                s.execute(IN_TRANSACTION_CLEANUP); // sequences included
-            }
-            retire = false;
+            executeOrRetire(IN_TRANSACTION_CLEANUP); // sequences included
             return;
         }
         if (privateSequences && state == TransactionState.OPEN) {
             // commits here, in one round trip with the discard; the commit that follows has nothing left to do
-            retire = true; // until it has run
-            try (Statement s = delegate.createStatement()) {
-                s.execute(DISCARD_SEQUENCES_AND_COMMIT);
-            }
-            retire = false;
+            executeOrRetire(DISCARD_SEQUENCES_AND_COMMIT);
         } else if (privateSequences && state == TransactionState.FAILED) {
             rollbackTransaction(); // what the commit would do, without keeping the sequences' state
         }
         // otherwise: nothing sent, or a failed transaction whose commit rolls back, and with it the state
+    }
+
+    /** Runs Strata's own clean-up SQL on the connection; if it fails, the connection is retired. */
+    private void executeOrRetire(String sql) throws SQLException {
+        retire = true; // until it has run
+        try (Statement s = delegate.createStatement()) {
+            s.execute(sql);
+        }
+        retire = false;
     }
 
     /**
@@ -293,11 +296,7 @@ public final class ContextConnection extends DelegatingConnection {
     public void rollbackTransaction() throws SQLException {
         if (privateSequences && driver.getTransactionState() != TransactionState.IDLE) {
             if (pooledEndpoint) {
-                retire = true; // until it has run
-                try (Statement s = delegate.createStatement()) {
-                    s.execute(ROLLBACK_AND_DISCARD_SEQUENCES);
-                }
-                retire = false;
+                executeOrRetire(ROLLBACK_AND_DISCARD_SEQUENCES);
                 return;
             }
             sessionState = true;

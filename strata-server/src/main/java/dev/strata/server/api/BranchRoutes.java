@@ -12,7 +12,6 @@ import io.javalin.http.HandlerType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Dev and staging branches of a T1 on a Neon plane over HTTP: list, create (the answer carries the
@@ -47,10 +46,7 @@ final class BranchRoutes {
                 .map(b -> BranchView.of(b, tenant.slug()))
                 .sorted(java.util.Comparator.comparing(BranchView::name)).toList();
         Pagination.Page<BranchView> page = paging.page(branches, BranchView::name, String::compareTo);
-        Map<String, Object> answer = new java.util.LinkedHashMap<>();
-        answer.put("branches", page.items());
-        answer.put("next_cursor", page.nextCursor());
-        ctx.json(answer);
+        ctx.json(page.answer("branches"));
     }
 
     private void create(Context ctx) {

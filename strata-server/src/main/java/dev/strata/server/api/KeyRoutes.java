@@ -63,10 +63,7 @@ final class KeyRoutes {
                 .sorted(java.util.Comparator.comparing(KeyRoutes::position).reversed())
                 .toList();
         Pagination.Page<KeyView> page = paging.page(views, KeyRoutes::position, java.util.Comparator.reverseOrder());
-        Map<String, Object> answer = new java.util.LinkedHashMap<>();
-        answer.put("keys", page.items());
-        answer.put("next_cursor", page.nextCursor());
-        ctx.json(answer);
+        ctx.json(page.answer("keys"));
     }
 
     /** A key's place in the listing, newest first: its creation (fixed-width microseconds) then its id, as text. */

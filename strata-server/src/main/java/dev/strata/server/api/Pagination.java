@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -61,6 +62,13 @@ record Pagination(String list, String fingerprint, int limit, String position) {
 
     /** One page of an already ordered list, and the cursor of the next page ({@code null} on the last). */
     record Page<T>(List<T> items, String nextCursor) {
+        /** A list endpoint's answer: the page's items under {@code field}, then {@code next_cursor}. */
+        Map<String, Object> answer(String field) {
+            Map<String, Object> answer = new java.util.LinkedHashMap<>();
+            answer.put(field, items);
+            answer.put("next_cursor", nextCursor);
+            return answer;
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Data planes over HTTP: list, show, add (the server is checked and prepared before it is
@@ -60,10 +59,7 @@ final class PlaneRoutes {
         List<PlaneView> planes = strata.planes().list().stream().map(this::view)
                 .sorted(java.util.Comparator.comparing(PlaneView::key)).toList();
         Pagination.Page<PlaneView> page = paging.page(planes, PlaneView::key, String::compareTo);
-        Map<String, Object> answer = new java.util.LinkedHashMap<>();
-        answer.put("planes", page.items());
-        answer.put("next_cursor", page.nextCursor());
-        ctx.json(answer);
+        ctx.json(page.answer("planes"));
     }
 
     private void show(Context ctx) {
